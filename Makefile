@@ -1,0 +1,9 @@
+.PHONY: demo test lint fmt messages bench
+demo: ; bash scripts/demo.sh
+test: ; bash scripts/test.sh
+lint: ; .venv/bin/ruff check . && .venv/bin/ruff format --check .
+fmt: ; .venv/bin/ruff check --fix . && .venv/bin/ruff format .
+messages:
+	.venv/bin/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=data --no-location
+	.venv/bin/python manage.py compilemessages --ignore=.venv
+bench: ; .venv/bin/python bench/run.py

@@ -1,0 +1,1 @@
+"""Signed agreements and their implementation (built by the agreements issue)."""

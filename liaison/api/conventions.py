@@ -1,0 +1,71 @@
+"""Conventions every API endpoint follows: pagination and one error format
+(the viewset base that sends writes through the services is in ``liaison.api.viewsets``).
+
+Every error answers ``{"detail": <translated sentence>, "code": <machine code>}``, and a
+validation error adds ``"errors": {<field or "non_field_errors">: [<translated messages>]}``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, pagination
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class Pagination(pagination.PageNumberPagination):
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+def _as_field_errors(error: DjangoValidationError) -> dict:
+    if hasattr(error, "error_dict"):
+        return {
+            ("non_field_errors" if field == "__all__" else field): [str(m) for m in msgs]
+            for field, msgs in error.message_dict.items()
+        }
+    return {"non_field_errors": [str(m) for m in error.messages]}
+
+
+def _flatten(detail) -> dict:
+    if isinstance(detail, dict):
+        return {
+            key: [str(v) for v in (value if isinstance(value, list) else [value])]
+            if not isinstance(value, dict)
+            else _flatten(value)
+            for key, value in detail.items()
+        }
+    return {
+        "non_field_errors": [str(v) for v in (detail if isinstance(detail, list) else [detail])]
+    }
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(_as_field_errors(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        errors = _flatten(exc.detail)
+        first = next(iter(errors.values()), [""])
+        summary = first[0] if isinstance(first, list) and first else ""
+        response.data = {
+            "detail": summary or _("The submitted data is not valid."),
+            "code": "invalid",
+            "errors": errors,
+        }
+    else:
+        detail = getattr(exc, "detail", "")
+        response.data = {
+            "detail": str(detail),
+            "code": getattr(detail, "code", None) or getattr(exc, "default_code", "error"),
+        }
+    return response

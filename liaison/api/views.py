@@ -1,0 +1,170 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import permissions as drf_permissions
+from rest_framework import serializers
+from rest_framework.authtoken.models import Token
+from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.response import Response
+
+from liaison import audit, auth, permissions
+from liaison.api import serializers as s
+from liaison.api.viewsets import AuditedModelViewSet
+from liaison.models import (
+    Association,
+    Mechanism,
+    Membership,
+    Organisation,
+    Partnership,
+    Person,
+    Region,
+    Sector,
+)
+
+
+class HistoryMixin:
+    """``GET …/{id}/history/``: the object's audit trail, for the secretariat and officials."""
+
+    @extend_schema(responses=s.AuditEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request, pk=None):
+        obj = self.get_object()
+        if not permissions.can_see_history(request.user):
+            return Response(
+                {
+                    "detail": _("You do not have permission to perform this action."),
+                    "code": "permission_denied",
+                },
+                status=403,
+            )
+        page = self.paginate_queryset(audit.history(obj))
+        return self.get_paginated_response(s.AuditEntrySerializer(page, many=True).data)
+
+
+class RegionViewSet(HistoryMixin, AuditedModelViewSet):
+    queryset = Region.objects.select_related("parent__parent__parent")
+    serializer_class = s.RegionSerializer
+    filterset_fields = ["level", "parent"]
+    search_fields = ["name", "code"]
+    ordering_fields = ["name", "code"]
+
+
+class SectorViewSet(HistoryMixin, AuditedModelViewSet):
+    queryset = Sector.objects.all()
+    serializer_class = s.SectorSerializer
+    search_fields = ["name", "name_en"]
+
+
+class OrganisationFilter(filters.FilterSet):
+    region = filters.ModelChoiceFilter(
+        queryset=Region.objects.all(),
+        method="filter_region",
+        help_text="The region or any region inside it.",
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["kind", "sector", "region", "is_illustrative"]
+
+    def filter_region(self, queryset, name, region):
+        return queryset.filter(region__in=region.with_descendants())
+
+
+class OrganisationViewSet(HistoryMixin, AuditedModelViewSet):
+    queryset = Organisation.objects.for_directory()
+    serializer_class = s.OrganisationSerializer
+    filterset_class = OrganisationFilter
+    search_fields = ["name", "short_name", "name_en", "credit_code"]
+    ordering_fields = ["name", "kind", "created_at"]
+
+
+class PersonViewSet(HistoryMixin, AuditedModelViewSet):
+    serializer_class = s.PersonSerializer
+    filterset_fields = ["organisation", "is_liaison"]
+    search_fields = ["name", "title", "organisation__name"]
+    ordering_fields = ["name", "organisation__name"]
+
+    def get_queryset(self):
+        return Person.objects.visible_to(self.request.user).select_related("organisation")
+
+
+class PartnershipViewSet(HistoryMixin, AuditedModelViewSet):
+    queryset = Partnership.objects.select_related("party_a", "party_b")
+    serializer_class = s.PartnershipSerializer
+    filterset_fields = ["status"]
+    search_fields = ["name"]
+
+
+class OccurrenceRangeSerializer(serializers.Serializer):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+
+class MechanismViewSet(HistoryMixin, AuditedModelViewSet):
+    queryset = Mechanism.objects.prefetch_related("focus_areas")
+    serializer_class = s.MechanismSerializer
+    filterset_fields = ["partnership", "kind"]
+    search_fields = ["name"]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("start", date), OpenApiParameter("end", date)],
+        responses=s.OccurrenceSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def occurrences(self, request, pk=None):
+        """Expected occurrences between ``start`` and ``end`` and whether each was held, is
+        scheduled, is still due, or was missed."""
+        mechanism = self.get_object()
+        today = date.today()
+        params = OccurrenceRangeSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        start = params.validated_data.get("start", mechanism.first_date)
+        end = params.validated_data.get("end", date(today.year + 4, 12, 31))
+        if end < start:
+            raise ValidationError({"end": _("The end of the range is before its start.")})
+        if (end - start).days > 366 * 100:
+            raise ValidationError({"end": _("The range cannot be longer than 100 years.")})
+        from meetings.models import Meeting
+
+        meetings = list(Meeting.objects.visible_to(request.user).filter(mechanism=mechanism))
+        occurrences = mechanism.occurrences(start, end, meetings=meetings)
+        return Response(s.OccurrenceSerializer(occurrences, many=True).data)
+
+
+class AssociationViewSet(HistoryMixin, AuditedModelViewSet):
+    queryset = Association.objects.all()
+    serializer_class = s.AssociationSerializer
+    filterset_fields = ["partnership"]
+    search_fields = ["name"]
+
+
+class MembershipViewSet(HistoryMixin, AuditedModelViewSet):
+    queryset = Membership.objects.with_related()
+    serializer_class = s.MembershipSerializer
+    filterset_fields = ["association", "status", "role", "organisation"]
+    search_fields = ["organisation__name", "organisation__short_name"]
+    ordering_fields = ["joined_on", "role", "organisation__name"]
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+@extend_schema(request=TokenRequestSerializer, responses=TokenSerializer)
+@api_view(["POST"])
+@permission_classes([drf_permissions.AllowAny])
+def obtain_token(request):
+    """Exchange a user name and password for an API token (sign-in throttling applies)."""
+    data = TokenRequestSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    user = auth.sign_in(request, data.validated_data["username"], data.validated_data["password"])
+    token, _created = Token.objects.get_or_create(user=user)
+    return Response({"token": token.key})

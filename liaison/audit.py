@@ -1,0 +1,140 @@
+"""The one audit mechanism: who changed which object, when, and each field's old and new value.
+
+Services call ``save_audited`` / ``delete_audited`` (or ``record`` for changes they make
+themselves); the admin does the same through ``AuditedAdmin``. Values are stored as display text
+(a region's name, a status's label) with the raw value beside it, so the history stays readable
+after the related object is renamed or deleted, on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from liaison.models import AuditEntry
+
+IGNORED_FIELDS = {"created_at", "updated_at", "password", "last_login"}
+
+
+def _raw(value):
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+def _display(obj: models.Model, field: models.Field) -> str:
+    if field.is_relation:
+        related = getattr(obj, field.name)
+        return "" if related is None else str(related)
+    if field.choices:
+        return str(getattr(obj, f"get_{field.name}_display")())
+    value = getattr(obj, field.attname)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    return str(value)
+
+
+def tracked_fields(obj: models.Model) -> list[models.Field]:
+    return [
+        field
+        for field in obj._meta.concrete_fields
+        if not field.primary_key and field.name not in IGNORED_FIELDS
+    ]
+
+
+def snapshot(obj: models.Model) -> dict:
+    """The object's tracked values now: {field name: (raw value, display text)}."""
+    return {
+        field.name: (_raw(getattr(obj, field.attname)), _display(obj, field))
+        for field in tracked_fields(obj)
+    }
+
+
+def stored_snapshot(obj: models.Model) -> dict:
+    """The object's values as they are in the database (empty for a new object)."""
+    if obj.pk is None:
+        return {}
+    stored = type(obj)._base_manager.filter(pk=obj.pk).first()
+    return snapshot(stored) if stored is not None else {}
+
+
+def diff(before: dict, after: dict, obj: models.Model) -> list[dict]:
+    changes = []
+    for field in tracked_fields(obj):
+        old = before.get(field.name, (None, ""))
+        new = after.get(field.name, (None, ""))
+        if old[0] != new[0]:
+            changes.append(
+                {
+                    "field": field.name,
+                    "label": str(field.verbose_name),
+                    "old": old[1],
+                    "new": new[1],
+                    "old_value": old[0],
+                    "new_value": new[0],
+                }
+            )
+    return changes
+
+
+def record(
+    obj: models.Model, *, actor, action: str, changes: list[dict] | None = None, note: str = ""
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        action=action,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        changes=changes or [],
+        note=note[:200],
+    )
+
+
+def save_audited(
+    obj: models.Model, *, actor, note: str = "", before: dict | None = None
+) -> AuditEntry | None:
+    """Save ``obj`` and record what changed. ``before`` defaults to the stored row.
+
+    Returns the entry, or None when nothing changed (nothing is then written)."""
+    with transaction.atomic():
+        creating = obj.pk is None or not type(obj)._base_manager.filter(pk=obj.pk).exists()
+        if before is None:
+            before = {} if creating else stored_snapshot(obj)
+        obj.save()
+        changes = diff(before, snapshot(obj), obj)
+        if not creating and not changes:
+            return None
+        return record(
+            obj,
+            actor=actor,
+            note=note,
+            changes=changes,
+            action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE,
+        )
+
+
+def delete_audited(obj: models.Model, *, actor, note: str = "") -> None:
+    with transaction.atomic():
+        changes = diff(snapshot(obj), {}, obj)
+        entry = record(
+            obj, actor=actor, action=AuditEntry.Action.DELETE, changes=changes, note=note
+        )
+        obj.delete()
+        # The entry keeps the deleted object's id, which ``obj.delete()`` has just cleared.
+        return entry
+
+
+def history(obj: models.Model):
+    """The audit entries of one object, newest first, with their actors."""
+    return AuditEntry.objects.for_object(obj)

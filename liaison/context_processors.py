@@ -1,0 +1,26 @@
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from liaison import permissions
+
+
+def navigation(request):
+    """The navigation links the signed-in user's role may use."""
+    user = getattr(request, "user", None)
+    links = []
+    if permissions.can_read_directory(user):
+        links += [
+            (_("Home"), reverse("home")),
+            (_("Meetings"), reverse("meeting-list")),
+            (_("Directory"), reverse("organisation-list")),
+        ]
+    if permissions.can_read_all(user):
+        links.append((_("API"), reverse("api-docs")))
+    if permissions.is_secretariat(user):
+        links.append((_("Back office"), reverse("admin:index")))
+    return {
+        "nav_links": links,
+        "user_role": permissions.role_of(user),
+        "can_write": permissions.can_write(user),
+        "can_see_history": permissions.can_see_history(user),
+    }

@@ -1,0 +1,62 @@
+"""The one permission vocabulary, used by the pages and the API alike.
+
+The secretariat writes everything, officials read everything, members read the directory and
+what concerns their own organisation. Anonymous users see nothing but the login page.
+"""
+
+from __future__ import annotations
+
+from liaison.models import User
+
+
+def role_of(user) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return User.Role.SECRETARIAT
+    return user.role
+
+
+def is_secretariat(user) -> bool:
+    return role_of(user) == User.Role.SECRETARIAT
+
+
+def is_official(user) -> bool:
+    return role_of(user) == User.Role.OFFICIAL
+
+
+def is_member(user) -> bool:
+    return role_of(user) == User.Role.MEMBER and user.organisation_id is not None
+
+
+def can_read_all(user) -> bool:
+    """Secretariat and officials read everything."""
+    return role_of(user) in (User.Role.SECRETARIAT, User.Role.OFFICIAL)
+
+
+def can_read_directory(user) -> bool:
+    """Every signed-in role reads the directory of organisations and the association."""
+    return can_read_all(user) or is_member(user)
+
+
+def can_write(user) -> bool:
+    """Only the secretariat changes the registry."""
+    return is_secretariat(user)
+
+
+def can_see_history(user) -> bool:
+    return can_read_all(user)
+
+
+def is_own_organisation(user, organisation_id) -> bool:
+    return is_member(user) and user.organisation_id == organisation_id
+
+
+def can_see_contact_details(user, organisation) -> bool:
+    """Phone numbers and e-mail of an organisation: the secretariat, officials, and the
+    organisation's own members."""
+    return can_read_all(user) or is_own_organisation(user, organisation.pk)
+
+
+def can_see_draft_meetings(user) -> bool:
+    return can_read_all(user)

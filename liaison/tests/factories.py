@@ -1,0 +1,107 @@
+from datetime import date
+
+import factory
+
+from liaison.models import (
+    Association,
+    Mechanism,
+    Membership,
+    Organisation,
+    Partnership,
+    Person,
+    Region,
+    Sector,
+    User,
+)
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+
+    name = factory.Sequence(lambda n: f"地区{n}")
+    level = Region.Level.PROVINCE
+
+
+class SectorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Sector
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"产业{n}")
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    name = factory.Sequence(lambda n: f"测试企业{n}有限公司")
+    kind = Organisation.Kind.ENTERPRISE
+    region = factory.SubFactory(RegionFactory)
+    sector = factory.SubFactory(SectorFactory)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"联络人{n}")
+    title = "办公室主任"
+    organisation = factory.SubFactory(OrganisationFactory)
+    phone = factory.Sequence(lambda n: f"138{n:08d}")
+    email = factory.Sequence(lambda n: f"person{n}@example.cn")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    name = factory.Sequence(lambda n: f"用户{n}")
+    role = User.Role.MEMBER
+    organisation = factory.SubFactory(OrganisationFactory)
+    password = factory.PostGenerationMethodCall("set_password", "correct horse 42")
+
+    @factory.post_generation
+    def save_password(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    name = factory.Sequence(lambda n: f"合作关系{n}")
+    party_a = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.FEDERATION)
+    party_b = factory.SubFactory(OrganisationFactory, kind=Organisation.Kind.GOVERNMENT)
+    started_on = date(2023, 12, 1)
+
+
+class MechanismFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Mechanism
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    kind = Mechanism.Kind.JOINT_MEETING
+    name = factory.Sequence(lambda n: f"联席会议{n}")
+    rrule = "FREQ=YEARLY"
+    first_date = date(2024, 6, 1)
+
+
+class AssociationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Association
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    name = factory.Sequence(lambda n: f"互助联谊会{n}")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    association = factory.SubFactory(AssociationFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    joined_on = date(2024, 3, 1)

@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from liaison import views
+
+admin.site.site_header = _("Hunan–Turpan cooperation: back office")
+admin.site.site_title = _("Liaison system back office")
+admin.site.index_title = _("Registry")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", views.sign_out, name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("organisations/", views.organisation_list, name="organisation-list"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
+    path("partnerships/<int:pk>/", views.partnership_detail, name="partnership-detail"),
+    path("meetings/", include("meetings.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("liaison.api.urls")),
+]

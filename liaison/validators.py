@@ -1,0 +1,131 @@
+"""Validators shared by models, forms and the API. Each raises a translated ValidationError."""
+
+import re
+from datetime import date, datetime
+
+from dateutil.rrule import rrulestr
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z); the last one is a check
+# character computed from the first 17 with these weights, modulo 31.
+CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def credit_code_check_character(first17: str) -> str:
+    total = sum(
+        CREDIT_CODE_ALPHABET.index(char) * weight
+        for char, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
+    )
+    return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def validate_credit_code(value: str) -> None:
+    """Refuse a unified social credit code whose form or check character is wrong."""
+    if len(value) != 18:
+        raise ValidationError(
+            _("A unified social credit code has 18 characters; this one has %(length)d."),
+            code="credit_code_length",
+            params={"length": len(value)},
+        )
+    bad = sorted({char for char in value if char not in CREDIT_CODE_ALPHABET})
+    if bad:
+        raise ValidationError(
+            _(
+                "A unified social credit code cannot contain %(chars)s (only digits and capital "
+                "letters other than I, O, S, V and Z)."
+            ),
+            code="credit_code_characters",
+            params={"chars": "、".join(bad)},
+        )
+    expected = credit_code_check_character(value[:17])
+    if value[17] != expected:
+        raise ValidationError(
+            _(
+                "The check character of this unified social credit code is wrong: please check "
+                "every character against the business licence."
+            ),
+            code="credit_code_check",
+        )
+
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-()]{5,22}[0-9]$")
+
+
+def validate_phone(value: str) -> None:
+    if not PHONE_RE.match(value):
+        raise ValidationError(
+            _("Enter a phone number with digits only, such as 13800000000 or 0995-1234567."),
+            code="phone",
+        )
+
+
+# Parts of RFC 5545 recurrence rules that every calendar client (Outlook included) supports.
+RRULE_ALLOWED_PARTS = {
+    "FREQ",
+    "INTERVAL",
+    "COUNT",
+    "UNTIL",
+    "BYMONTH",
+    "BYMONTHDAY",
+    "BYDAY",
+    "BYSETPOS",
+    "WKST",
+}
+RRULE_FREQUENCIES = {"YEARLY", "MONTHLY", "WEEKLY", "DAILY"}
+
+
+def validate_rrule(value: str) -> None:
+    """Accept an RFC 5545 RRULE value (without the ``RRULE:`` prefix) that clients understand."""
+    text = value.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    parts = {}
+    for chunk in filter(None, text.split(";")):
+        name, sep, part_value = chunk.partition("=")
+        if not sep or not part_value:
+            raise ValidationError(
+                _("“%(part)s” is not a NAME=VALUE part of a recurrence rule."),
+                code="rrule_syntax",
+                params={"part": chunk},
+            )
+        name = name.upper()
+        if name not in RRULE_ALLOWED_PARTS:
+            raise ValidationError(
+                _("The recurrence rule part %(name)s is not supported."),
+                code="rrule_part",
+                params={"name": name},
+            )
+        if name in parts:
+            raise ValidationError(
+                _("The recurrence rule gives %(name)s twice."),
+                code="rrule_twice",
+                params={"name": name},
+            )
+        parts[name] = part_value.upper()
+    if parts.get("FREQ") not in RRULE_FREQUENCIES:
+        raise ValidationError(
+            _("A recurrence rule needs FREQ=YEARLY, MONTHLY, WEEKLY or DAILY."), code="rrule_freq"
+        )
+    if "COUNT" in parts and "UNTIL" in parts:
+        raise ValidationError(
+            _("A recurrence rule cannot have both COUNT and UNTIL."), code="rrule_count_until"
+        )
+    if "INTERVAL" in parts and not (parts["INTERVAL"].isdigit() and int(parts["INTERVAL"]) >= 1):
+        raise ValidationError(
+            _("INTERVAL must be a whole number of at least 1."), code="rrule_interval"
+        )
+    try:
+        rrulestr(text, dtstart=datetime(2000, 1, 1))
+    except (ValueError, TypeError) as exc:
+        raise ValidationError(
+            _("This recurrence rule cannot be read: %(error)s"),
+            code="rrule_invalid",
+            params={"error": str(exc)},
+        ) from exc
+
+
+def validate_not_future(value: date) -> None:
+    if value > date.today():
+        raise ValidationError(_("This date cannot be in the future."), code="future_date")

@@ -1,0 +1,132 @@
+"""Pages of the partnership core: home, directory, organisation, partnership, sign-in."""
+
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from liaison import audit, permissions
+from liaison.forms import OrganisationSearchForm, SignInForm
+from liaison.models import Membership, Organisation, Partnership, Person
+from meetings.models import Meeting
+
+
+def directory_reader_required(view):
+    """Signed in, and a role that reads the directory (anonymous users go to the login page)."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not permissions.can_read_directory(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+class SignInView(LoginView):
+    form_class = SignInForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+@require_POST
+def sign_out(request):
+    logout(request)
+    return redirect("login")
+
+
+@directory_reader_required
+def home(request):
+    partnerships = Partnership.objects.select_related("party_a", "party_b")
+    upcoming = Meeting.objects.visible_to(request.user).with_related().upcoming()[:5]
+    recent = Meeting.objects.visible_to(request.user).with_related().past()[:5]
+    own = request.user.organisation if permissions.is_member(request.user) else None
+    return render(
+        request,
+        "liaison/home.html",
+        {
+            "partnerships": partnerships,
+            "upcoming": upcoming,
+            "recent": recent,
+            "own_organisation": own,
+        },
+    )
+
+
+@directory_reader_required
+def organisation_list(request):
+    form = OrganisationSearchForm(request.GET or None)
+    organisations = (
+        form.filter(Organisation.objects.for_directory())
+        if request.GET
+        else Organisation.objects.for_directory()
+    )
+    page = Paginator(organisations, 30).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "liaison/organisation_list.html",
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@directory_reader_required
+def organisation_detail(request, pk: int):
+    organisation = get_object_or_404(Organisation.objects.for_directory(), pk=pk)
+    people = Person.objects.visible_to(request.user).filter(organisation=organisation)
+    memberships = organisation.memberships.select_related("association", "liaison")
+    return render(
+        request,
+        "liaison/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "people": people,
+            "memberships": memberships,
+            "show_contacts": permissions.can_see_contact_details(request.user, organisation),
+            "history": audit.history(organisation)[:50]
+            if permissions.can_see_history(request.user)
+            else None,
+        },
+    )
+
+
+@directory_reader_required
+def partnership_detail(request, pk: int):
+    partnership = get_object_or_404(
+        Partnership.objects.select_related("party_a__region", "party_b__region"), pk=pk
+    )
+    visible_meetings = Meeting.objects.visible_to(request.user)
+    mechanisms = partnership.mechanisms.prefetch_related(
+        "focus_areas", Prefetch("meetings", queryset=visible_meetings)
+    )
+    today = timezone.localdate()
+    mechanism_rows = [
+        (m, m.summary(today=today, meetings=list(m.meetings.all()))) for m in mechanisms
+    ]
+    associations = partnership.associations.prefetch_related(
+        Prefetch("memberships", queryset=Membership.objects.with_related())
+    )
+    return render(
+        request,
+        "liaison/partnership_detail.html",
+        {
+            "partnership": partnership,
+            "mechanism_rows": mechanism_rows,
+            "associations": associations,
+            "history": audit.history(partnership)[:50]
+            if permissions.can_see_history(request.user)
+            else None,
+        },
+    )

@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Set everything up, idempotently: system packages (as root), the virtual environment from the
+# lock file, the database schema and the compiled translations. Safe to run again at any time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
+                 fonts-liberation gettext poppler-utils)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# --- System packages ------------------------------------------------------------------------
+PYTHON=${PYTHON:-}
+if [ -z "$PYTHON" ]; then
+  for candidate in python3.13 python3.12 python3.11 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 && "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+      PYTHON=$(command -v "$candidate"); break
+    fi
+  done
+fi
+if [ -z "$PYTHON" ]; then
+  echo "Python 3.11 or newer is needed (apt-get install python3 python3-venv)." >&2
+  exit 1
+fi
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for package in "${SYSTEM_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  if ! "$PYTHON" -c 'import ensurepip, venv' >/dev/null 2>&1; then missing+=(python3-venv); fi
+fi
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "Installing system packages: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "Some system packages are missing. Run this once, then run this command again:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# --- Python environment from the lock file --------------------------------------------------
+if [ ! -x .venv/bin/python ]; then
+  say "Creating the virtual environment (.venv) with $PYTHON"
+  "$PYTHON" -m venv .venv
+fi
+lock_sum=$(sha256sum requirements.lock | cut -d' ' -f1)
+if [ "$(cat .venv/.lock-sha256 2>/dev/null)" != "$lock_sum" ]; then
+  say "Installing the locked Python packages"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+  echo "$lock_sum" > .venv/.lock-sha256
+fi
+
+# --- Local settings, database and translations ----------------------------------------------
+mkdir -p data
+if [ ! -f .env ] && [ -z "${DATABASE_URL:-}" ] && [ -z "${CI:-}" ]; then
+  say "Writing .env for local development (DEBUG on, SQLite in data/)"
+  printf '# Local development settings; see README.md for every setting.\nDEBUG=1\n' > .env
+fi
+say "Compiling translations"
+.venv/bin/python manage.py compilemessages --ignore=.venv -v 0
+say "Collecting static files"
+.venv/bin/python manage.py collectstatic --no-input -v 0
+say "Migrating the database"
+.venv/bin/python manage.py migrate --no-input -v 0

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up, then run the linters and the whole test suite (on SQLite unless DATABASE_URL is set).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+echo "==> ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "==> migrations match the models"
+.venv/bin/python manage.py makemigrations --check --dry-run -v 0
+echo "==> tests"
+exec .venv/bin/python -m pytest "$@"
