@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class LiaisonConfig(AppConfig):
     name = "liaison"
     verbose_name = _("partnership core")
     default_auto_field = "django.db.models.BigAutoField"
+
+
+class BackOfficeConfig(admin_apps.AdminConfig):
+    """The Django admin as the secretariat's back office (see ``liaison.backoffice.BackOfficeSite``)."""
+
+    default = False  # named explicitly in INSTALLED_APPS; LiaisonConfig stays this module's default
+    default_site = "liaison.backoffice.BackOfficeSite"

@@ -14,6 +14,7 @@ import uuid
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.utils import timezone
 
 from liaison.models import AuditEntry
 
@@ -21,6 +22,9 @@ IGNORED_FIELDS = {"created_at", "updated_at", "password", "last_login"}
 
 
 def _raw(value):
+    if isinstance(value, datetime.datetime) and value.utcoffset() is not None:
+        # The same instant compares equal whatever zone a form or the API gave it in.
+        value = value.astimezone(datetime.UTC)
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -41,6 +45,8 @@ def _display(obj: models.Model, field: models.Field) -> str:
         return ""
     if isinstance(value, bool):
         return "✓" if value else "✗"
+    if isinstance(value, datetime.datetime) and value.utcoffset() is not None:
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")  # Beijing time, as shown
     return str(value)
 
 

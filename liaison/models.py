@@ -198,10 +198,12 @@ class Organisation(models.Model):
     def display_name(self) -> str:
         return self.short_name or self.name
 
-    def clean(self) -> None:
+    def clean_fields(self, exclude=None) -> None:
+        # Before the validators run: a code typed in lower case or with spaces is still valid.
         # An empty code means "none": store NULL so that uniqueness only applies to real codes.
         if self.credit_code is not None:
             self.credit_code = self.credit_code.strip().upper() or None
+        super().clean_fields(exclude)
 
 
 class PersonQuerySet(models.QuerySet):
@@ -302,6 +304,28 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.username
+
+    # The secretariat keeps the registry in the back office: its role grants every permission
+    # on the project's own apps, so no separate group has to be kept in step with the role.
+    SECRETARIAT_APPS = ("liaison", "meetings", "agreements")
+
+    def has_perm(self, perm, obj=None) -> bool:
+        if (
+            self.is_active
+            and self.role == self.Role.SECRETARIAT
+            and perm.split(".", 1)[0] in self.SECRETARIAT_APPS
+        ):
+            return True
+        return super().has_perm(perm, obj)
+
+    def has_module_perms(self, app_label) -> bool:
+        if (
+            self.is_active
+            and self.role == self.Role.SECRETARIAT
+            and app_label in self.SECRETARIAT_APPS
+        ):
+            return True
+        return super().has_module_perms(app_label)
 
 
 # --- Partnerships and their mechanisms -------------------------------------------------------
@@ -546,6 +570,17 @@ class MembershipQuerySet(models.QuerySet):
         return self.select_related(
             "association", "organisation__region__parent", "organisation__sector", "liaison"
         )
+
+    def by_rank(self):
+        """会长单位 first, then 副会长单位, 理事单位 and 会员单位; within a role by joining date."""
+        rank = models.Case(
+            *(
+                models.When(role=role, then=position)
+                for position, role in enumerate(Membership.Role.values)
+            ),
+            output_field=models.IntegerField(),
+        )
+        return self.alias(role_rank=rank).order_by("role_rank", "joined_on", "organisation__name")
 
     def active(self):
         return self.filter(status=Membership.Status.ACTIVE)

@@ -1,12 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 
 from liaison import views
-
-admin.site.site_header = _("Hunan–Turpan cooperation: back office")
-admin.site.site_title = _("Liaison system back office")
-admin.site.index_title = _("Registry")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -116,7 +116,7 @@ def partnership_detail(request, pk: int):
         (m, m.summary(today=today, meetings=list(m.meetings.all()))) for m in mechanisms
     ]
     associations = partnership.associations.prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.with_related())
+        Prefetch("memberships", queryset=Membership.objects.with_related().by_rank())
     )
     return render(
         request,

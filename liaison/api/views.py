@@ -142,7 +142,7 @@ class AssociationViewSet(HistoryMixin, AuditedModelViewSet):
 
 
 class MembershipViewSet(HistoryMixin, AuditedModelViewSet):
-    queryset = Membership.objects.with_related()
+    queryset = Membership.objects.with_related().by_rank()
     serializer_class = s.MembershipSerializer
     filterset_fields = ["association", "status", "role", "organisation"]
     search_fields = ["organisation__name", "organisation__short_name"]

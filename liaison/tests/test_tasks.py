@@ -1,0 +1,84 @@
+import socket
+
+import pytest
+from django.db import transaction
+
+from liaison import tasks
+
+calls = []
+
+
+@tasks.background_task(name="liaison.tests.record_call")
+def record_call(value):
+    calls.append(value)
+
+
+@pytest.fixture(autouse=True)
+def _clear_calls():
+    calls.clear()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submit_without_broker_runs_in_process_after_commit():
+    assert tasks.runs_in_process()
+    with transaction.atomic():
+        tasks.submit(record_call, "invitation 1")
+        assert calls == []  # not before the commit
+    assert calls == ["invitation 1"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_submit_inside_a_rolled_back_transaction_runs_nothing():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        tasks.submit(record_call, "never")
+        raise RuntimeError
+    assert calls == []
+
+
+def _redis_is_up() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+BROKER_SCRIPT = """
+import django
+django.setup()
+from liaison import tasks
+
+@tasks.background_task(name="liaison.tests.queued")
+def queued(value):
+    raise AssertionError("a worker runs this, not the process that submits it")
+
+assert not tasks.runs_in_process()
+tasks.submit(queued, "sent")
+"""
+
+
+@pytest.mark.skipif(not _redis_is_up(), reason="needs Redis on 127.0.0.1:6379")
+def test_submit_with_redis_configured_sends_the_work_to_the_broker(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    import redis
+
+    connection = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    connection.delete("celery")
+    env = {
+        **os.environ,
+        "REDIS_URL": "redis://127.0.0.1:6379/15",
+        "DJANGO_SETTINGS_MODULE": "liaison.settings",
+        "DEBUG": "1",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    try:
+        subprocess.run([sys.executable, "-c", BROKER_SCRIPT], env=env, check=True, timeout=60)
+        messages = connection.lrange("celery", 0, -1)
+        assert len(messages) == 1
+        assert json.loads(messages[0])["headers"]["task"] == "liaison.tests.queued"
+    finally:
+        connection.delete("celery")
