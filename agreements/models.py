@@ -1,1 +1,418 @@
-"""Signed agreements and their implementation (built by the agreements issue)."""
+"""Signed agreements and their implementation until they land (落实落地).
+
+An agreement has parties (甲方, 乙方 …), goods lines for purchase agreements, a lifecycle whose
+every change is kept (``StatusChange``), and progress reports that member enterprises submit and
+the secretariat approves; the latest approved report drives the agreement's figures.
+Money is ``Decimal`` yuan throughout.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from liaison import permissions
+from liaison.models import Organisation, Partnership, Sector
+
+MONEY = {"max_digits": 16, "decimal_places": 2}
+CENT = Decimal("0.01")
+
+
+class SigningUnit(models.Model):
+    """The Turpan-side unit a signed agreement counts under, such as 高昌区 or 市直单位.
+
+    Not an organisation: 市直单位 groups several city-level units, so the organisation is
+    optional."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="signing_units",
+        verbose_name=_("organisation"),
+    )
+
+    class Meta:
+        verbose_name = _("signing unit")
+        verbose_name_plural = _("signing units")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Secretariat and officials read every agreement; a member reads the agreements its
+        organisation is a party to; anyone else none."""
+        if permissions.can_read_all(user):
+            return self
+        if permissions.is_member(user):
+            return self.filter(
+                Exists(
+                    AgreementParty.objects.filter(
+                        agreement=OuterRef("pk"), organisation_id=user.organisation_id
+                    )
+                )
+            )
+        return self.none()
+
+    def with_related(self):
+        return self.select_related("partnership", "signed_at_meeting", "signing_unit", "sector")
+
+    def with_parties(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "parties", queryset=AgreementParty.objects.select_related("organisation")
+            ),
+            "goods_lines",
+        )
+
+    def projects(self):
+        return self.filter(kind=Agreement.Kind.PROJECT)
+
+    def landed(self):
+        return self.filter(status__in=Agreement.LANDED_STATUSES)
+
+
+class Agreement(models.Model):
+    """A signed agreement: what was signed, by whom, for how much, and whether it has landed."""
+
+    class Kind(models.TextChoices):
+        STRATEGIC = "strategic", _("strategic cooperation")
+        PROJECT = "project", _("project cooperation")
+        PURCHASE = "purchase", _("purchase")
+        PARK = "park", _("park-to-park cooperation")
+        INTENTION = "intention", _("investment intention")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        SIGNED = "signed", _("signed")
+        UNDER_CONSTRUCTION = "under_construction", _("under construction")
+        IN_OPERATION = "in_operation", _("in operation (landed)")
+        COMPLETED = "completed", _("completed")
+        STALLED = "stalled", _("stalled")
+        TERMINATED = "terminated", _("terminated")
+
+    # A project has landed (落地) once it operates; a completed one has landed too.
+    LANDED_STATUSES = (Status.IN_OPERATION, Status.COMPLETED)
+    STATUSES_NEEDING_REASON = (Status.STALLED, Status.TERMINATED)
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200, unique=True)
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("partnership"),
+    )
+    signed_at_meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("signed at"),
+    )
+    signed_on = models.DateField(_("signed on"))
+    signing_unit = models.ForeignKey(
+        SigningUnit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("signing unit"),
+    )
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agreements",
+        verbose_name=_("industry sector"),
+    )
+    amount = models.DecimalField(
+        _("signed amount (yuan)"),
+        **MONEY,
+        null=True,
+        blank=True,
+        help_text=_("In yuan; purchase agreements and intentions may have none."),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SIGNED
+    )
+    status_reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Why the agreement is stalled or terminated.")
+    )
+    funds_in_place = models.DecimalField(
+        _("funds in place (yuan)"), **MONEY, default=Decimal("0.00")
+    )
+    percent_complete = models.PositiveSmallIntegerField(_("percent complete"), default=0)
+    description = models.TextField(_("description"), blank=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative data"),
+        default=False,
+        help_text=_("Demo data that the source article does not state."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-signed_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(amount__gte=0),
+                name="agreement_amount_not_negative",
+                violation_error_message=_("The signed amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(funds_in_place__gte=0),
+                name="agreement_funds_not_negative",
+                violation_error_message=_("Funds in place cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="agreement_percent_0_100",
+                violation_error_message=_("Percent complete must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["stalled", "terminated"]) | ~Q(status_reason=""),
+                name="agreement_stalled_terminated_have_reason",
+                violation_error_message=_("A stalled or terminated agreement needs a reason."),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_landed(self) -> bool:
+        return self.status in self.LANDED_STATUSES
+
+    def clean(self) -> None:
+        # Stored with two decimals: keep the same value in memory, so the audit sees no change.
+        if self.amount is not None:
+            self.amount = Decimal(self.amount).quantize(CENT)
+        self.funds_in_place = Decimal(self.funds_in_place).quantize(CENT)
+        if (
+            self.signed_at_meeting_id
+            and self.partnership_id
+            and self.signed_at_meeting.partnership_id != self.partnership_id
+        ):
+            raise ValidationError(
+                {"signed_at_meeting": _("The meeting belongs to another partnership.")}
+            )
+
+
+class AgreementParty(models.Model):
+    """A party to an agreement with its role (甲方, 乙方 …) and who signed for it."""
+
+    class Role(models.TextChoices):
+        A = "a", _("party A")
+        B = "b", _("party B")
+        C = "c", _("party C")
+        D = "d", _("party D")
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="parties", verbose_name=_("agreement")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="agreement_parties",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=1, choices=Role.choices)
+    signatory_name = models.CharField(_("signatory"), max_length=64, blank=True)
+    signatory_title = models.CharField(_("signatory's title"), max_length=128, blank=True)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["agreement", "role"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "organisation"],
+                name="agreement_party_unique_organisation",
+                violation_error_message=_("This organisation is already a party."),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "role"],
+                name="agreement_party_unique_role",
+                violation_error_message=_("Another party already has this role."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        signatory = f"（{self.signatory_name}）" if self.signatory_name else ""
+        return f"{self.get_role_display()} {self.organisation}{signatory}"
+
+
+class GoodsLine(models.Model):
+    """A commodity of a purchase agreement: 肉苁蓉 20 吨."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="goods_lines",
+        verbose_name=_("agreement"),
+    )
+    commodity = models.CharField(_("commodity"), max_length=64)
+    quantity = models.DecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    unit = models.CharField(_("unit"), max_length=16)
+
+    class Meta:
+        verbose_name = _("goods line")
+        verbose_name_plural = _("goods lines")
+        ordering = ["agreement", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="goods_line_quantity_positive",
+                violation_error_message=_("The quantity must be positive."),
+            ),
+            models.UniqueConstraint(
+                fields=["agreement", "commodity"],
+                name="goods_line_unique_commodity",
+                violation_error_message=_("This commodity is already listed."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commodity} {self.quantity.normalize():f} {self.unit}"
+
+
+class StatusChange(models.Model):
+    """One step of an agreement's lifecycle: from, to, when, why and who."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="status_changes",
+        verbose_name=_("agreement"),
+    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Agreement.Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Agreement.Status.choices)
+    changed_on = models.DateField(_("date"))
+    note = models.TextField(_("note"), blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["agreement", "changed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_status=models.F("to_status")),
+                name="status_change_changes_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_status_display()} → {self.get_to_status_display()}"
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(agreement__in=Agreement.objects.visible_to(user))
+
+    def with_related(self):
+        return self.select_related("agreement", "submitted_by", "reviewed_by")
+
+
+class ProgressReport(models.Model):
+    """A report on an agreement's implementation for a period, submitted by a party and
+    approved or returned by the secretariat. Figures are cumulative as of the period's end."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("submitted")
+        APPROVED = "approved", _("approved")
+        RETURNED = "returned", _("returned")
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="progress_reports",
+        verbose_name=_("agreement"),
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    funds_in_place = models.DecimalField(_("funds in place (yuan)"), **MONEY)
+    percent_complete = models.PositiveSmallIntegerField(_("percent complete"))
+    milestone = models.CharField(_("milestone reached"), max_length=200, blank=True)
+    narrative = models.TextField(_("narrative"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.SUBMITTED
+    )
+    reviewer_comment = models.TextField(_("reviewer's comment"), blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["agreement", "-period_end", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(funds_in_place__gte=0),
+                name="progress_report_funds_not_negative",
+                violation_error_message=_("Funds in place cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="progress_report_percent_0_100",
+                violation_error_message=_("Percent complete must be between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_end__gte=models.F("period_start")),
+                name="progress_report_period_ordered",
+                violation_error_message=_("The period ends before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} · {self.period_start:%Y-%m-%d}—{self.period_end:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        if self.funds_in_place is not None:
+            self.funds_in_place = Decimal(self.funds_in_place).quantize(CENT)

@@ -13,6 +13,7 @@ def navigation(request):
             (_("Home"), reverse("home")),
             (_("Meetings"), reverse("meeting-list")),
             (_("Directory"), reverse("organisation-list")),
+            (_("Agreements"), reverse("agreement-list")),
         ]
     if permissions.can_read_all(user):
         links.append((_("API"), reverse("api-docs")))

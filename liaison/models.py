@@ -265,6 +265,15 @@ class Person(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.organisation.display_name}）"
 
+    def clean(self) -> None:
+        if (
+            self.user_id
+            and self.organisation_id
+            and self.user.organisation_id
+            and self.user.organisation_id != self.organisation_id
+        ):
+            raise ValidationError({"user": _("This user account speaks for another organisation.")})
+
 
 # --- Users and roles -------------------------------------------------------------------------
 
@@ -568,7 +577,10 @@ class Association(models.Model):
 class MembershipQuerySet(models.QuerySet):
     def with_related(self):
         return self.select_related(
-            "association", "organisation__region__parent", "organisation__sector", "liaison"
+            "association",
+            "organisation__region__parent__parent",  # region paths walk up to the province
+            "organisation__sector",
+            "liaison",
         )
 
     def by_rank(self):

@@ -60,3 +60,19 @@ def can_see_contact_details(user, organisation) -> bool:
 
 def can_see_draft_meetings(user) -> bool:
     return can_read_all(user)
+
+
+def is_party_to(user, agreement) -> bool:
+    """A member whose organisation is a party to the agreement."""
+    return (
+        is_member(user) and agreement.parties.filter(organisation_id=user.organisation_id).exists()
+    )
+
+
+def can_report_progress(user, agreement) -> bool:
+    """Progress of an agreement is reported by its parties' members, or by the secretariat."""
+    return is_secretariat(user) or is_party_to(user, agreement)
+
+
+def can_review_progress(user) -> bool:
+    return is_secretariat(user)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership-detail"),
     path("meetings/", include("meetings.urls")),
+    path("agreements/", include("agreements.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("liaison.api.urls")),
 ]

@@ -61,6 +61,8 @@ if [ ! -f .env ] && [ -z "${DATABASE_URL:-}" ] && [ -z "${CI:-}" ]; then
   say "Writing .env for local development (DEBUG on, SQLite in data/)"
   printf '# Local development settings; see README.md for every setting.\nDEBUG=1\n' > .env
 fi
+# Setup's own management commands sign nothing; production settings still demand a key.
+export SECRET_KEY="${SECRET_KEY:-setup-only-key-never-used-to-serve-requests}"
 say "Compiling translations"
 .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
 say "Collecting static files"

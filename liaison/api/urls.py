@@ -2,19 +2,24 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from agreements.api.views import AgreementViewSet, ProgressReportViewSet, SigningUnitViewSet
 from liaison.api import views
 from meetings.api.views import MeetingViewSet
 
+# URL names start with "api-": the pages own "meeting-list", "organisation-detail" and the like.
 router = DefaultRouter()
-router.register("regions", views.RegionViewSet)
-router.register("sectors", views.SectorViewSet)
-router.register("organisations", views.OrganisationViewSet)
-router.register("people", views.PersonViewSet, basename="person")
-router.register("partnerships", views.PartnershipViewSet)
-router.register("mechanisms", views.MechanismViewSet)
-router.register("associations", views.AssociationViewSet)
-router.register("memberships", views.MembershipViewSet)
-router.register("meetings", MeetingViewSet, basename="meeting")
+router.register("regions", views.RegionViewSet, basename="api-region")
+router.register("sectors", views.SectorViewSet, basename="api-sector")
+router.register("organisations", views.OrganisationViewSet, basename="api-organisation")
+router.register("people", views.PersonViewSet, basename="api-person")
+router.register("partnerships", views.PartnershipViewSet, basename="api-partnership")
+router.register("mechanisms", views.MechanismViewSet, basename="api-mechanism")
+router.register("associations", views.AssociationViewSet, basename="api-association")
+router.register("memberships", views.MembershipViewSet, basename="api-membership")
+router.register("meetings", MeetingViewSet, basename="api-meeting")
+router.register("signing-units", SigningUnitViewSet, basename="api-signing-unit")
+router.register("agreements", AgreementViewSet, basename="api-agreement")
+router.register("progress-reports", ProgressReportViewSet, basename="api-progress-report")
 
 urlpatterns = [
     path("auth/token/", views.obtain_token, name="api-token"),

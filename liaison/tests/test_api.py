@@ -5,6 +5,7 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+from django.utils import translation
 
 from liaison.models import (
     Association,
@@ -339,9 +340,15 @@ def test_api_own_validator_message_is_the_validators(api, world, code, payload):
     with pytest.raises(ValidationError) as caught:
         validator(next(iter(payload.values())))
 
-    response = api.patch(f"/api/v1/organisations/{world['enterprise_a'].pk}/", payload)
+    response = api.patch(
+        f"/api/v1/organisations/{world['enterprise_a'].pk}/",
+        payload,
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
 
-    assert response.json()["errors"][next(iter(payload))] == caught.value.messages
+    assert caught.value.code == code
+    with translation.override("zh-hans"):
+        assert response.json()["errors"][next(iter(payload))] == caught.value.messages
 
 
 def test_api_required_field_error_in_chinese(api, world):
@@ -383,6 +390,14 @@ def test_api_unauthenticated_error_in_chinese(api_for, world):
 
     assert response.status_code in (401, 403)
     assert CHINESE.search(response.json()["detail"])
+
+
+def test_api_root_lists_endpoints(api_for, member_a):
+    response = api_for(member_a).get("/api/v1/")
+
+    assert response.status_code == 200
+    assert response.json()["meetings"].endswith("/api/v1/meetings/")
+    assert response.json()["organisations"].endswith("/api/v1/organisations/")
 
 
 # --- Credit codes ----------------------------------------------------------------------------
@@ -503,9 +518,7 @@ def test_api_filter_organisations_by_kind(api, directory):
         (3, {"湖南湘茶集团"}),
     ],
 )
-def test_api_filter_organisations_by_region_includes_sub_regions(
-    api, directory, region, expected
-):
+def test_api_filter_organisations_by_region_includes_sub_regions(api, directory, region, expected):
     response = api.get(f"/api/v1/organisations/?region={directory['regions'][region].pk}")
 
     assert _names(response) == expected

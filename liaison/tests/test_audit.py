@@ -258,7 +258,11 @@ def test_change_meeting_status_disallowed_transition_refused(secretariat, old, n
 
 @pytest.mark.parametrize(
     ("old", "new"),
-    [(old, new) for old, allowed in meeting_services.ALLOWED_TRANSITIONS.items() for new in allowed],
+    [
+        (old, new)
+        for old, allowed in meeting_services.ALLOWED_TRANSITIONS.items()
+        for new in allowed
+    ],
 )
 def test_change_meeting_status_allowed_transition_saved_and_audited(secretariat, old, new):
     meeting = MeetingFactory(status=old)

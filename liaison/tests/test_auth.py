@@ -228,13 +228,6 @@ def test_login_inactive_user_refused(client, member_a):
     assert not is_signed_in(client, member_a)
 
 
-def test_login_message_in_chinese_by_default(client, member_a):
-    response = sign_in(client, "member_a", "wrong", language="zh-hans")
-
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors().as_data()[0].code == "invalid_login"
-
-
 # --- Sign-out --------------------------------------------------------------------------------
 
 

@@ -95,9 +95,10 @@ def test_occurrences_period_boundary_uses_beijing_date(event):
     # 2024-12-31 20:00 UTC is already 2025-01-01 04:00 in Beijing: it belongs to the 2025 period.
     meeting = meeting_of(event, datetime(2024, 12, 31, 20, 0, tzinfo=UTC))
 
-    assert [(o.date, o.state, o.meeting) for o in event.occurrences(
-        date(2023, 1, 1), date(2026, 12, 31), today=date(2026, 3, 1)
-    )] == [(date(2023, 12, 20), MISSED, None), (date(2025, 12, 20), HELD, meeting)]
+    assert [
+        (o.date, o.state, o.meeting)
+        for o in event.occurrences(date(2023, 1, 1), date(2026, 12, 31), today=date(2026, 3, 1))
+    ] == [(date(2023, 12, 20), MISSED, None), (date(2025, 12, 20), HELD, meeting)]
 
 
 def test_occurrences_states_held_scheduled_due_missed(joint_meeting):
@@ -170,9 +171,7 @@ def test_occurrences_ignore_other_mechanisms_meetings(joint_meeting, event):
     ]
 
 
-def test_occurrences_with_given_meetings_make_no_query(
-    joint_meeting, django_assert_num_queries
-):
+def test_occurrences_with_given_meetings_make_no_query(joint_meeting, django_assert_num_queries):
     held = meeting_of(joint_meeting, datetime(2024, 6, 15, 1, 0, tzinfo=UTC))
 
     with django_assert_num_queries(0):
@@ -186,7 +185,9 @@ def test_occurrences_with_given_meetings_make_no_query(
 def test_due_occurrences_lists_only_due(joint_meeting):
     meeting_of(joint_meeting, datetime(2026, 6, 15, 1, 0, tzinfo=UTC), Meeting.Status.SCHEDULED)
 
-    due = joint_meeting.due_occurrences(date(2025, 1, 1), date(2027, 12, 31), today=date(2025, 3, 1))
+    due = joint_meeting.due_occurrences(
+        date(2025, 1, 1), date(2027, 12, 31), today=date(2025, 3, 1)
+    )
 
     assert [o.date for o in due] == [date(2025, 6, 15), date(2027, 6, 15)]
 

@@ -1,5 +1,6 @@
 """Who may see and change what, on the pages and through the API, for every persona."""
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -116,6 +117,19 @@ def test_page_signed_in_roles_read(client_for, persona, world, page, name):
 
     assert response.status_code == 200
     assert text(world) in response.content.decode()
+
+
+@pytest.mark.parametrize("name", ["member_a", "official"])
+def test_page_links_lead_to_pages_the_user_may_open(client_for, persona, world, name):
+    client = client_for(persona[name])
+    for page, (url, _text) in PAGES.items():
+        content = client.get(url(world)).content.decode()
+        links = set(re.findall(r'href="(/[^"]*)"', content)) - {"/api/v1/docs/"}
+        links = {link for link in links if not link.startswith("/static/")}
+        assert links, page
+        for link in links:
+            assert not link.startswith(("/api/", "/admin/")), (page, link)
+            assert client.get(link).status_code == 200, (page, link)
 
 
 @pytest.mark.parametrize("name", ["anonymous", "member_a", "member_b", "official"])
@@ -333,9 +347,7 @@ def test_organisation_page_member_b_sees_no_non_liaison_people(client_for, membe
 
 
 @pytest.mark.parametrize("name", ["member_a", "official"])
-def test_organisation_page_own_member_and_official_see_all_people(
-    client_for, persona, world, name
-):
+def test_organisation_page_own_member_and_official_see_all_people(client_for, persona, world, name):
     content = client_for(persona[name]).get(f"/organisations/{world['enterprise_a'].pk}/")
     content = content.content.decode()
 

@@ -161,14 +161,16 @@ def test_rrule_unsupported_part_refused_naming_it():
 
 
 @pytest.mark.parametrize(
-    "value", ["13800000000", "0995-1234567", "+86 138 0000 0000", "0731-8888 8888", "+8613800000000"]
+    "value",
+    ["13800000000", "0995-1234567", "+86 138 0000 0000", "0731-8888 8888", "+8613800000000"],
 )
 def test_phone_valid_passes(value):
     validate_phone(value)
 
 
 @pytest.mark.parametrize(
-    "value", ["abc", "", "12345", "138-0000-000a", "++8613800000000", "13800000000-", "电话13800000000"]
+    "value",
+    ["abc", "", "12345", "138-0000-000a", "++8613800000000", "13800000000-", "电话13800000000"],
 )
 def test_phone_invalid_refused(value):
     error = _refusal(validate_phone, value)

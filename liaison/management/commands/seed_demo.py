@@ -27,6 +27,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from agreements.demo import seed_agreements
 from liaison.models import (
     Association,
     FocusArea,
@@ -696,6 +697,7 @@ class Command(BaseCommand):
             mechanisms = seeder.mechanisms(partnership)
             seeder.meetings(partnership, mechanisms)
             seeder.association(partnership, orgs, liaisons)
+            seed_agreements(seeder)
             users = seeder.users(orgs, liaisons, password)
 
         self.stdout.write(

@@ -1,0 +1,180 @@
+from rest_framework import serializers
+
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    GoodsLine,
+    ProgressReport,
+    SigningUnit,
+    StatusChange,
+)
+from liaison.models import Organisation
+
+
+class SigningUnitSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SigningUnit
+        fields = ["id", "name", "position", "organisation"]
+
+
+class AgreementPartySerializer(serializers.ModelSerializer):
+    organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
+    organisation_name = serializers.CharField(source="organisation.name", read_only=True)
+    role_display = serializers.CharField(source="get_role_display", read_only=True)
+
+    class Meta:
+        model = AgreementParty
+        fields = [
+            "organisation",
+            "organisation_name",
+            "role",
+            "role_display",
+            "signatory_name",
+            "signatory_title",
+        ]
+
+
+class GoodsLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GoodsLine
+        fields = ["commodity", "quantity", "unit"]
+
+
+class StatusChangeSerializer(serializers.ModelSerializer):
+    # Plain strings (the codes of Agreement.Status): one enum per choice set in the schema.
+    from_status = serializers.CharField(read_only=True)
+    to_status = serializers.CharField(read_only=True)
+    actor_name = serializers.CharField(source="actor.__str__", read_only=True, default="")
+
+    class Meta:
+        model = StatusChange
+        fields = ["from_status", "to_status", "changed_on", "note", "actor", "actor_name"]
+
+
+class AgreementSerializer(serializers.ModelSerializer):
+    """An agreement with its parties and goods lines. The status, the funds in place and the
+    percent complete are read-only here: they change through status changes and approved
+    progress reports."""
+
+    parties = AgreementPartySerializer(many=True, required=False)
+    goods_lines = GoodsLineSerializer(many=True, required=False)
+    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    signing_unit_name = serializers.CharField(
+        source="signing_unit.name", read_only=True, default=""
+    )
+    sector_name = serializers.CharField(source="sector.name", read_only=True, default="")
+    status = serializers.CharField(read_only=True, help_text="Changed with POST …/status/.")
+    amount = serializers.DecimalField(
+        max_digits=16, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id",
+            "kind",
+            "kind_display",
+            "title",
+            "partnership",
+            "signed_at_meeting",
+            "signed_on",
+            "signing_unit",
+            "signing_unit_name",
+            "sector",
+            "sector_name",
+            "amount",
+            "status",
+            "status_display",
+            "status_reason",
+            "funds_in_place",
+            "percent_complete",
+            "description",
+            "is_illustrative",
+            "parties",
+            "goods_lines",
+        ]
+        read_only_fields = ["status", "status_reason", "funds_in_place", "percent_complete"]
+        # Uniqueness is checked by the model (full_clean), with our own translated messages.
+        validators = []
+        extra_kwargs = {"title": {"validators": []}}
+
+
+class StatusChangeRequestSerializer(serializers.Serializer):
+    to = serializers.ChoiceField(choices=Agreement.Status.choices)
+    on = serializers.DateField(required=False)
+    reason = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    agreement = serializers.PrimaryKeyRelatedField(queryset=Agreement.objects.all())
+    agreement_title = serializers.CharField(source="agreement.title", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="submitted, approved or returned")
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    funds_in_place = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
+    percent_complete = serializers.IntegerField(min_value=0, max_value=100)
+
+    class Meta:
+        model = ProgressReport
+        fields = [
+            "id",
+            "agreement",
+            "agreement_title",
+            "period_start",
+            "period_end",
+            "funds_in_place",
+            "percent_complete",
+            "milestone",
+            "narrative",
+            "status",
+            "status_display",
+            "reviewer_comment",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+        ]
+        read_only_fields = [
+            "status",
+            "reviewer_comment",
+            "submitted_by",
+            "submitted_at",
+            "reviewed_by",
+            "reviewed_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # A member can only name the agreements it may see.
+            self.fields["agreement"].queryset = Agreement.objects.visible_to(request.user)
+
+
+class ReviewSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class StatisticsRowSerializer(serializers.Serializer):
+    key = serializers.CharField(allow_null=True)
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
+    funds_in_place = serializers.DecimalField(max_digits=18, decimal_places=2)
+    funds_ratio = serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)
+
+
+class StatisticsSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=18, decimal_places=2)
+    funds_in_place = serializers.DecimalField(max_digits=18, decimal_places=2)
+    funds_ratio = serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)
+    project_count = serializers.IntegerField()
+    landed_count = serializers.IntegerField()
+    landed_rate = serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True)
+    by_unit = StatisticsRowSerializer(many=True)
+    by_sector = StatisticsRowSerializer(many=True)
+    by_kind = StatisticsRowSerializer(many=True)
+    by_status = StatisticsRowSerializer(many=True)
+    by_year = StatisticsRowSerializer(many=True)
+    by_meeting = StatisticsRowSerializer(many=True)

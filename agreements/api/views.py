@@ -1,0 +1,136 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework import permissions as drf
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from agreements import services
+from agreements.api import serializers as s
+from agreements.filters import AgreementFilter
+from agreements.models import Agreement, ProgressReport, SigningUnit
+from agreements.statistics import agreement_statistics
+from liaison import permissions
+from liaison.api.views import HistoryMixin
+from liaison.api.viewsets import AuditedModelViewSet
+
+
+class SigningUnitViewSet(HistoryMixin, AuditedModelViewSet):
+    queryset = SigningUnit.objects.select_related("organisation")
+    serializer_class = s.SigningUnitSerializer
+    search_fields = ["name"]
+
+
+class AgreementViewSet(HistoryMixin, AuditedModelViewSet):
+    """Agreements: the secretariat writes, officials read, members read the agreements their
+    organisation is a party to. Parties and goods lines are written with the agreement."""
+
+    serializer_class = s.AgreementSerializer
+    filterset_class = AgreementFilter
+    search_fields = ["title", "description"]
+    ordering_fields = ["signed_on", "amount", "title", "status", "funds_in_place"]
+    NESTED = ("parties", "goods_lines")
+
+    def get_queryset(self):
+        return Agreement.objects.visible_to(self.request.user).with_related().with_parties()
+
+    def _pop_nested(self, serializer) -> None:
+        self._nested = {name: serializer.validated_data.pop(name, None) for name in self.NESTED}
+
+    def perform_create(self, serializer) -> None:
+        self._pop_nested(serializer)
+        super().perform_create(serializer)
+
+    def perform_update(self, serializer) -> None:
+        self._pop_nested(serializer)
+        super().perform_update(serializer)
+
+    def save(self, instance) -> None:
+        nested = getattr(self, "_nested", {})
+        services.save_agreement(
+            instance,
+            actor=self.request.user,
+            parties=nested.get("parties"),
+            goods_lines=nested.get("goods_lines"),
+        )
+
+    @extend_schema(request=s.StatusChangeRequestSerializer, responses=s.AgreementSerializer)
+    @action(detail=True, methods=["post"])
+    def status(self, request, pk=None):
+        """Move the agreement along its lifecycle (stalled and terminated need a reason)."""
+        agreement = self.get_object()
+        data = s.StatusChangeRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.change_agreement_status(agreement, actor=request.user, **data.validated_data)
+        return Response(self.get_serializer(self.get_queryset().get(pk=agreement.pk)).data)
+
+    @extend_schema(responses=s.StatusChangeSerializer(many=True))
+    @action(detail=True, methods=["get"], url_path="status-changes")
+    def status_changes(self, request, pk=None):
+        agreement = self.get_object()
+        changes = agreement.status_changes.select_related("actor")
+        return Response(s.StatusChangeSerializer(changes, many=True).data)
+
+    @extend_schema(responses=s.StatisticsSerializer)
+    @action(detail=False, methods=["get"])
+    def statistics(self, request):
+        """Counts and Decimal amounts of the (filtered) agreements by signing unit, sector,
+        kind, status, year and signing event; funds in place and the landed rate."""
+        stats = agreement_statistics(self.filter_queryset(self.get_queryset()))
+        return Response(s.StatisticsSerializer(stats).data)
+
+
+class ProgressPermission(drf.BasePermission):
+    """Signed-in roles read (scoped); the secretariat and members submit (the service checks
+    the member's organisation is a party); only the secretariat reviews."""
+
+    def has_permission(self, request, view) -> bool:
+        if request.method in drf.SAFE_METHODS:
+            return permissions.can_read_directory(request.user)
+        if view.action == "create":
+            return permissions.is_secretariat(request.user) or permissions.is_member(request.user)
+        return permissions.can_review_progress(request.user)
+
+
+class ProgressReportViewSet(
+    HistoryMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Progress reports: a member submits them for its own agreements; the secretariat
+    approves or returns them."""
+
+    serializer_class = s.ProgressReportSerializer
+    permission_classes = [ProgressPermission]
+    filterset_fields = ["agreement", "status"]
+    ordering_fields = ["period_end", "submitted_at"]
+
+    def get_queryset(self):
+        return ProgressReport.objects.visible_to(self.request.user).with_related()
+
+    def perform_create(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        agreement = data.pop("agreement")
+        serializer.instance = services.submit_progress_report(
+            agreement, actor=self.request.user, **data
+        )
+
+    def _review(self, request, service):
+        report = self.get_object()
+        data = s.ReviewSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        service(report, actor=request.user, comment=data.validated_data["comment"])
+        return Response(self.get_serializer(report).data)
+
+    @extend_schema(request=s.ReviewSerializer, responses=s.ProgressReportSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        """Approve; the agreement's funds in place and percent complete follow."""
+        return self._review(request, services.approve_progress_report)
+
+    @extend_schema(request=s.ReviewSerializer, responses=s.ProgressReportSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_report(self, request, pk=None):
+        """Return to the author with a comment (required)."""
+        return self._review(request, services.return_progress_report)

@@ -1,0 +1,303 @@
+"""Changes to agreements: one function per change, each validated, atomic and audited.
+
+Every change to an agreement (amount, unit, parties, goods, status, figures) leaves an audit
+entry on the agreement with who, when, and the old and new value; status changes also leave a
+dated ``StatusChange`` with its note. ``actor=None`` means the system (management commands).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import Agreement, AgreementParty, GoodsLine, ProgressReport, StatusChange
+from liaison import audit, permissions
+from liaison.models import AuditEntry
+from liaison.services import save_object
+
+Status = Agreement.Status
+
+# Which status may follow which. A stalled agreement resumes where it stood or is terminated;
+# completed and terminated agreements are closed.
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    Status.SIGNED: {Status.UNDER_CONSTRUCTION, Status.STALLED, Status.TERMINATED},
+    Status.UNDER_CONSTRUCTION: {Status.IN_OPERATION, Status.STALLED, Status.TERMINATED},
+    Status.IN_OPERATION: {Status.COMPLETED, Status.STALLED, Status.TERMINATED},
+    Status.STALLED: {
+        Status.SIGNED,
+        Status.UNDER_CONSTRUCTION,
+        Status.IN_OPERATION,
+        Status.TERMINATED,
+    },
+    Status.COMPLETED: set(),
+    Status.TERMINATED: set(),
+}
+
+# Driven by the latest approved progress report, never edited by hand.
+REPORT_DRIVEN_FIELDS = ("funds_in_place", "percent_complete")
+
+
+def check_status_transition(old: str, new: str) -> None:
+    if new not in Status.values:
+        raise ValidationError({"status": _("Unknown status “%(status)s”.") % {"status": new}})
+    if new not in ALLOWED_TRANSITIONS.get(old, set()):
+        raise ValidationError(
+            {
+                "status": _("An agreement cannot go from “%(old)s” to “%(new)s”.")
+                % {"old": Status(old).label, "new": Status(new).label}
+            }
+        )
+
+
+def save_agreement(
+    agreement: Agreement,
+    *,
+    actor,
+    parties: list[dict] | None = None,
+    goods_lines: list[dict] | None = None,
+    note: str = "",
+) -> Agreement:
+    """Create or change an agreement and, when given, replace its parties and goods lines.
+
+    The status changes only through ``change_agreement_status`` and the funds in place and
+    percent complete only through approved progress reports."""
+    with transaction.atomic():
+        stored = (
+            Agreement.objects.filter(pk=agreement.pk)
+            .values("status", *REPORT_DRIVEN_FIELDS)
+            .first()
+            if agreement.pk
+            else None
+        )
+        if stored:
+            if stored["status"] != agreement.status:
+                raise ValidationError(
+                    {"status": _("Change the status with a status change, not by editing.")}
+                )
+            for name in REPORT_DRIVEN_FIELDS:
+                if stored[name] != getattr(agreement, name):
+                    raise ValidationError(
+                        {name: _("This figure comes from the approved progress reports.")}
+                    )
+        elif agreement.status != Status.SIGNED:
+            raise ValidationError({"status": _("A new agreement starts as signed.")})
+        save_object(agreement, actor=actor, note=note)
+        if parties is not None:
+            set_agreement_parties(agreement, parties, actor=actor, note=note)
+        if goods_lines is not None:
+            set_goods_lines(agreement, goods_lines, actor=actor, note=note)
+    return agreement
+
+
+def _parties_text(agreement: Agreement) -> str:
+    return "；".join(str(p) for p in agreement.parties.select_related("organisation"))
+
+
+def _goods_text(agreement: Agreement) -> str:
+    return "；".join(str(line) for line in agreement.goods_lines.all())
+
+
+def _record_collection_change(agreement, *, actor, field: str, label, old: str, new: str, note):
+    if old == new:
+        return None
+    change = {"field": field, "label": str(label), "old": old, "new": new}
+    return audit.record(
+        agreement,
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        changes=[{**change, "old_value": old, "new_value": new}],
+        note=note,
+    )
+
+
+def set_agreement_parties(agreement: Agreement, parties: list[dict], *, actor, note: str = ""):
+    """Replace the agreement's parties (organisation, role, signatory_name, signatory_title)
+    and record the old and new list on the agreement; nothing is written when they are equal."""
+    organisations = [p["organisation"] for p in parties]
+    roles = [p["role"] for p in parties]
+    if len(set(organisations)) != len(organisations):
+        raise ValidationError({"parties": _("An organisation is listed twice.")})
+    if len(set(roles)) != len(roles):
+        raise ValidationError({"parties": _("Two parties have the same role.")})
+    with transaction.atomic():
+        old = _parties_text(agreement)
+        wanted = sorted(
+            (
+                AgreementParty(
+                    agreement=agreement,
+                    organisation=p["organisation"],
+                    role=p["role"],
+                    signatory_name=p.get("signatory_name", "").strip(),
+                    signatory_title=p.get("signatory_title", "").strip(),
+                )
+                for p in parties
+            ),
+            key=lambda party: party.role,
+        )
+        if old == "；".join(str(p) for p in wanted):
+            return None
+        agreement.parties.all().delete()
+        for party in wanted:
+            try:
+                party.full_clean()
+            except ValidationError as error:
+                raise ValidationError({"parties": error.messages}) from error
+            party.save()
+        return _record_collection_change(
+            agreement,
+            actor=actor,
+            field="parties",
+            label=AgreementParty._meta.verbose_name_plural,
+            old=old,
+            new=_parties_text(agreement),
+            note=note,
+        )
+
+
+def set_goods_lines(agreement: Agreement, lines: list[dict], *, actor, note: str = ""):
+    """Replace the goods lines (commodity, quantity, unit) and record the change."""
+    commodities = [line["commodity"].strip() for line in lines]
+    if len(set(commodities)) != len(commodities):
+        raise ValidationError({"goods_lines": _("A commodity is listed twice.")})
+    with transaction.atomic():
+        old = _goods_text(agreement)
+        wanted = [
+            GoodsLine(
+                agreement=agreement,
+                commodity=line["commodity"].strip(),
+                quantity=Decimal(line["quantity"]),
+                unit=line["unit"].strip(),
+            )
+            for line in lines
+        ]
+        if old == "；".join(str(line) for line in wanted):
+            return None
+        agreement.goods_lines.all().delete()
+        for line in wanted:
+            try:
+                line.full_clean()
+            except ValidationError as error:
+                raise ValidationError({"goods_lines": error.messages}) from error
+            line.save()
+        return _record_collection_change(
+            agreement,
+            actor=actor,
+            field="goods_lines",
+            label=GoodsLine._meta.verbose_name_plural,
+            old=old,
+            new=_goods_text(agreement),
+            note=note,
+        )
+
+
+def change_agreement_status(
+    agreement: Agreement, *, to: str, actor, on: date | None = None, reason: str = ""
+) -> Agreement:
+    """Move the agreement along its lifecycle (see ``ALLOWED_TRANSITIONS``), dated and noted.
+
+    Stalling or terminating needs a reason, which the agreement keeps until it resumes."""
+    reason = (reason or "").strip()
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        current = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        old = current.status
+        check_status_transition(old, to)
+        if to in Agreement.STATUSES_NEEDING_REASON and not reason:
+            raise ValidationError({"reason": _("Say why the agreement is stalled or terminated.")})
+        if on < current.signed_on:
+            raise ValidationError({"on": _("The date is before the agreement was signed.")})
+        if on > timezone.localdate():
+            raise ValidationError({"on": _("The date is in the future.")})
+        current.status = to
+        current.status_reason = reason if to in Agreement.STATUSES_NEEDING_REASON else ""
+        save_object(current, actor=actor, note=reason)
+        StatusChange.objects.create(
+            agreement=current,
+            from_status=old,
+            to_status=to,
+            changed_on=on,
+            note=reason,
+            actor=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+    agreement.status, agreement.status_reason = current.status, current.status_reason
+    return current
+
+
+def submit_progress_report(
+    agreement: Agreement,
+    *,
+    actor,
+    period_start: date,
+    period_end: date,
+    funds_in_place: Decimal,
+    percent_complete: int,
+    milestone: str = "",
+    narrative: str = "",
+) -> ProgressReport:
+    """A party's member (or the secretariat) reports progress; the secretariat reviews it."""
+    if actor is not None and not permissions.can_report_progress(actor, agreement):
+        raise PermissionDenied(_("Only the agreement's parties report its progress."))
+    if agreement.status in (Status.TERMINATED,):
+        raise ValidationError(_("A terminated agreement takes no progress reports."))
+    report = ProgressReport(
+        agreement=agreement,
+        period_start=period_start,
+        period_end=period_end,
+        funds_in_place=funds_in_place,
+        percent_complete=percent_complete,
+        milestone=milestone.strip(),
+        narrative=narrative.strip(),
+        status=ProgressReport.Status.SUBMITTED,
+        submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    save_object(report, actor=actor)
+    return report
+
+
+def _review(report: ProgressReport, *, actor, to: str, comment: str) -> ProgressReport:
+    if actor is not None and not permissions.can_review_progress(actor):
+        raise PermissionDenied(_("Only the secretariat reviews progress reports."))
+    if report.status != ProgressReport.Status.SUBMITTED:
+        raise ValidationError({"status": _("Only a submitted report can be approved or returned.")})
+    report.status = to
+    report.reviewer_comment = comment.strip()
+    report.reviewed_by = actor if getattr(actor, "is_authenticated", False) else None
+    report.reviewed_at = timezone.now()
+    save_object(report, actor=actor, note=report.reviewer_comment)
+    return report
+
+
+def approve_progress_report(report: ProgressReport, *, actor, comment: str = "") -> ProgressReport:
+    """Approve a submitted report; the agreement's funds in place and percent complete then
+    follow its latest approved report (by period end)."""
+    with transaction.atomic():
+        _review(report, actor=actor, to=ProgressReport.Status.APPROVED, comment=comment)
+        refresh_agreement_figures(report.agreement, actor=actor)
+    return report
+
+
+def return_progress_report(report: ProgressReport, *, actor, comment: str) -> ProgressReport:
+    """Send a submitted report back to its author with a comment saying what to fix."""
+    if not (comment or "").strip():
+        raise ValidationError({"comment": _("Say why the report is returned.")})
+    with transaction.atomic():
+        return _review(report, actor=actor, to=ProgressReport.Status.RETURNED, comment=comment)
+
+
+def refresh_agreement_figures(agreement: Agreement, *, actor) -> None:
+    latest = (
+        agreement.progress_reports.filter(status=ProgressReport.Status.APPROVED)
+        .order_by("-period_end", "-id")
+        .first()
+    )
+    funds = latest.funds_in_place if latest else Decimal("0.00")
+    percent = latest.percent_complete if latest else 0
+    if agreement.funds_in_place == funds and agreement.percent_complete == percent:
+        return
+    agreement.funds_in_place, agreement.percent_complete = funds, percent
+    save_object(agreement, actor=actor, note=_("progress report approved"))

@@ -1,0 +1,173 @@
+"""The one statistics service over agreements, used by the pages, the API and the reports.
+
+Counts and signed amounts by signing unit, sector, kind, status, year and signing event; funds in
+place and their ratio to the signed amount; the landed rate of project agreements. Amounts are
+summed by the database as DECIMAL/NUMERIC and stay ``Decimal`` up to the page: no float.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, ExtractYear
+
+from agreements.models import MONEY, Agreement
+
+ZERO = Decimal("0.00")
+RATIO = Decimal("0.0001")
+
+
+def _money(expression):
+    return Coalesce(
+        Sum(expression, output_field=DecimalField(**MONEY)),
+        Value(ZERO, output_field=DecimalField(**MONEY)),
+        output_field=DecimalField(**MONEY),
+    )
+
+
+def cents(value) -> Decimal:
+    """A database sum as Decimal yuan with two decimals (SQLite drops trailing zeros)."""
+    return Decimal(value).quantize(ZERO)
+
+
+def ratio(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """part / whole to four decimals (0.3251 is 32.51 %), or None when whole is zero."""
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(RATIO, rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of a breakdown: its key (an id or a code; None for "not given"), label,
+    count, signed amount and funds in place."""
+
+    key: object
+    label: str
+    count: int
+    amount: Decimal
+    funds_in_place: Decimal
+
+    @property
+    def funds_ratio(self) -> Decimal | None:
+        return ratio(self.funds_in_place, self.amount)
+
+
+@dataclass(frozen=True)
+class AgreementStatistics:
+    count: int
+    amount: Decimal
+    funds_in_place: Decimal
+    project_count: int
+    landed_count: int
+    by_unit: list[Row] = field(default_factory=list)
+    by_sector: list[Row] = field(default_factory=list)
+    by_kind: list[Row] = field(default_factory=list)
+    by_status: list[Row] = field(default_factory=list)
+    by_year: list[Row] = field(default_factory=list)
+    by_meeting: list[Row] = field(default_factory=list)
+
+    @property
+    def funds_ratio(self) -> Decimal | None:
+        """Funds in place over the signed amount."""
+        return ratio(self.funds_in_place, self.amount)
+
+    @property
+    def landed_rate(self) -> Decimal | None:
+        """Project agreements in operation or completed, over all project agreements."""
+        return ratio(self.landed_count, self.project_count)
+
+
+def _breakdown(agreements: QuerySet, key: str, order: list[str], label) -> list[Row]:
+    rows = (
+        agreements.order_by()
+        .values(key, *order)
+        .annotate(n=Count("pk"), total=_money("amount"), funds=_money("funds_in_place"))
+        .order_by(*(F(name).asc(nulls_last=True) for name in order))
+    )
+    return [Row(r[key], label(r), r["n"], cents(r["total"]), cents(r["funds"])) for r in rows]
+
+
+def _choice_rows(rows: list[Row], choices) -> list[Row]:
+    """Rows in the order of the choices, labelled with their (translated) label."""
+    by_key = {row.key: row for row in rows}
+    return [
+        Row(
+            value,
+            str(text),
+            by_key[value].count,
+            by_key[value].amount,
+            by_key[value].funds_in_place,
+        )
+        for value, text in choices
+        if value in by_key
+    ]
+
+
+def agreement_totals(agreements: QuerySet) -> dict:
+    """Count, signed amount and funds in place of ``agreements`` in one query (ledger totals)."""
+    totals = agreements.order_by().aggregate(
+        count=Count("pk"), amount=_money("amount"), funds=_money("funds_in_place")
+    )
+    return {
+        "count": totals["count"],
+        "amount": cents(totals["amount"]),
+        "funds_in_place": cents(totals["funds"]),
+    }
+
+
+def agreement_statistics(agreements: QuerySet | None = None) -> AgreementStatistics:
+    """Statistics of ``agreements`` (every agreement when None) in seven queries: one for the
+    totals, one per breakdown. Pass an already permission-scoped and filtered queryset."""
+    if agreements is None:
+        agreements = Agreement.objects.all()
+    agreements = agreements.order_by()
+    landed = Q(kind=Agreement.Kind.PROJECT, status__in=Agreement.LANDED_STATUSES)
+    totals = agreements.aggregate(
+        count=Count("pk"),
+        amount=_money("amount"),
+        funds=_money("funds_in_place"),
+        project_count=Count("pk", filter=Q(kind=Agreement.Kind.PROJECT)),
+        landed_count=Count("pk", filter=landed),
+    )
+    not_given = "—"
+    return AgreementStatistics(
+        count=totals["count"],
+        amount=cents(totals["amount"]),
+        funds_in_place=cents(totals["funds"]),
+        project_count=totals["project_count"],
+        landed_count=totals["landed_count"],
+        by_unit=_breakdown(
+            agreements,
+            "signing_unit",
+            ["signing_unit__position", "signing_unit__name"],
+            lambda r: r["signing_unit__name"] or not_given,
+        ),
+        by_sector=_breakdown(
+            agreements,
+            "sector",
+            ["sector__position", "sector__name"],
+            lambda r: r["sector__name"] or not_given,
+        ),
+        by_kind=_choice_rows(
+            _breakdown(agreements, "kind", [], lambda r: r["kind"]), Agreement.Kind.choices
+        ),
+        by_status=_choice_rows(
+            _breakdown(agreements, "status", [], lambda r: r["status"]),
+            Agreement.Status.choices,
+        ),
+        by_year=_breakdown(
+            agreements.annotate(year=ExtractYear("signed_on")),
+            "year",
+            ["year"],
+            lambda r: str(r["year"]),
+        ),
+        by_meeting=_breakdown(
+            agreements,
+            "signed_at_meeting",
+            ["signed_at_meeting__start", "signed_at_meeting__title"],
+            lambda r: r["signed_at_meeting__title"] or not_given,
+        ),
+    )

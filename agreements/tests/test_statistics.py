@@ -1,0 +1,109 @@
+"""The statistics service: exact Decimal figures on the demo and on small data."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from agreements.models import Agreement
+from agreements.statistics import agreement_statistics
+from agreements.tests.factories import AgreementFactory, SigningUnitFactory
+from liaison.tests.factories import SectorFactory
+
+pytestmark = pytest.mark.django_db
+
+ARTICLE_UNITS = {
+    "高昌区": Decimal("7875000000.00"),
+    "鄯善县": Decimal("9195000000.00"),
+    "托克逊县": Decimal("7338000000.00"),
+    "市直单位": Decimal("210000000.00"),
+}
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", stdout=None)
+
+
+def test_statistics_demo_matches_the_article(demo):
+    stats = agreement_statistics(Agreement.objects.projects())
+
+    assert stats.count == 33
+    assert stats.amount == Decimal("24618000000.00")
+    assert isinstance(stats.amount, Decimal)
+    assert {row.label: row.amount for row in stats.by_unit} == ARTICLE_UNITS
+    assert sum(row.count for row in stats.by_unit) == 33
+    assert {row.label for row in stats.by_sector} == {
+        "现代农业",
+        "智能智造",
+        "生物医药",
+        "食品加工",
+        "文旅康养",
+    }
+    assert sum(row.amount for row in stats.by_sector) == Decimal("24618000000.00")
+    [event] = stats.by_meeting
+    assert (event.count, event.amount) == (33, Decimal("24618000000.00"))
+    assert stats.funds_in_place > 0
+    assert stats.landed_count > 0
+    assert stats.landed_rate == (Decimal(stats.landed_count) / 33).quantize(Decimal("0.0001"))
+
+
+def test_statistics_demo_other_agreements(demo):
+    stats = agreement_statistics()
+
+    by_kind = {row.key: row.count for row in stats.by_kind}
+    assert by_kind == {"strategic": 1, "project": 33, "purchase": 1, "park": 3, "intention": 2}
+    assert stats.amount == Decimal("24618000000.00")  # only the projects have amounts
+    purchase = Agreement.objects.get(kind=Agreement.Kind.PURCHASE)
+    assert [str(line) for line in purchase.goods_lines.all()] == ["肉苁蓉 20 吨", "黑桑葚 10 吨"]
+    assert purchase.amount is None
+
+
+def test_statistics_small_data_exact_and_grouped():
+    farm, food = SectorFactory(name="现代农业"), SectorFactory(name="食品加工")
+    unit_a, unit_b = (
+        SigningUnitFactory(name="甲区", position=1),
+        SigningUnitFactory(name="乙县", position=2),
+    )
+    AgreementFactory(
+        signing_unit=unit_a,
+        sector=farm,
+        amount=Decimal("0.10"),
+        status=Agreement.Status.IN_OPERATION,
+        funds_in_place=Decimal("0.05"),
+    )
+    AgreementFactory(signing_unit=unit_a, sector=food, amount=Decimal("0.20"))
+    AgreementFactory(
+        signing_unit=unit_b,
+        sector=food,
+        amount=Decimal("123456789012.34"),
+        status=Agreement.Status.COMPLETED,
+    )
+    AgreementFactory(kind=Agreement.Kind.PURCHASE, signing_unit=None, sector=None, amount=None)
+
+    stats = agreement_statistics()
+
+    assert stats.count == 4
+    assert stats.amount == Decimal("123456789012.64")
+    assert [(r.label, r.count, r.amount) for r in stats.by_unit] == [
+        ("甲区", 2, Decimal("0.30")),
+        ("乙县", 1, Decimal("123456789012.34")),
+        ("—", 1, Decimal("0.00")),
+    ]
+    assert stats.project_count == 3
+    assert stats.landed_count == 2
+    assert stats.landed_rate == Decimal("0.6667")
+    assert stats.funds_in_place == Decimal("0.05")
+    assert [r.key for r in stats.by_status] == ["signed", "in_operation", "completed"]
+    assert [(r.label, r.count) for r in stats.by_year] == [("2023", 4)]
+
+
+def test_statistics_nothing_is_zero_not_none():
+    stats = agreement_statistics()
+
+    assert (stats.count, stats.amount, stats.landed_rate, stats.funds_ratio) == (
+        0,
+        Decimal("0.00"),
+        None,
+        None,
+    )
