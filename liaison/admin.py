@@ -21,11 +21,13 @@ from liaison.models import (
 class AuditedAdmin(admin.ModelAdmin):
     """Admin whose saves and deletions are written to the audit trail like every other write."""
 
+    back_office_note = _("back office")
+
     def save_model(self, request, obj, form, change):
-        audit.save_audited(obj, actor=request.user, note=str(_("back office")))
+        audit.save_audited(obj, actor=request.user, note=str(self.back_office_note))
 
     def delete_model(self, request, obj):
-        audit.delete_audited(obj, actor=request.user, note=str(_("back office")))
+        audit.delete_audited(obj, actor=request.user, note=str(self.back_office_note))
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from dateutil.rrule import rrulestr
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.models import ContentType
@@ -17,7 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from liaison.validators import validate_credit_code, validate_phone, validate_rrule
+from liaison.validators import (
+    parse_rrule,
+    validate_credit_code,
+    validate_phone,
+    validate_rrule,
+)
 
 # --- Regions ---------------------------------------------------------------------------------
 
@@ -446,10 +450,7 @@ class Mechanism(models.Model):
         return "FREQ=YEARLY" in self.rrule.upper()
 
     def _rule(self):
-        text = self.rrule.strip()
-        if text.upper().startswith("RRULE:"):
-            text = text[6:]
-        return rrulestr(text, dtstart=datetime.combine(self.first_date, time.min))
+        return parse_rrule(self.rrule, self.first_date)
 
     def expected_dates(self, start: date, end: date) -> list[date]:
         """The dates the cadence expects between start and end, both included."""

@@ -1,11 +1,14 @@
 """Validators shared by models, forms and the API. Each raises a translated ValidationError."""
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+BEIJING = ZoneInfo("Asia/Shanghai")
 
 # GB 32100-2015: 18 characters from this alphabet (no I, O, S, V, Z); the last one is a check
 # character computed from the first 17 with these weights, modulo 31.
@@ -117,13 +120,34 @@ def validate_rrule(value: str) -> None:
             _("INTERVAL must be a whole number of at least 1."), code="rrule_interval"
         )
     try:
-        rrulestr(text, dtstart=datetime(2000, 1, 1))
-    except (ValueError, TypeError) as exc:
+        rule = parse_rrule(text, date(2000, 1, 1))
+        occurs = rule.after(datetime(1999, 12, 31), inc=True) is not None
+    except (ValueError, TypeError, IndexError) as exc:
         raise ValidationError(
             _("This recurrence rule cannot be read: %(error)s"),
             code="rrule_invalid",
             params={"error": str(exc)},
         ) from exc
+    if not occurs:
+        raise ValidationError(_("This recurrence rule never occurs."), code="rrule_never")
+
+
+def parse_rrule(value: str, first_date: date):
+    """The dateutil rule for an RRULE value starting on ``first_date``, in local dates.
+
+    Cadences are counted in days, so the rule runs on naive local datetimes; an UNTIL given in
+    UTC (``…T000000Z``, as RFC 5545 wants with a zoned DTSTART) is turned into the Beijing date."""
+    text = value.strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[6:]
+    parts = []
+    for chunk in filter(None, text.split(";")):
+        name, _sep, part_value = chunk.partition("=")
+        if name.upper() == "UNTIL" and part_value.upper().endswith("Z"):
+            moment = datetime.strptime(part_value.upper(), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+            part_value = moment.astimezone(BEIJING).strftime("%Y%m%dT%H%M%S")
+        parts.append(f"{name}={part_value}")
+    return rrulestr(";".join(parts), dtstart=datetime.combine(first_date, time.min))
 
 
 def validate_not_future(value: date) -> None:

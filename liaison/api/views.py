@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -118,7 +119,7 @@ class MechanismViewSet(HistoryMixin, AuditedModelViewSet):
         """Expected occurrences between ``start`` and ``end`` and whether each was held, is
         scheduled, is still due, or was missed."""
         mechanism = self.get_object()
-        today = date.today()
+        today = timezone.localdate()
         params = OccurrenceRangeSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
         start = params.validated_data.get("start", mechanism.first_date)
@@ -165,6 +166,13 @@ def obtain_token(request):
     """Exchange a user name and password for an API token (sign-in throttling applies)."""
     data = TokenRequestSerializer(data=request.data)
     data.is_valid(raise_exception=True)
-    user = auth.sign_in(request, data.validated_data["username"], data.validated_data["password"])
+    try:
+        user = auth.sign_in(
+            request, data.validated_data["username"], data.validated_data["password"]
+        )
+    except ValidationError as error:
+        if error.code in ("slowed", "locked"):
+            return Response({"detail": error.messages[0], "code": error.code}, status=429)
+        raise
     token, _created = Token.objects.get_or_create(user=user)
     return Response({"token": token.key})

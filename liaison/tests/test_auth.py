@@ -311,8 +311,8 @@ def test_api_token_obeys_lockout(api_for, member_a, settings):
 
     response = request_token(api, "member_a", PASSWORD)
 
-    assert response.status_code == 400
-    assert response.json()["code"] == "invalid"
+    assert response.status_code == 429
+    assert response.json()["code"] == "locked"
     assert "locked" in response.json()["detail"]
     assert not Token.objects.exists()
 
@@ -324,7 +324,8 @@ def test_api_token_obeys_slowdown(api_for, member_a, settings):
 
     response = request_token(api, "member_a", PASSWORD)
 
-    assert response.status_code == 400
+    assert response.status_code == 429
+    assert response.json()["code"] == "slowed"
     assert "wait" in response.json()["detail"]
     assert not Token.objects.exists()
 

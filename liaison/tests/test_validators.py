@@ -175,3 +175,28 @@ def test_phone_valid_passes(value):
 def test_phone_invalid_refused(value):
     error = _refusal(validate_phone, value)
     assert error.code == "phone"
+
+
+@pytest.mark.parametrize(
+    ("rule", "years"),
+    [
+        ("FREQ=YEARLY;UNTIL=20271231T160000Z", [2024, 2025, 2026, 2027]),
+        ("FREQ=YEARLY;UNTIL=20260101", [2024, 2025]),
+        ("FREQ=YEARLY;INTERVAL=2;COUNT=2", [2024, 2026]),
+    ],
+)
+def test_mechanism_cadence_with_until_or_count_expands(rule, years):
+    from datetime import date
+
+    from liaison.models import Mechanism
+
+    validate_rrule(rule)
+    mechanism = Mechanism(rrule=rule, first_date=date(2024, 6, 15))
+    dates = mechanism.expected_dates(date(2020, 1, 1), date(2035, 12, 31))
+    assert [d.year for d in dates] == years
+
+
+@pytest.mark.parametrize("rule", ["FREQ=YEARLY;BYMONTH=13", "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30"])
+def test_rrule_that_never_occurs_refused(rule):
+    with pytest.raises(ValidationError):
+        validate_rrule(rule)

@@ -181,3 +181,40 @@ def test_meeting_page_edit_link_only_for_secretariat(
 
     assert edit in client_for(secretariat).get(f"/meetings/{meeting.pk}/").content.decode()
     assert edit not in client_for(official).get(f"/meetings/{meeting.pk}/").content.decode()
+
+
+def test_back_office_refuses_a_disallowed_status_change_and_raises_revision_on_allowed(
+    client_for, secretariat
+):
+    from meetings.tests.factories import MeetingFactory
+
+    meeting = MeetingFactory(status=Meeting.Status.HELD)
+    client = client_for(secretariat)
+    url = f"/admin/meetings/meeting/{meeting.pk}/change/"
+    form = {
+        "partnership": meeting.partnership_id,
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "start_0": "2026-12-10",
+        "start_1": "09:00:00",
+        "end_0": "2026-12-10",
+        "end_1": "12:00:00",
+        "venue": meeting.venue,
+        "city": meeting.city,
+        "status": Meeting.Status.SCHEDULED,
+        "description": "",
+    }
+    response = client.post(url, form)
+    assert response.status_code == 200  # the form again, with the error
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.HELD
+
+    scheduled = MeetingFactory(status=Meeting.Status.SCHEDULED)
+    form.update(
+        partnership=scheduled.partnership_id, title=scheduled.title, status=Meeting.Status.HELD
+    )
+    response = client.post(f"/admin/meetings/meeting/{scheduled.pk}/change/", form)
+    assert response.status_code == 302
+    scheduled.refresh_from_db()
+    assert scheduled.status == Meeting.Status.HELD
+    assert scheduled.sequence == 1
