@@ -6,5 +6,5 @@ bash scripts/setup.sh
 export DEBUG=${DEBUG:-1}
 .venv/bin/python manage.py seed_demo
 echo
-echo "Open http://127.0.0.1:8000 and sign in with one of the demo users above."
+echo "Open http://${HOST:-127.0.0.1}:${PORT:-8000} and sign in with one of the demo users above."
 exec .venv/bin/python manage.py runserver "${HOST:-127.0.0.1}:${PORT:-8000}"
