@@ -1,5 +1,6 @@
 """Pages of the partnership core: home, directory, organisation, partnership, sign-in."""
 
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
@@ -8,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison import audit, permissions
@@ -39,6 +41,7 @@ class SignInView(LoginView):
 @require_POST
 def sign_out(request):
     logout(request)
+    messages.success(request, _("You have signed out."))
     return redirect("login")
 
 

@@ -250,6 +250,7 @@ def test_logout_post_signs_out(client_for, member_a):
     assert response["Location"] == "/accounts/login/"
     assert "_auth_user_id" not in client.session
     assert client.get("/").status_code == 302
+    assert "您已退出登录" in client.get("/accounts/login/").content.decode()
 
 
 # --- API token -------------------------------------------------------------------------------
