@@ -2,7 +2,9 @@
 
 Counts and signed amounts by signing unit, sector, kind, status, year and signing event; funds in
 place and their ratio to the signed amount; the landed rate of project agreements. Amounts are
-summed by the database as DECIMAL/NUMERIC and stay ``Decimal`` up to the page: no float.
+summed by the database and stay ``Decimal`` up to the page. PostgreSQL sums NUMERIC exactly;
+SQLite sums through REAL, exact to the fen for realistic ledgers but not by construction (to do:
+sum in Python on SQLite, or store fen as integers).
 """
 
 from __future__ import annotations
