@@ -2,9 +2,9 @@
 
 Counts and signed amounts by signing unit, sector, kind, status, year and signing event; funds in
 place and their ratio to the signed amount; the landed rate of project agreements. Amounts are
-summed by the database and stay ``Decimal`` up to the page. PostgreSQL sums NUMERIC exactly;
-SQLite sums through REAL, exact to the fen for realistic ledgers but not by construction (to do:
-sum in Python on SQLite, or store fen as integers).
+summed by the database as whole fen (integers), so the sums are exact on SQLite too, whose
+DECIMAL columns hold non-integral values as REAL; from there they stay ``Decimal`` up to the
+page: no float arithmetic anywhere.
 """
 
 from __future__ import annotations
@@ -12,26 +12,25 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, ExtractYear
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, ExtractYear, Round
 
-from agreements.models import MONEY, Agreement
+from agreements.models import Agreement
 
 ZERO = Decimal("0.00")
 RATIO = Decimal("0.0001")
 
 
-def _money(expression):
-    return Coalesce(
-        Sum(expression, output_field=DecimalField(**MONEY)),
-        Value(ZERO, output_field=DecimalField(**MONEY)),
-        output_field=DecimalField(**MONEY),
-    )
+def _money(field_name: str):
+    """The sum of a money field in whole fen. Each value is rounded to the fen before summing
+    (exact for a value SQLite keeps as REAL), and integers add up exactly on every database."""
+    fen = Cast(Round(F(field_name) * 100), BigIntegerField())
+    return Coalesce(Sum(fen), Value(0), output_field=BigIntegerField())
 
 
-def cents(value) -> Decimal:
-    """A database sum as Decimal yuan with two decimals (SQLite drops trailing zeros)."""
-    return Decimal(value).quantize(ZERO)
+def cents(fen) -> Decimal:
+    """A sum in fen as Decimal yuan with two decimals."""
+    return (Decimal(int(fen)) / 100).quantize(ZERO)
 
 
 def ratio(part: Decimal | int, whole: Decimal | int) -> Decimal | None:

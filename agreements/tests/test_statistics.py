@@ -107,3 +107,53 @@ def test_statistics_nothing_is_zero_not_none():
         None,
         None,
     )
+
+
+# Thirty large amounts whose sum, added up as binary floating point, is off by one fen.
+LARGE_AMOUNTS = [
+    "6409655322280.85",
+    "711549243647.4",
+    "1328628295998.04",
+    "8568664990508.75",
+    "5318017019250.27",
+    "4275078790973.71",
+    "2364897975782.62",
+    "5493751806747",
+    "4389891176928.5",
+    "6840152710662.46",
+    "8638426720300.85",
+    "7835364035741.82",
+    "2999593496609.73",
+    "6656791794854.89",
+    "1152005935049.3",
+    "3574966902362.17",
+    "252299850319",
+    "7314213706482.49",
+    "104660814341.42",
+    "7730110669459.99",
+    "8173353051578.77",
+    "5941542313081.67",
+    "8599491098503.65",
+    "6225631497720.52",
+    "3893238223555.13",
+    "7621613338608.31",
+    "8568481309615.77",
+    "4686767293238.93",
+    "1126910313306.43",
+    "7086887979226.95",
+]
+
+
+def test_statistics_sums_are_exact_where_floating_point_would_be_off_by_a_fen():
+    exact = sum(Decimal(amount) for amount in LARGE_AMOUNTS)
+    assert exact == Decimal("153882637676737.39")
+    as_float = sum(float(amount) for amount in LARGE_AMOUNTS)
+    assert Decimal(repr(as_float)).quantize(Decimal("0.01")) != exact
+    for amount in LARGE_AMOUNTS:
+        AgreementFactory(amount=Decimal(amount), funds_in_place=Decimal(amount))
+
+    stats = agreement_statistics()
+
+    assert stats.amount == exact
+    assert stats.funds_in_place == exact
+    assert sum(row.amount for row in stats.by_sector) == exact
