@@ -78,6 +78,12 @@ PROJECT_COUNT, PROJECT_TOTAL = 33, Decimal("24618000000.00")
 COUNTERPARTY_PREFIXES = ("湖南湘吐", "湖南芙蓉")
 
 
+# Projects whose Hunan party is an enterprise the article names, so that the demo member user
+# (湖南兴盛优选电子商务有限公司, which sells 高昌区's grapes) has agreements of its own: one landed,
+# one under construction for which it can report progress. The pairing itself is illustrative.
+NAMED_COUNTERPARTIES = {1: "湖南兴盛优选电子商务有限公司", 4: "湖南兴盛优选电子商务有限公司"}
+
+
 def counterparty_name(sector: str, number: int) -> str:
     return f"{COUNTERPARTY_PREFIXES[number % 2]}{sector}发展有限公司（示例）"
 
@@ -277,17 +283,20 @@ def seed_agreements(seeder=None):
         for amount in amounts:
             number += 1
             sector = PROJECT_SECTORS[(number - 1) % len(PROJECT_SECTORS)]
-            counterparty = seeder.upsert(
-                Organisation,
-                {"name": counterparty_name(sector, number)},
-                {
-                    "kind": Organisation.Kind.ENTERPRISE,
-                    "region": Region.objects.get(code="430000"),
-                    "sector": sectors[sector],
-                    "description": "（示例数据：报道未列出签约企业，名称及全部信息均为示例。）",
-                    "is_illustrative": True,
-                },
-            )
+            if number in NAMED_COUNTERPARTIES:
+                counterparty = organisation(NAMED_COUNTERPARTIES[number])
+            else:
+                counterparty = seeder.upsert(
+                    Organisation,
+                    {"name": counterparty_name(sector, number)},
+                    {
+                        "kind": Organisation.Kind.ENTERPRISE,
+                        "region": Region.objects.get(code="430000"),
+                        "sector": sectors[sector],
+                        "description": "（示例数据：报道未列出签约企业，名称及全部信息均为示例。）",
+                        "is_illustrative": True,
+                    },
+                )
             obj, created = agreement(
                 project_title(unit_name, sector, number),
                 {

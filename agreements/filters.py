@@ -46,6 +46,12 @@ class AgreementFilter(filters.FilterSet):
             "is_illustrative",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Offer (and accept) only meetings the user may see: no draft titles for members.
+        user = getattr(self.request, "user", None)
+        self.filters["signed_at_meeting"].queryset = Meeting.objects.visible_to(user)
+
     def filter_party(self, queryset, name, organisation):
         return queryset.filter(
             Exists(

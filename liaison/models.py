@@ -225,8 +225,8 @@ class PersonQuerySet(models.QuerySet):
 class Person(models.Model):
     """A person of an organisation: a leader, a contact or its liaison person (联络员)."""
 
-    name = models.CharField(_("name"), max_length=64)
-    title = models.CharField(_("title"), max_length=128, blank=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=128, blank=True)
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,

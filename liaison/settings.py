@@ -209,6 +209,9 @@ REST_FRAMEWORK = {
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Filter drop-downs start with "all" rather than a row of dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("all")
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "湘吐合作联络系统 API",
     "DESCRIPTION": "Partnership and liaison-meeting management API (v1).",

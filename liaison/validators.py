@@ -59,7 +59,9 @@ PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-()]{5,22}[0-9]$")
 def validate_phone(value: str) -> None:
     if not PHONE_RE.match(value):
         raise ValidationError(
-            _("Enter a phone number with digits only, such as 13800000000 or 0995-1234567."),
+            _(
+                "Enter a phone number of digits (spaces, hyphens and brackets allowed), such as 13800000000 or 0995-1234567."
+            ),
             code="phone",
         )
 
@@ -148,8 +150,3 @@ def parse_rrule(value: str, first_date: date):
             part_value = moment.astimezone(BEIJING).strftime("%Y%m%dT%H%M%S")
         parts.append(f"{name}={part_value}")
     return rrulestr(";".join(parts), dtstart=datetime.combine(first_date, time.min))
-
-
-def validate_not_future(value: date) -> None:
-    if value > date.today():
-        raise ValidationError(_("This date cannot be in the future."), code="future_date")

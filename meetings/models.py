@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison import permissions
 from liaison.models import Mechanism, Partnership
@@ -66,7 +67,7 @@ class Meeting(models.Model):
         related_name="meetings",
         verbose_name=_("mechanism"),
     )
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("meeting", "title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
