@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements.uploads import private_storage, private_upload_to
 from liaison import permissions
 from liaison.models import Organisation, Partnership, Sector
 
@@ -416,3 +417,75 @@ class ProgressReport(models.Model):
     def clean(self) -> None:
         if self.funds_in_place is not None:
             self.funds_in_place = Decimal(self.funds_in_place).quantize(CENT)
+
+
+class PrivateFileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The files of the agreements the user may read."""
+        return self.filter(
+            **{f"{self.model.AGREEMENT_PATH}__in": Agreement.objects.visible_to(user)}
+        )
+
+
+class PrivateFile(models.Model):
+    """A PDF or image stored privately (``agreements.uploads``) under a random name; the
+    uploaded name is kept for display and for the download."""
+
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=private_upload_to, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    objects = PrivateFileQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class AgreementDocument(PrivateFile):
+    """The scan of the signed agreement (签约文本扫描件). Replacing it keeps the old and new
+    name in the agreement's history."""
+
+    UPLOAD_FOLDER = "agreements"
+    AGREEMENT_PATH = "agreement"
+
+    agreement = models.OneToOneField(
+        Agreement, on_delete=models.CASCADE, related_name="document", verbose_name=_("agreement")
+    )
+
+    class Meta:
+        verbose_name = _("signed document scan")
+        verbose_name_plural = _("signed document scans")
+
+
+class ProgressReportAttachment(PrivateFile):
+    """A PDF or image attached to a progress report (photos of the site, a bank statement …)."""
+
+    UPLOAD_FOLDER = "progress"
+    AGREEMENT_PATH = "report__agreement"
+
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        verbose_name=_("progress report"),
+    )
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["report", "id"]

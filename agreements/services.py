@@ -7,6 +7,8 @@ dated ``StatusChange`` with its note. ``actor=None`` means the system (managemen
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
@@ -15,7 +17,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.models import Agreement, AgreementParty, GoodsLine, ProgressReport, StatusChange
+from agreements import uploads
+from agreements.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementParty,
+    GoodsLine,
+    PrivateFile,
+    ProgressReport,
+    ProgressReportAttachment,
+    StatusChange,
+)
 from liaison import audit, permissions
 from liaison.models import AuditEntry
 from liaison.services import save_object
@@ -238,12 +250,24 @@ def submit_progress_report(
     percent_complete: int,
     milestone: str = "",
     narrative: str = "",
+    attachments: Sequence = (),
 ) -> ProgressReport:
-    """A party's member (or the secretariat) reports progress; the secretariat reviews it."""
+    """A party's member (or the secretariat) reports progress; the secretariat reviews it.
+
+    ``attachments`` are uploaded PDFs or images (checked like the signed document), stored
+    privately with the report."""
     if actor is not None and not permissions.can_report_progress(actor, agreement):
         raise PermissionDenied(_("Only the agreement's parties report its progress."))
     if agreement.status in (Status.TERMINATED,):
         raise ValidationError(_("A terminated agreement takes no progress reports."))
+    if len(attachments) > MAX_ATTACHMENTS:
+        raise ValidationError(
+            {
+                "attachments": _("Attach at most %(count)s files to a report.")
+                % {"count": MAX_ATTACHMENTS}
+            }
+        )
+    kinds = [uploads.check_upload(upload, field="attachments") for upload in attachments]
     report = ProgressReport(
         agreement=agreement,
         period_start=period_start,
@@ -255,7 +279,28 @@ def submit_progress_report(
         status=ProgressReport.Status.SUBMITTED,
         submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    save_object(report, actor=actor)
+    with _removed_on_error() as stored, transaction.atomic():
+        save_object(report, actor=actor)
+        files = [
+            _store(ProgressReportAttachment(report=report), upload, kind, actor=actor)
+            for upload, kind in zip(attachments, kinds, strict=True)
+        ]
+        stored.extend(attachment.file.name for attachment in files)
+        if files:
+            audit.record(
+                report,
+                actor=actor,
+                action=AuditEntry.Action.UPDATE,
+                changes=[
+                    _file_change(
+                        "attachments",
+                        ProgressReportAttachment._meta.verbose_name_plural,
+                        old=None,
+                        new="；".join(f.original_name for f in files),
+                        new_value=[f.file.name for f in files],
+                    )
+                ],
+            )
     return report
 
 
@@ -301,3 +346,87 @@ def refresh_agreement_figures(agreement: Agreement, *, actor) -> None:
         return
     agreement.funds_in_place, agreement.percent_complete = funds, percent
     save_object(agreement, actor=actor, note=_("progress report approved"))
+
+
+# --- Private files: the signed document scan and progress-report attachments ----------------
+
+MAX_ATTACHMENTS = 5
+
+
+@contextmanager
+def _removed_on_error() -> Iterator[list[str]]:
+    """Collects the names of files stored inside a transaction and removes them from disk when
+    it fails, so a refused or failed change leaves no file behind."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            uploads.delete_stored(name)
+        raise
+
+
+def _store(record: PrivateFile, upload, kind: uploads.FileType, *, actor) -> PrivateFile:
+    """Write ``upload`` to the private storage under a random name and save ``record``."""
+    record.original_name = uploads.display_name(upload.name)
+    record.content_type = kind.content_type
+    record.size = upload.size
+    record.uploaded_by = actor if getattr(actor, "is_authenticated", False) else None
+    record.uploaded_at = timezone.now()
+    record.file.save(record.original_name, upload, save=False)
+    try:
+        record.full_clean(exclude=["file"])
+        record.save()
+    except BaseException:
+        uploads.delete_stored(record.file.name)
+        raise
+    return record
+
+
+def _file_change(field: str, label, *, old, new, old_value=None, new_value=None) -> dict:
+    return {
+        "field": field,
+        "label": str(label),
+        "old": old or "",
+        "new": new or "",
+        "old_value": old_value,
+        "new_value": new_value,
+    }
+
+
+def attach_agreement_document(agreement: Agreement, *, actor, upload) -> AgreementDocument:
+    """Store the scan of the signed agreement (签约文本扫描件), replacing any earlier one.
+
+    The upload is checked by content and size (``uploads.check_upload``); the agreement's
+    history records the old and new file; a replaced file is deleted from disk only after the
+    transaction has committed."""
+    if actor is not None and not permissions.can_write(actor):
+        raise PermissionDenied(_("Only the secretariat uploads the signed document."))
+    kind = uploads.check_upload(upload)
+    with _removed_on_error() as stored, transaction.atomic():
+        current = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        document = AgreementDocument.objects.filter(agreement=current).first()
+        old_name, old_file = (document.original_name, document.file.name) if document else ("", "")
+        document = _store(
+            document or AgreementDocument(agreement=current), upload, kind, actor=actor
+        )
+        stored.append(document.file.name)
+        audit.record(
+            current,
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            changes=[
+                _file_change(
+                    "document",
+                    AgreementDocument._meta.verbose_name,
+                    old=old_name,
+                    new=document.original_name,
+                    old_value=old_file or None,
+                    new_value=document.file.name,
+                )
+            ],
+            note=_("signed document replaced") if old_file else _("signed document uploaded"),
+        )
+        if old_file:
+            transaction.on_commit(lambda: uploads.delete_stored(old_file))
+    return document

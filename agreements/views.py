@@ -1,10 +1,19 @@
 """Pages of the agreements: the ledger (签约项目台账), an agreement, the statistics."""
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from agreements import excel, forms, services, uploads
 from agreements.filters import AgreementFilter
-from agreements.models import Agreement
+from agreements.models import Agreement, AgreementDocument, ProgressReport, ProgressReportAttachment
 from agreements.statistics import agreement_statistics, agreement_totals
 from liaison import audit, permissions
 from liaison.views import directory_reader_required
@@ -39,20 +48,53 @@ def agreement_list(request):
 
 @directory_reader_required
 def agreement_detail(request, pk: int):
+    return _agreement_page(request, pk)
+
+
+def _agreement_page(request, pk: int, *, bound_form=None):
+    """The agreement's page with the forms the user may use; ``bound_form`` is a form just
+    posted and refused, shown again with its errors in place of the empty one."""
     agreement = get_object_or_404(
         Agreement.objects.visible_to(request.user).with_related().with_parties(), pk=pk
     )
+    user = request.user
+    reports = list(
+        agreement.progress_reports.select_related("submitted_by", "reviewed_by").prefetch_related(
+            "attachments"
+        )
+    )
+    context = {
+        "agreement": agreement,
+        "status_changes": agreement.status_changes.select_related("actor"),
+        "reports": reports,
+        "document": AgreementDocument.objects.filter(agreement=agreement)
+        .select_related("uploaded_by")
+        .first(),
+        "history": audit.history(agreement)[:50] if permissions.can_see_history(user) else None,
+    }
+
+    def form(kind, **kwargs):
+        return bound_form if isinstance(bound_form, kind) else kind(**kwargs)
+
+    if permissions.can_write(user):
+        context["document_form"] = form(forms.DocumentUploadForm)
+        if services.ALLOWED_TRANSITIONS.get(agreement.status):
+            context["status_form"] = form(forms.StatusChangeForm, agreement=agreement)
+        for report in reports:
+            if report.status == ProgressReport.Status.SUBMITTED:
+                bound = isinstance(bound_form, forms.ReviewForm) and (
+                    bound_form.report_id == report.pk
+                )
+                report.review_form = bound_form if bound else forms.ReviewForm(report_id=report.pk)
+    if agreement.status != Agreement.Status.TERMINATED and permissions.can_report_progress(
+        user, agreement
+    ):
+        context["progress_form"] = form(forms.ProgressReportForm)
     return render(
         request,
         "agreements/agreement_detail.html",
-        {
-            "agreement": agreement,
-            "status_changes": agreement.status_changes.select_related("actor"),
-            "reports": agreement.progress_reports.select_related("submitted_by", "reviewed_by"),
-            "history": audit.history(agreement)[:50]
-            if permissions.can_see_history(request.user)
-            else None,
-        },
+        context,
+        status=400 if bound_form is not None else 200,
     )
 
 
@@ -72,3 +114,194 @@ def agreement_statistics_page(request):
             "stats": agreement_statistics(agreements),
         },
     )
+
+
+# --- The agreement page's forms and private files ---------------------------------------------
+
+
+def secretariat_required(view):
+    """Signed in (anonymous users go to the login page) and of the secretariat."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not permissions.can_write(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _perform(request, pk: int, form, change, success: str):
+    """Post/Redirect/Get: call ``change(cleaned_data)`` (a service) when the form is valid and
+    go back to the agreement's page; otherwise show the page again with the form's errors,
+    the service's own message included."""
+    if form.is_valid():
+        try:
+            change(form.cleaned_data)
+        except ValidationError as error:
+            forms.add_domain_error(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("agreement-detail", pk=pk)
+    return _agreement_page(request, pk, bound_form=form)
+
+
+def _visible_agreement(request, pk: int) -> Agreement:
+    return get_object_or_404(Agreement.objects.visible_to(request.user), pk=pk)
+
+
+@require_POST
+@secretariat_required
+def agreement_document_upload(request, pk: int):
+    agreement = _visible_agreement(request, pk)
+    return _perform(
+        request,
+        pk,
+        forms.DocumentUploadForm(request.POST, request.FILES),
+        lambda data: services.attach_agreement_document(
+            agreement, actor=request.user, upload=data["file"]
+        ),
+        _("The signed document scan was saved."),
+    )
+
+
+@directory_reader_required
+def agreement_document(request, pk: int):
+    """The signed document scan, for whoever may read the agreement (404 for anyone else)."""
+    document = get_object_or_404(
+        AgreementDocument.objects.visible_to(request.user), agreement_id=pk
+    )
+    return uploads.file_response(document)
+
+
+@require_POST
+@secretariat_required
+def agreement_status_change(request, pk: int):
+    agreement = _visible_agreement(request, pk)
+    return _perform(
+        request,
+        pk,
+        forms.StatusChangeForm(request.POST, agreement=agreement),
+        lambda data: services.change_agreement_status(agreement, actor=request.user, **data),
+        _("The status was changed."),
+    )
+
+
+@require_POST
+@directory_reader_required
+def progress_report_submit(request, pk: int):
+    """A member of a party (or the secretariat) reports progress on the agreement."""
+    if not (permissions.is_member(request.user) or permissions.is_secretariat(request.user)):
+        raise PermissionDenied
+    agreement = _visible_agreement(request, pk)
+    if not permissions.can_report_progress(request.user, agreement):
+        raise PermissionDenied
+    form = forms.ProgressReportForm(request.POST, request.FILES)
+    return _perform(
+        request,
+        pk,
+        form,
+        lambda data: services.submit_progress_report(
+            agreement, actor=request.user, **form.report_data()
+        ),
+        _("The progress report was submitted."),
+    )
+
+
+@require_POST
+@secretariat_required
+def progress_report_review(request, pk: int):
+    report = get_object_or_404(ProgressReport.objects.visible_to(request.user), pk=pk)
+    form = forms.ReviewForm(request.POST, report_id=report.pk)
+
+    def review(data):
+        if data["decision"] == forms.ReviewForm.APPROVE:
+            services.approve_progress_report(report, actor=request.user, comment=data["comment"])
+        else:
+            services.return_progress_report(report, actor=request.user, comment=data["comment"])
+
+    approved = request.POST.get("decision") == forms.ReviewForm.APPROVE
+    return _perform(
+        request,
+        report.agreement_id,
+        form,
+        review,
+        _("The progress report was approved.")
+        if approved
+        else _("The progress report was returned."),
+    )
+
+
+@directory_reader_required
+def progress_attachment(request, pk: int):
+    """An attachment of a progress report, under the same rule as the signed document."""
+    attachment = get_object_or_404(ProgressReportAttachment.objects.visible_to(request.user), pk=pk)
+    return uploads.file_response(attachment)
+
+
+# --- Excel in and out ------------------------------------------------------------------------
+
+
+def xlsx_response(content: bytes, name: str) -> HttpResponse:
+    """An ``.xlsx`` download named ``<name>-<today>.xlsx`` (the Chinese name survives)."""
+    filename = f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
+    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@directory_reader_required
+def agreement_export(request):
+    """The ledger as filtered (the same filters, the same user scope), with its totals row."""
+    _filter, agreements = _filtered(request, request.GET)
+    return xlsx_response(excel.export_agreements(agreements), "签约项目台账")
+
+
+@directory_reader_required
+def agreement_import_template(request):
+    return xlsx_response(excel.import_template(), "签约项目清单模板")
+
+
+def _import_page(request, *, preview=None, errors=(), status=200):
+    return render(
+        request,
+        "agreements/agreement_import.html",
+        {
+            "preview": preview,
+            "counts": preview.counts if preview else None,
+            "errors": list(errors),
+            "max_mb": excel.MAX_BYTES // (1024 * 1024),
+            "max_rows": excel.MAX_ROWS,
+        },
+        status=status,
+    )
+
+
+@login_required
+def agreement_import(request):
+    """The import wizard: upload a 签约项目清单, see every row's problems, then confirm."""
+    excel.check_can_import(request.user)
+    if request.method != "POST":
+        return _import_page(request)
+    try:
+        preview = excel.preview_import(request.FILES.get("file"), actor=request.user)
+    except ValidationError as error:
+        return _import_page(request, errors=error.messages, status=400)
+    return _import_page(request, preview=preview)
+
+
+@require_POST
+@login_required
+def agreement_import_commit(request):
+    excel.check_can_import(request.user)
+    try:
+        created = excel.commit_import(request.POST.get("token", ""), actor=request.user)
+    except ValidationError as error:
+        return _import_page(request, errors=error.messages, status=400)
+    messages.success(
+        request,
+        _("Agreements imported: %(count)s.") % {"count": len(created)},
+    )
+    return redirect("agreement-list")

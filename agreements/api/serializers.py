@@ -1,7 +1,9 @@
+from django.urls import reverse
 from rest_framework import serializers
 
 from agreements.models import (
     Agreement,
+    AgreementDocument,
     AgreementParty,
     GoodsLine,
     ProgressReport,
@@ -178,3 +180,59 @@ class StatisticsSerializer(serializers.Serializer):
     by_status = StatisticsRowSerializer(many=True)
     by_year = StatisticsRowSerializer(many=True)
     by_meeting = StatisticsRowSerializer(many=True)
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A PDF, JPEG or PNG, checked by content and size.")
+
+
+class AgreementDocumentSerializer(serializers.ModelSerializer):
+    """The signed document scan's description; its bytes are at ``url`` (GET)."""
+
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AgreementDocument
+        fields = ["original_name", "content_type", "size", "uploaded_by", "uploaded_at", "url"]
+
+    def get_url(self, document) -> str:
+        path = reverse("api-agreement-document", args=[document.agreement_id])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="An .xlsx 签约项目清单 with the template's header row (at most 5 MB, 2000 rows)."
+    )
+
+
+class ImportRowSerializer(serializers.Serializer):
+    row = serializers.IntegerField(source="line", help_text="The row number in the sheet.")
+    status = serializers.ChoiceField(choices=["new", "unchanged", "invalid"])
+    cells = serializers.DictField(child=serializers.CharField(allow_blank=True))
+    problems = serializers.ListField(child=serializers.CharField())
+
+
+class ImportCountsSerializer(serializers.Serializer):
+    rows = serializers.IntegerField()
+    new = serializers.IntegerField()
+    unchanged = serializers.IntegerField()
+    invalid = serializers.IntegerField()
+
+
+class ImportPreviewSerializer(serializers.Serializer):
+    file_name = serializers.CharField()
+    token = serializers.CharField(help_text="Send it to …/import/commit/ within an hour.")
+    can_commit = serializers.BooleanField()
+    counts = ImportCountsSerializer()
+    rows = ImportRowSerializer(many=True)
+
+
+class ImportCommitSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ImportResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    agreements = serializers.ListField(child=serializers.IntegerField())

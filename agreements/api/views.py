@@ -1,17 +1,45 @@
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, renderers, viewsets
 from rest_framework import permissions as drf
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
-from agreements import services
+from agreements import excel, services, uploads
 from agreements.api import serializers as s
 from agreements.filters import AgreementFilter
-from agreements.models import Agreement, ProgressReport, SigningUnit
+from agreements.models import Agreement, AgreementDocument, ProgressReport, SigningUnit
 from agreements.statistics import agreement_statistics
 from liaison import permissions
 from liaison.api.views import HistoryMixin
 from liaison.api.viewsets import AuditedModelViewSet
+
+
+class XlsxRenderer(renderers.BaseRenderer):
+    """Lets a client ask for the Excel downloads with ``Accept: <xlsx type>``."""
+
+    media_type = excel.XLSX_CONTENT_TYPE
+    format = "xlsx"
+    charset = None
+    render_style = "binary"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        if isinstance(data, bytes):
+            return data
+        return renderers.JSONRenderer().render(data)  # an error answered to such a client
+
+
+def _xlsx(content: bytes, name: str) -> HttpResponse:
+    filename = f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
+    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
 
 
 class SigningUnitViewSet(HistoryMixin, AuditedModelViewSet):
@@ -63,6 +91,33 @@ class AgreementViewSet(HistoryMixin, AuditedModelViewSet):
         services.change_agreement_status(agreement, actor=request.user, **data.validated_data)
         return Response(self.get_serializer(self.get_queryset().get(pk=agreement.pk)).data)
 
+    @extend_schema(
+        methods=["GET"],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        description="The signed document scan (PDF, JPEG or PNG) as a download.",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request={"multipart/form-data": s.DocumentUploadSerializer},
+        responses={201: s.AgreementDocumentSerializer},
+        description="Upload or replace the signed document scan (the secretariat).",
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, FormParser])
+    def document(self, request, pk=None):
+        agreement = self.get_object()
+        if request.method == "GET":
+            return uploads.file_response(
+                get_object_or_404(AgreementDocument.objects.filter(agreement=agreement))
+            )
+        data = s.DocumentUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        document = services.attach_agreement_document(
+            agreement, actor=request.user, upload=data.validated_data["file"]
+        )
+        return Response(
+            s.AgreementDocumentSerializer(document, context={"request": request}).data, status=201
+        )
+
     @extend_schema(responses=s.StatusChangeSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="status-changes")
     def status_changes(self, request, pk=None):
@@ -77,6 +132,75 @@ class AgreementViewSet(HistoryMixin, AuditedModelViewSet):
         kind, status, year and signing event; funds in place and the landed rate."""
         stats = agreement_statistics(self.filter_queryset(self.get_queryset()))
         return Response(s.StatisticsSerializer(stats).data)
+
+    # --- Excel in and out (agreements.excel) --------------------------------------------------
+
+    @extend_schema(responses={(200, excel.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    @action(
+        detail=False,
+        methods=["get"],
+        renderer_classes=[*api_settings.DEFAULT_RENDERER_CLASSES, XlsxRenderer],
+    )
+    def export(self, request):
+        """The (filtered) agreements as .xlsx with a totals row equal to the statistics."""
+        agreements = self.filter_queryset(Agreement.objects.visible_to(request.user))
+        return _xlsx(excel.export_agreements(agreements), "签约项目台账")
+
+    @extend_schema(responses={(200, excel.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path="import/template",
+        renderer_classes=[*api_settings.DEFAULT_RENDERER_CLASSES, XlsxRenderer],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def import_template(self, request):
+        """An empty 签约项目清单 with an example row and a sheet of instructions."""
+        return _xlsx(excel.import_template(), "签约项目清单模板")
+
+    @extend_schema(request=s.ImportUploadSerializer, responses=s.ImportPreviewSerializer)
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import/preview",
+        parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def import_preview(self, request):
+        """Step 1 (secretariat): check an .xlsx and every row; nothing is written. The token
+        binds the commit to this very file."""
+        data = s.ImportUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        preview = excel.preview_import(data.validated_data["file"], actor=request.user)
+        return Response(
+            s.ImportPreviewSerializer(
+                {
+                    "file_name": preview.file_name,
+                    "token": preview.token,
+                    "can_commit": preview.can_commit,
+                    "counts": preview.counts,
+                    "rows": preview.rows,
+                }
+            ).data
+        )
+
+    @extend_schema(request=s.ImportCommitSerializer, responses={201: s.ImportResultSerializer})
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import/commit",
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def import_commit(self, request):
+        """Step 2 (secretariat): record every new row of the previewed file, or nothing."""
+        data = s.ImportCommitSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        created = excel.commit_import(data.validated_data["token"], actor=request.user)
+        result = {"created": len(created), "agreements": [a.pk for a in created]}
+        return Response(s.ImportResultSerializer(result).data, status=201)
 
 
 class ProgressPermission(drf.BasePermission):

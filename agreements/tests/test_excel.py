@@ -1,0 +1,528 @@
+"""Excel in and out: the export equals the statistics, the import writes all rows or none."""
+
+import io
+import zipfile
+from datetime import date, datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from openpyxl import Workbook, load_workbook
+
+from agreements import excel
+from agreements.models import Agreement, AgreementParty
+from agreements.statistics import agreement_statistics
+from agreements.tests.factories import (
+    AgreementFactory,
+    AgreementPartyFactory,
+    SigningUnitFactory,
+    agreement_with_party,
+)
+from liaison.models import AuditEntry, Organisation, User
+from liaison.tests.factories import OrganisationFactory, PartnershipFactory, SectorFactory
+from meetings.models import Meeting
+from meetings.tests.factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+YI = Decimal(100_000_000)
+HEADERS = ["序号", "项目名称", "签约单位", "甲方", "乙方", "签约金额(亿元)", "产业类别", "签约日期"]
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def registry(db):
+    """One partnership, two signing units with their governments, two sectors, two firms."""
+    partnership = PartnershipFactory(name="湘吐合作")
+    gaochang = OrganisationFactory(name="高昌区人民政府", short_name="高昌区政府")
+    shanshan = OrganisationFactory(name="鄯善县人民政府")
+    return {
+        "partnership": partnership,
+        "units": [
+            SigningUnitFactory(name="高昌区", organisation=gaochang),
+            SigningUnitFactory(name="鄯善县", organisation=shanshan),
+        ],
+        "sectors": [SectorFactory(name="现代农业"), SectorFactory(name="食品加工")],
+        "firms": [
+            OrganisationFactory(name="湖南甲农业有限公司", short_name="甲农业"),
+            OrganisationFactory(name="湖南乙食品有限公司"),
+        ],
+        "event": MeetingFactory(
+            partnership=partnership,
+            title="2023项目签约仪式",
+            kind=Meeting.Kind.SIGNING,
+            start=datetime.fromisoformat("2023-12-20T10:00:00+08:00"),
+        ),
+    }
+
+
+def xlsx(rows, headers=HEADERS) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "签约项目清单"
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload(content: bytes, name: str = "签约项目清单.xlsx") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, content, content_type=excel.XLSX_CONTENT_TYPE)
+
+
+GOOD_ROWS = [
+    [
+        1,
+        "高昌区葡萄深加工项目",
+        "高昌区",
+        "高昌区人民政府",
+        "湖南甲农业有限公司",
+        78.75,
+        "现代农业",
+        date(2023, 12, 20),
+    ],
+    [
+        2,
+        "鄯善县食品产业园项目",
+        "鄯善县",
+        "鄯善县人民政府",
+        "湖南乙食品有限公司",
+        "0.01",
+        "食品加工",
+        "2023/12/20",
+    ],
+    [
+        3,
+        "高昌区冷链物流项目",
+        "高昌区",
+        "高昌区政府",
+        "甲农业",
+        12.345678,
+        "现代农业",
+        "2023年12月20日",
+    ],
+]
+
+
+def _counts():
+    return Agreement.objects.count(), AuditEntry.objects.count()
+
+
+# --- Import ----------------------------------------------------------------------------------
+
+
+def test_import_good_sheet_records_every_row(registry, secretariat):
+    content = xlsx(GOOD_ROWS)
+
+    preview = excel.preview_import(upload(content), actor=secretariat)
+
+    assert preview.counts == {"rows": 3, "new": 3, "unchanged": 0, "invalid": 0}
+    assert preview.can_commit
+    assert Agreement.objects.count() == 0  # the preview writes nothing
+
+    created = excel.commit_import(preview.token, actor=secretariat)
+
+    assert len(created) == 3
+    first = Agreement.objects.get(title="高昌区葡萄深加工项目")
+    assert first.amount == Decimal("7875000000.00")
+    assert first.kind == Agreement.Kind.PROJECT
+    assert first.status == Agreement.Status.SIGNED
+    assert first.partnership == registry["partnership"]
+    assert first.signing_unit.name == "高昌区" and first.sector.name == "现代农业"
+    assert first.signed_on == date(2023, 12, 20)
+    assert Agreement.objects.get(title="鄯善县食品产业园项目").amount == Decimal("1000000.00")
+    third = Agreement.objects.get(title="高昌区冷链物流项目")
+    assert third.amount == Decimal("1234567800.00")
+    assert {(p.role, p.organisation.name) for p in third.parties.all()} == {
+        (AgreementParty.Role.A, "高昌区人民政府"),
+        (AgreementParty.Role.B, "湖南甲农业有限公司"),
+    }
+    for agreement in created:
+        entries = AuditEntry.objects.for_object(agreement)
+        assert {e.action for e in entries} == {AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE}
+        assert {e.actor for e in entries} == {secretariat}
+    # Committing the same token again writes nothing: every row is now unchanged.
+    before = _counts()
+    assert excel.commit_import(preview.token, actor=secretariat) == []
+    assert _counts() == before
+
+
+def test_import_optional_kind_and_event(registry, secretariat):
+    headers = [*HEADERS, "协议类型", "签约活动"]
+    rows = [
+        [
+            1,
+            "投资意向甲",
+            "",
+            "高昌区人民政府",
+            "湖南乙食品有限公司",
+            None,
+            "",
+            "2024-01-10",
+            "投资意向",
+            "",
+        ],
+        [
+            2,
+            "签约仪式上的项目",
+            "鄯善县",
+            "鄯善县人民政府",
+            "湖南甲农业有限公司",
+            5,
+            "食品加工",
+            "2023-12-20",
+            "",
+            "2023项目签约仪式",
+        ],
+    ]
+
+    preview = excel.preview_import(upload(xlsx(rows, headers)), actor=secretariat)
+    assert [row.problems for row in preview.rows] == [[], []]
+    excel.commit_import(preview.token, actor=secretariat)
+
+    intention = Agreement.objects.get(title="投资意向甲")
+    assert intention.kind == Agreement.Kind.INTENTION and intention.amount is None
+    project = Agreement.objects.get(title="签约仪式上的项目")
+    assert project.signed_at_meeting == registry["event"]
+    assert project.amount == Decimal("500000000.00")
+
+
+def test_import_every_kind_of_bad_row_is_reported_and_nothing_written(registry, secretariat):
+    existing = AgreementFactory(
+        title="已签约项目",
+        partnership=registry["partnership"],
+        signing_unit=registry["units"][0],
+        sector=registry["sectors"][0],
+        amount=Decimal("500000000.00"),
+    )
+    AgreementPartyFactory(agreement=existing, organisation=registry["firms"][0])
+    good = ["高昌区", "高昌区人民政府", "湖南甲农业有限公司", 1, "现代农业", "2023-12-20"]
+    rows = [
+        [1, "单位不明项目", "火星区", *good[1:]],  # row 2
+        [2, "金额为汉字项目", *good[:3], "七十八亿", *good[4:]],  # row 3
+        [3, "金额为负项目", *good[:3], "-3", *good[4:]],  # row 4
+        [4, "金额为文字项目", *good[:3], "待定", *good[4:]],  # row 5
+        [5, None, *good],  # row 6: no title
+        [6, "缺乙方项目", "高昌区", "高昌区人民政府", None, 1, "现代农业", "2023-12-20"],  # row 7
+        [7, "产业不明项目", *good[:4], "航天航空", good[5]],  # row 8
+        [8, "日期有误项目", *good[:5], "2023-13-45"],  # row 9
+        [9, "重复项目", *good],  # row 10
+        [10, "重复项目", *good],  # row 11
+        [11, "已签约项目", *good[:3], 6, *good[4:]],  # row 12: 5 亿 stored
+        [
+            12,
+            "乙方不明项目",
+            "高昌区",
+            "高昌区人民政府",
+            "不存在的公司",
+            1,
+            "现代农业",
+            "2023-12-20",
+        ],
+    ]
+    before = _counts()
+
+    preview = excel.preview_import(upload(xlsx(rows)), actor=secretariat)
+
+    problems = {row.line: " ".join(row.problems) for row in preview.rows}
+    assert "火星区" in problems[2] and "签约单位" in problems[2]
+    assert "七十八亿" in problems[3] and "不是数字" in problems[3]
+    assert "-3" in problems[4] and "负数" in problems[4]
+    assert "待定" in problems[5] and "不是数字" in problems[5]
+    assert "项目名称" in problems[6]
+    assert "乙方" in problems[7]
+    assert "航天航空" in problems[8]
+    assert "2023-13-45" in problems[9]
+    assert 10 not in problems or problems[10] == ""
+    assert "第 10 行" in problems[11]
+    assert "已存在" in problems[12] and "签约金额" in problems[12]
+    assert "不存在的公司" in problems[13]
+    assert preview.counts["invalid"] == 11 and not preview.can_commit
+
+    with pytest.raises(ValidationError):
+        excel.commit_import(preview.token, actor=secretariat)
+    assert _counts() == before
+
+
+def test_import_refuses_files_that_are_not_xlsx(registry, secretariat, tmp_path):
+    csv = "项目名称,签约单位\n高昌区项目,高昌区\n".encode()
+    not_ooxml = io.BytesIO()
+    with zipfile.ZipFile(not_ooxml, "w") as archive:
+        archive.writestr("readme.txt", "hello")
+    cases = [
+        (upload(b"just some text", "清单.xlsx"), "not_xlsx"),  # a .txt renamed .xlsx
+        (upload(csv, "清单.csv"), "extension"),
+        (upload(xlsx(GOOD_ROWS), "清单.xls"), "extension"),
+        (upload(not_ooxml.getvalue(), "清单.xlsx"), "not_xlsx"),
+        (upload(b"PK\x03\x04broken zip", "清单.xlsx"), "not_xlsx"),
+    ]
+    for file, code in cases:
+        with pytest.raises(ValidationError) as error:
+            excel.preview_import(file, actor=secretariat)
+        assert error.value.error_dict["file"][0].code == code, file.name
+        assert "xlsx" in error.value.messages[0]
+    assert Agreement.objects.count() == 0
+    assert not (tmp_path / "private").exists()  # nothing kept
+
+
+def test_import_refuses_oversized_file_too_many_rows_and_missing_columns(registry, secretariat):
+    oversized = upload(b"PK\x03\x04" + b"\0" * excel.MAX_BYTES)
+    many = [
+        [n, f"项目{n}", "高昌区", "高昌区人民政府", "甲农业", 1, "现代农业", "2023-12-20"]
+        for n in range(excel.MAX_ROWS + 1)
+    ]
+    cases = [
+        (oversized, "too_large", "5 MB"),
+        (upload(xlsx(many)), "too_many_rows", "2000"),
+        (upload(xlsx([["高昌区项目"]], headers=["项目名称"])), "columns", "签约金额(亿元)"),
+    ]
+    for file, code, text in cases:
+        with pytest.raises(ValidationError) as error:
+            excel.preview_import(file, actor=secretariat)
+        assert error.value.error_dict["file"][0].code == code
+        assert text in error.value.messages[0]
+    assert Agreement.objects.count() == 0
+
+
+def test_reimporting_the_same_sheet_changes_nothing(registry, secretariat):
+    content = xlsx(GOOD_ROWS)
+    excel.commit_import(
+        excel.preview_import(upload(content), actor=secretariat).token, actor=secretariat
+    )
+    before = _counts()
+    stored = list(Agreement.objects.order_by("pk").values())
+
+    again = excel.preview_import(upload(content), actor=secretariat)
+
+    assert again.counts == {"rows": 3, "new": 0, "unchanged": 3, "invalid": 0}
+    assert not again.can_commit
+    assert excel.commit_import(again.token, actor=secretariat) == []
+    assert _counts() == before
+    assert list(Agreement.objects.order_by("pk").values()) == stored
+
+
+@pytest.mark.parametrize("who", ["official", "member_a"])
+def test_members_and_officials_cannot_import(
+    who, persona, registry, secretariat, client_for, api_for
+):
+    user = persona[who]
+    token = excel.preview_import(upload(xlsx(GOOD_ROWS)), actor=secretariat).token
+    before = _counts()
+
+    page = client_for(user)
+    assert page.get("/agreements/import/").status_code == 403
+    assert page.post("/agreements/import/", {"file": upload(xlsx(GOOD_ROWS))}).status_code == 403
+    assert page.post("/agreements/import/commit/", {"token": token}).status_code == 403
+    api = api_for(user)
+    response = api.post(
+        "/api/v1/agreements/import/preview/", {"file": upload(xlsx(GOOD_ROWS))}, format="multipart"
+    )
+    assert response.status_code == 403
+    assert api.post("/api/v1/agreements/import/commit/", {"token": token}).status_code == 403
+    with pytest.raises(Exception, match="秘书处"):
+        excel.commit_import(token, actor=user)
+    assert _counts() == before
+
+
+def test_import_token_is_bound_to_the_user_and_the_file(registry, secretariat):
+    other = User.objects.create(username="secretariat2", role=User.Role.SECRETARIAT)
+    token = excel.preview_import(upload(xlsx(GOOD_ROWS)), actor=secretariat).token
+
+    for bad_token, actor in ((token, other), (token[:-2] + "xx", secretariat), ("", secretariat)):
+        with pytest.raises(ValidationError):
+            excel.commit_import(bad_token, actor=actor)
+    assert Agreement.objects.count() == 0
+
+
+def test_import_wizard_page(registry, secretariat, client_for):
+    client = client_for(secretariat)
+    assert client.get("/agreements/import/").status_code == 200
+
+    preview = client.post("/agreements/import/", {"file": upload(xlsx(GOOD_ROWS))})
+    assert preview.status_code == 200
+    assert preview.context["counts"]["new"] == 3
+    assert "确认导入" in preview.content.decode()
+
+    done = client.post("/agreements/import/commit/", {"token": preview.context["preview"].token})
+    assert done.status_code == 302
+    assert Agreement.objects.count() == 3
+
+    refused = client.post("/agreements/import/", {"file": upload(b"hello", "清单.xlsx")})
+    assert refused.status_code == 400
+    assert "不是 Excel" in refused.content.decode()
+
+
+def test_import_api_preview_and_commit(registry, secretariat, api_for):
+    api = api_for(secretariat)
+    bad = [
+        *GOOD_ROWS,
+        [4, "负数项目", "高昌区", "高昌区人民政府", "甲农业", -3, "现代农业", "2023-12-20"],
+    ]
+
+    response = api.post(
+        "/api/v1/agreements/import/preview/", {"file": upload(xlsx(bad))}, format="multipart"
+    )
+    assert response.status_code == 200
+    assert response.json()["counts"] == {"rows": 4, "new": 3, "unchanged": 0, "invalid": 1}
+    assert response.json()["rows"][3]["row"] == 5 and response.json()["rows"][3]["problems"]
+    refused = api.post("/api/v1/agreements/import/commit/", {"token": response.json()["token"]})
+    assert refused.status_code == 400 and Agreement.objects.count() == 0
+
+    response = api.post(
+        "/api/v1/agreements/import/preview/", {"file": upload(xlsx(GOOD_ROWS))}, format="multipart"
+    )
+    committed = api.post("/api/v1/agreements/import/commit/", {"token": response.json()["token"]})
+    assert committed.status_code == 201 and committed.json()["created"] == 3
+    not_xlsx = api.post(
+        "/api/v1/agreements/import/preview/", {"file": upload(b"x,y", "a.csv")}, format="multipart"
+    )
+    assert not_xlsx.status_code == 400 and "xlsx" in not_xlsx.json()["detail"]
+
+
+def test_template_has_headers_example_and_instructions(registry, official, client_for):
+    response = client_for(official).get("/agreements/import/template/")
+    workbook = load_workbook(io.BytesIO(response.content))
+
+    sheet = workbook["签约项目清单"]
+    assert [c.value for c in sheet[1]][:8] == [
+        "序号",
+        "项目名称",
+        "协议类型",
+        "签约单位",
+        "甲方",
+        "乙方",
+        "签约金额(亿元)",
+        "产业类别",
+    ]
+    assert sheet["A2"].value == "示例"
+    instructions = " ".join(str(c.value) for row in workbook["填写说明"].iter_rows() for c in row)
+    for allowed in ("高昌区", "鄯善县", "现代农业", "食品加工", "项目合作", "投资意向"):
+        assert allowed in instructions
+    assert excel.check_rows(excel.read_rows(response.content)) == []  # the example is skipped
+
+
+@pytest.mark.parametrize(
+    ("cell", "yuan"),
+    [
+        (78.75, "7875000000.00"),
+        (0.1 + 0.2, "30000000.00"),  # a float sum in Excel: rounded to the fen
+        ("78.75亿元", "7875000000.00"),
+        ("１２.５", "1250000000.00"),
+        (" 1,234.5 ", "123450000000.00"),
+        (3, "300000000.00"),
+        (Decimal("0.0000000001"), "0.01"),
+        (None, None),
+    ],
+)
+def test_parse_amount_is_decimal_to_the_fen(cell, yuan):
+    assert excel.parse_amount(cell) == (Decimal(yuan) if yuan else None)
+
+
+@pytest.mark.parametrize("cell", ["七十八亿", "-3", "abc", True, 0, "1e5", "NaN"])
+def test_parse_amount_refuses(cell):
+    with pytest.raises(ValueError):
+        excel.parse_amount(cell)
+
+
+# --- Export ----------------------------------------------------------------------------------
+
+
+def read_export(content: bytes):
+    """The data rows and the totals row of an exported ledger, amounts as Decimal."""
+    sheet = load_workbook(io.BytesIO(content))["签约项目清单"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    return rows[:-1], rows[-1]
+
+
+def dec(value) -> Decimal:
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def test_export_of_the_demo_projects_matches_the_article(client_for, api_for):
+    call_command("seed_demo", stdout=None)
+    official = User.objects.get(username="official")
+
+    for response in (
+        client_for(official).get("/agreements/export/?kind=project"),
+        api_for(official).get("/api/v1/agreements/export/?kind=project"),
+    ):
+        assert response.status_code == 200
+        assert response["Content-Type"] == excel.XLSX_CONTENT_TYPE
+        rows, total = read_export(response.content)
+        assert len(rows) == 33
+        assert total[0] == "合计"
+        assert dec(total[6]) == Decimal("246.18")
+        by_unit = {}
+        for row in rows:
+            by_unit[row[3]] = by_unit.get(row[3], Decimal(0)) + dec(row[6])
+        assert by_unit == {
+            "高昌区": Decimal("78.75"),
+            "鄯善县": Decimal("91.95"),
+            "托克逊县": Decimal("73.38"),
+            "市直单位": Decimal("2.10"),
+        }
+        assert sum(by_unit.values()) == dec(total[6])
+
+    # The export reads back as an import that changes nothing.
+    secretariat = User.objects.filter(role=User.Role.SECRETARIAT).first()
+    preview = excel.preview_import(upload(response.content), actor=secretariat)
+    assert preview.counts == {"rows": 33, "new": 0, "unchanged": 33, "invalid": 0}
+
+
+def test_export_totals_equal_the_statistics_to_the_fen(official, client_for):
+    amounts = ["0.01", "12345.67", "99999999.99", "7875000000.05", "1.10"]
+    for amount in amounts:
+        AgreementFactory(amount=Decimal(amount), funds_in_place=Decimal("0.03"))
+    AgreementFactory(kind=Agreement.Kind.INTENTION, amount=None)
+    stats = agreement_statistics(Agreement.objects.all())
+
+    rows, total = read_export(client_for(official).get("/agreements/export/").content)
+
+    assert len(rows) == 6
+    assert sorted(dec(r[6]) * YI for r in rows if r[6] is not None) == sorted(
+        Decimal(a) for a in amounts
+    )
+    assert dec(total[6]) * YI == stats.amount == sum(Decimal(a) for a in amounts)
+    assert dec(total[11]) * YI == stats.funds_in_place == Decimal("0.15")
+
+
+def test_export_follows_filters_and_the_members_scope(
+    member_a, enterprise_a, enterprise_b, client_for
+):
+    own = agreement_with_party(enterprise_a, title="甲企业的项目", amount=Decimal("300000000.00"))
+    agreement_with_party(enterprise_a, title="甲企业的意向", kind=Agreement.Kind.INTENTION)
+    agreement_with_party(enterprise_b, title="乙企业的项目")
+    client = client_for(member_a)
+
+    rows, total = read_export(client.get("/agreements/export/").content)
+    assert {r[1] for r in rows} == {"甲企业的项目", "甲企业的意向"}
+
+    rows, total = read_export(client.get("/agreements/export/?kind=project").content)
+    assert [r[1] for r in rows] == [own.title]
+    assert dec(total[6]) == Decimal("3")
+
+
+def test_export_query_count_is_constant(official, client_for):
+    def queries(count: int) -> int:
+        Agreement.objects.all().delete()
+        for _ in range(count):
+            agreement = AgreementFactory()
+            AgreementPartyFactory(agreement=agreement, role=AgreementParty.Role.A)
+            AgreementPartyFactory(agreement=agreement, role=AgreementParty.Role.B)
+        client = client_for(official)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/agreements/export/").status_code == 200
+        return len(captured)
+
+    assert queries(1) == queries(3)
+    assert Organisation.objects.exists()

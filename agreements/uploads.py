@@ -1,0 +1,148 @@
+"""Private files of the agreements: the signed document scan and progress-report attachments.
+
+They are stored under ``MEDIA_ROOT / "private"`` with random names and no public URL (the
+project never serves ``MEDIA_URL``); the pages and the API stream them only after a permission
+check. What is accepted is decided by the content, not the name: a PDF, JPEG or PNG whose
+extension matches, at most ``MAX_UPLOAD_BYTES``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse, Http404
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_ORIGINAL_NAME = 150
+
+
+@dataclass(frozen=True)
+class FileType:
+    label: str
+    content_type: str
+    signature: bytes
+    extensions: tuple[str, ...]
+
+
+FILE_TYPES = (
+    FileType("PDF", "application/pdf", b"%PDF-", (".pdf",)),
+    FileType("JPEG", "image/jpeg", b"\xff\xd8\xff", (".jpg", ".jpeg")),
+    FileType("PNG", "image/png", b"\x89PNG", (".png",)),
+)
+ACCEPT = ",".join(ext for kind in FILE_TYPES for ext in kind.extensions)
+
+
+class PrivateStorage(FileSystemStorage):
+    """A file system storage under ``MEDIA_ROOT / "private"`` without URLs.
+
+    The location is read from the settings each time it is used, so a test (or a deployment
+    that changes ``MEDIA_ROOT``) never writes into a stale directory."""
+
+    def __init__(self) -> None:
+        super().__init__(base_url=None)
+
+    @property
+    def base_location(self) -> str:
+        return os.path.join(settings.MEDIA_ROOT, "private")
+
+    @property
+    def location(self) -> str:
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self) -> None:
+        return None
+
+
+_private_storage = PrivateStorage()
+
+
+def private_storage() -> PrivateStorage:
+    """The storage of every private file (a callable, so migrations do not freeze a path)."""
+    return _private_storage
+
+
+def private_upload_to(instance, filename: str) -> str:
+    """A random name on disk in the model's folder; the original name is kept in the row."""
+    extension = os.path.splitext(filename)[1].lower()
+    return f"{instance.UPLOAD_FOLDER}/{uuid.uuid4().hex}{extension}"
+
+
+_UNSAFE = re.compile(r"[\x00-\x1f\x7f/\\:*?\"<>|]+")
+
+
+def display_name(filename: str) -> str:
+    """The uploaded name without any path, control or reserved characters, for display and
+    for the download's Content-Disposition."""
+    name = re.split(r"[/\\]", filename or "")[-1]
+    name = _UNSAFE.sub("_", name).strip(" ._") or "file"
+    stem, extension = os.path.splitext(name)
+    return stem[: MAX_ORIGINAL_NAME - len(extension)] + extension
+
+
+def check_upload(upload, *, field: str = "file") -> FileType:
+    """The type of an uploaded file, or a translated ValidationError on ``field`` when it is
+    empty, too large, not a PDF/JPEG/PNG by content, or named with another extension."""
+    if upload.size is None or upload.size == 0:
+        raise ValidationError({field: _("The file “%(name)s” is empty.") % {"name": upload.name}})
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            {
+                field: _("The file “%(name)s” is larger than %(limit)s.")
+                % {"name": upload.name, "limit": filesizeformat(MAX_UPLOAD_BYTES)}
+            }
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    kind = next((k for k in FILE_TYPES if head.startswith(k.signature)), None)
+    if kind is None:
+        raise ValidationError(
+            {
+                field: _("The file “%(name)s” is not a PDF, JPEG or PNG file.")
+                % {"name": upload.name}
+            }
+        )
+    extension = os.path.splitext(upload.name or "")[1].lower()
+    if extension not in kind.extensions:
+        raise ValidationError(
+            {
+                field: _(
+                    "The file “%(name)s” is a %(kind)s file; its name must end in %(extensions)s."
+                )
+                % {"name": upload.name, "kind": kind.label, "extensions": "/".join(kind.extensions)}
+            }
+        )
+    return kind
+
+
+def delete_stored(name: str) -> None:
+    """Remove a stored private file; a missing file is not an error."""
+    if name:
+        _private_storage.delete(name)
+
+
+def file_response(record) -> FileResponse:
+    """Stream a private file (after the caller's permission check) as a download under its
+    original name, with the type found at upload and no sniffing or shared caching."""
+    try:
+        handle = _private_storage.open(record.file.name, "rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=record.original_name,
+        content_type=record.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
