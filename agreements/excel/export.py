@@ -1,0 +1,212 @@
+"""Agreements out to ``.xlsx``: the filtered ledger with its totals row, and the template."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from agreements.excel.columns import (
+    AMOUNT_FORMAT,
+    COLUMNS,
+    EXAMPLE_LABEL,
+    EXPORT_EXTRA_COLUMNS,
+    INSTRUCTIONS_SHEET_NAME,
+    SHEET_NAME,
+    SUMMARY_SHEET_NAME,
+    TOTAL_LABEL,
+    YI,
+    YI_PLACES,
+    kind_label,
+)
+from agreements.models import Agreement, AgreementParty, SigningUnit
+from agreements.statistics import agreement_statistics
+from liaison.models import Sector
+from meetings.models import Meeting
+
+# --- Export ----------------------------------------------------------------------------------
+
+
+def yi(amount: Decimal | None) -> Decimal | None:
+    """Yuan as 亿元, exact: ten decimals keep every fen."""
+    if amount is None:
+        return None
+    return (Decimal(amount) / YI).quantize(YI_PLACES)
+
+
+def _party_names(agreement: Agreement) -> dict[str, str]:
+    return {party.role: party.organisation.name for party in agreement.parties.all()}
+
+
+def _new_workbook():
+    from openpyxl import Workbook
+
+    return Workbook()
+
+
+def _style_header(sheet, widths: list[int]) -> None:
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+
+
+def _workbook_bytes(workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def export_agreements(agreements: QuerySet) -> bytes:
+    """``agreements`` (already permission-scoped and filtered, in the order wanted) as an
+    ``.xlsx``: one row per agreement, then 合计 from the statistics service; a second sheet
+    with the statistics by signing unit and by sector. A constant number of queries."""
+    from openpyxl.styles import Font
+
+    stats = agreement_statistics(agreements)
+    workbook = _new_workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_NAME
+    headers = [
+        COLUMNS[key]
+        for key in (
+            "number",
+            "title",
+            "kind",
+            "unit",
+            "party_a",
+            "party_b",
+            "amount",
+            "sector",
+            "signed_on",
+            "meeting",
+        )
+    ] + list(EXPORT_EXTRA_COLUMNS)
+    sheet.append(headers)
+    rows = agreements.with_related().with_parties()
+    for number, agreement in enumerate(rows, start=1):
+        parties = _party_names(agreement)
+        sheet.append(
+            [
+                number,
+                agreement.title,
+                agreement.get_kind_display(),
+                agreement.signing_unit.name if agreement.signing_unit else None,
+                parties.get(AgreementParty.Role.A),
+                parties.get(AgreementParty.Role.B),
+                yi(agreement.amount),
+                agreement.sector.name if agreement.sector else None,
+                agreement.signed_on,
+                agreement.signed_at_meeting.title if agreement.signed_at_meeting else None,
+                agreement.get_status_display(),
+                yi(agreement.funds_in_place),
+                agreement.percent_complete,
+            ]
+        )
+    total = [None] * len(headers)
+    total[0] = TOTAL_LABEL
+    total[1] = ngettext("%(count)s agreement", "%(count)s agreements", stats.count) % {
+        "count": stats.count
+    }
+    total[6] = yi(stats.amount)
+    total[11] = yi(stats.funds_in_place)
+    sheet.append(total)
+    for cell in sheet[sheet.max_row]:
+        cell.font = Font(bold=True)
+    for column in ("G", "L"):
+        for cell in sheet[column][1:]:
+            cell.number_format = AMOUNT_FORMAT
+    for cell in sheet["I"][1:]:
+        cell.number_format = "yyyy-mm-dd"
+    _style_header(sheet, [6, 40, 12, 12, 30, 30, 16, 12, 12, 30, 10, 16, 10])
+    _summary_sheet(workbook.create_sheet(SUMMARY_SHEET_NAME), stats)
+    return _workbook_bytes(workbook)
+
+
+def _summary_sheet(sheet, stats) -> None:
+    sheet.append([_("By signing unit"), _("agreements"), "签约金额(亿元)", "到位资金(亿元)"])
+    for row in stats.by_unit:
+        sheet.append([row.label, row.count, yi(row.amount), yi(row.funds_in_place)])
+    sheet.append([TOTAL_LABEL, stats.count, yi(stats.amount), yi(stats.funds_in_place)])
+    sheet.append([])
+    sheet.append([_("By industry sector"), _("agreements"), "签约金额(亿元)", "到位资金(亿元)"])
+    for row in stats.by_sector:
+        sheet.append([row.label, row.count, yi(row.amount), yi(row.funds_in_place)])
+    sheet.append([TOTAL_LABEL, stats.count, yi(stats.amount), yi(stats.funds_in_place)])
+    for column in ("C", "D"):
+        for cell in sheet[column]:
+            cell.number_format = AMOUNT_FORMAT
+    _style_header(sheet, [24, 10, 16, 16])
+
+
+def import_template() -> bytes:
+    """An empty 签约项目清单 with one example row (skipped on import) and a sheet saying how
+    to fill it in: the columns, and the signing units, kinds, sectors and events allowed."""
+    units = list(SigningUnit.objects.select_related("organisation"))
+    sectors = list(Sector.objects.order_by("position", "name").values_list("name", flat=True))
+    meetings = list(Meeting.objects.order_by("-start").values_list("title", flat=True)[:50])
+    workbook = _new_workbook()
+    sheet = workbook.active
+    sheet.title = SHEET_NAME
+    keys = list(COLUMNS)
+    sheet.append([COLUMNS[key] for key in keys])
+    example = {
+        "number": EXAMPLE_LABEL,
+        "title": _("Example: a project cooperation agreement (this row is not imported)"),
+        "kind": kind_label(Agreement.Kind.PROJECT),
+        "unit": units[0].name if units else "高昌区",
+        "party_a": units[0].organisation.name
+        if units and units[0].organisation
+        else "高昌区人民政府",
+        "party_b": _("Full name or short name of the enterprise"),
+        "amount": Decimal("12.50"),
+        "sector": sectors[0] if sectors else "现代农业",
+        "signed_on": datetime.date(2023, 12, 20),
+        "meeting": meetings[0] if meetings else None,
+    }
+    sheet.append([example[key] for key in keys])
+    sheet["G2"].number_format = AMOUNT_FORMAT
+    sheet["I2"].number_format = "yyyy-mm-dd"
+    _style_header(sheet, [6, 40, 12, 12, 30, 30, 16, 12, 12, 30])
+
+    notes = workbook.create_sheet(INSTRUCTIONS_SHEET_NAME)
+    notes.append([_("Column"), _("How to fill it in")])
+    explanations = {
+        "number": _("Optional. Rows whose 序号 is “示例” or “合计” are not imported."),
+        "title": _(
+            "Required, at most 200 characters, unique: an existing title is skipped "
+            "when the row says the same, and reported when it says something else."
+        ),
+        "kind": _("Optional, project cooperation when empty. One of the kinds below."),
+        "unit": _("Required for project cooperation. One of the signing units below."),
+        "party_a": _("Required. The full name or the short name of a registered organisation."),
+        "party_b": _("Required. The full name or the short name of a registered organisation."),
+        "amount": _(
+            "In 100 million yuan (亿元), a number such as 78.75. Required for project "
+            "cooperation; greater than zero; rounded to the fen."
+        ),
+        "sector": _("Required for project cooperation. One of the sectors below."),
+        "signed_on": _("A date such as 2023-12-20; not in the future."),
+        "meeting": _("Optional. The exact title of the meeting where it was signed."),
+    }
+    for key in keys:
+        notes.append([COLUMNS[key], explanations[key]])
+    notes.append([])
+    for heading, values in (
+        (_("Signing units"), [unit.name for unit in units]),
+        (_("Kinds"), [kind_label(value) for value in Agreement.Kind.values]),
+        (_("Industry sectors"), sectors),
+        (_("Signing events"), meetings),
+    ):
+        notes.append([heading, "、".join(values) or "—"])
+    _style_header(notes, [16, 90])
+    notes.freeze_panes = None
+    return _workbook_bytes(workbook)
