@@ -3,6 +3,10 @@
 secretariat, official, member_a (of enterprise A), member_b (of enterprise B), and anonymous
 (the plain ``client``)."""
 
+import os
+import tempfile
+from pathlib import Path
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -75,3 +79,20 @@ def client_for(client):
 @pytest.fixture
 def api_for():
     return lambda user: _client_for(APIClient, user)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """On SQLite, test in a temporary file rather than in memory.
+
+    Django's in-memory test database is shared between threads through SQLite's shared cache,
+    whose table locks fail at once instead of waiting: tests that answer from many threads at
+    the same time (meetings/tests/test_concurrency.py) need a real file, where the project's
+    BEGIN IMMEDIATE transactions queue up as they do in production. An explicit
+    DATABASES["default"]["TEST"]["NAME"] is kept; the file is removed when the run ends."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    test = database.setdefault("TEST", {})
+    if database["ENGINE"] == "django.db.backends.sqlite3" and not test.get("NAME"):
+        test["NAME"] = str(Path(tempfile.gettempdir()) / f"liaison-test-{os.getpid()}.sqlite3")

@@ -15,6 +15,8 @@ def navigation(request):
             (_("Directory"), reverse("organisation-list")),
             (_("Agreements"), reverse("agreement-list")),
         ]
+    if permissions.is_member(user):
+        links.append((_("My invitations"), reverse("my-invitations")))
     if permissions.can_read_all(user):
         links.append((_("API"), reverse("api-docs")))
     if permissions.is_secretariat(user):

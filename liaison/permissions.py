@@ -76,3 +76,24 @@ def can_report_progress(user, agreement) -> bool:
 
 def can_review_progress(user) -> bool:
     return is_secretariat(user)
+
+
+def can_manage_invitations(user) -> bool:
+    """Inviting, recording answers given by phone, revoking links: the secretariat."""
+    return is_secretariat(user)
+
+
+def can_answer_invitation(user, invitation) -> bool:
+    """The invited organisation's members, the invited person's own account, or the
+    secretariat (who records answers given by phone)."""
+    if is_secretariat(user):
+        return True
+    if not is_member(user):
+        return False
+    if invitation.organisation_id and invitation.organisation_id == user.organisation_id:
+        return True
+    return bool(invitation.person_id and invitation.person.user_id == user.pk)
+
+
+def can_answer_after_deadline(user) -> bool:
+    return is_secretariat(user)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from liaison import permissions
-from liaison.models import Mechanism, Partnership
+from liaison.models import Mechanism, Organisation, Partnership, Person
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -82,11 +82,48 @@ class Meeting(models.Model):
         default=0,
         help_text=_("Raised on every change of time, place or status (calendar SEQUENCE)."),
     )
+    number = models.PositiveIntegerField(
+        _("number"),
+        null=True,
+        blank=True,
+        help_text=_("The ordinal of a recurring meeting (the 3rd joint meeting: 3)."),
+    )
+    cohosts = models.ManyToManyField(
+        Organisation, blank=True, related_name="cohosted_meetings", verbose_name=_("co-hosts")
+    )
+    rsvp_deadline = models.DateTimeField(
+        _("RSVP deadline"),
+        null=True,
+        blank=True,
+        help_text=_("Members may answer until then; without one, until the meeting starts."),
+    )
+    capacity = models.PositiveIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Most people who can attend; later acceptances go to the waiting list."),
+    )
+    online_url = models.URLField(_("online meeting link"), blank=True)
+    answer_fields = models.JSONField(
+        _("answer form"),
+        default=list,
+        blank=True,
+        help_text=_("What the answer form asks of each attendee besides the name."),
+    )
     is_illustrative = models.BooleanField(_("illustrative data"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = MeetingQuerySet.as_manager()
+
+    class AnswerField(models.TextChoices):
+        """What an answer form may ask of each attendee (the name is always asked)."""
+
+        TITLE = "title", pgettext_lazy("person", "title")
+        PHONE = "phone", _("phone")
+        TRAVEL = "travel", _("arrival and departure")
+        ACCOMMODATION = "accommodation", _("accommodation")
+        DIETARY = "dietary", _("dietary needs")
 
     class Meta:
         verbose_name = _("meeting")
@@ -97,6 +134,16 @@ class Meeting(models.Model):
                 condition=Q(end__gt=models.F("start")),
                 name="meeting_ends_after_start",
                 violation_error_message=_("A meeting must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(rsvp_deadline__isnull=True) | Q(rsvp_deadline__lte=models.F("end")),
+                name="meeting_rsvp_deadline_before_end",
+                violation_error_message=_("The RSVP deadline must be before the meeting ends."),
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="meeting_capacity_positive",
+                violation_error_message=_("The capacity must be at least one person."),
             ),
         ]
 
@@ -112,3 +159,258 @@ class Meeting(models.Model):
             raise ValidationError({"mechanism": _("The mechanism belongs to another partnership.")})
         if self.start and self.end and self.end <= self.start:
             raise ValidationError({"end": _("A meeting must end after it starts.")})
+        unknown = set(self.answer_fields or []) - set(self.AnswerField.values)
+        if not isinstance(self.answer_fields, list) or unknown:
+            raise ValidationError({"answer_fields": _("The answer form asks for unknown fields.")})
+
+    @property
+    def asked(self) -> set[str]:
+        """The answer form's fields besides the name."""
+        return set(self.answer_fields or [])
+
+    @property
+    def answers_close_at(self):
+        """Until when members may give or change their answer."""
+        return self.rsvp_deadline or self.start
+
+    def answers_open(self, now=None) -> bool:
+        return (
+            self.status in (self.Status.SCHEDULED, self.Status.POSTPONED)
+            and (now or timezone.now()) <= self.answers_close_at
+        )
+
+
+# --- Invitations and answers ------------------------------------------------------------------
+
+
+class InvitationQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The secretariat and officials see every invitation; a member sees its organisation's
+        invitations and those addressed to its own person, for meetings that are not drafts."""
+        if permissions.can_read_all(user):
+            return self
+        if permissions.is_member(user):
+            return self.filter(
+                Q(organisation_id=user.organisation_id) | Q(person__user=user)
+            ).exclude(meeting__status=Meeting.Status.DRAFT)
+        return self.none()
+
+    def with_related(self):
+        return self.select_related(
+            "meeting", "organisation", "person__organisation"
+        ).prefetch_related("attendees")
+
+    def by_invitee(self):
+        return self.order_by("organisation__name", "person__name", "pk")
+
+    def waiting(self):
+        return self.filter(status=Invitation.Status.WAITLISTED).order_by("waitlist_position")
+
+
+class Invitation(models.Model):
+    """An invitation of an organisation or a person to a meeting, with its answer (回执).
+
+    The answer is only ever changed by ``meetings.services.record_rsvp``, whatever the channel.
+    An acceptance beyond the meeting's capacity is WAITLISTED, in ``waitlist_position`` order."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("not answered")
+        ACCEPTED = "accepted", _("attending")
+        DECLINED = "declined", _("not attending")
+        TENTATIVE = "tentative", _("tentative")
+        WAITLISTED = "waitlisted", _("on the waiting list")
+
+    class Channel(models.TextChoices):
+        PAGE = "page", _("web page")
+        LINK = "link", _("link in the invitation")
+        API = "api", _("API")
+        PHONE = "phone", _("by phone, recorded by the secretariat")
+        CALENDAR = "calendar", _("calendar reply")
+        WAITLIST = "waitlist", _("moved up from the waiting list")
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("meeting")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invitations",
+        verbose_name=_("person"),
+    )
+    status = models.CharField(
+        _("answer"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    waitlist_position = models.PositiveIntegerField(
+        _("waiting list position"), null=True, blank=True
+    )
+    note = models.TextField(_("note"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    answered_via = models.CharField(
+        _("answered via"), max_length=16, choices=Channel.choices, blank=True
+    )
+    delegate_name = models.CharField(_("delegate"), max_length=64, blank=True)
+    delegate_title = models.CharField(_("delegate's title"), max_length=128, blank=True)
+    delegate_phone = models.CharField(_("delegate's phone"), max_length=32, blank=True)
+    token_version = models.PositiveIntegerField(
+        _("link version"),
+        default=1,
+        help_text=_("Raised to revoke the answer links sent so far."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["meeting", "organisation__name", "person__name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | Q(person__isnull=False),
+                name="invitation_has_invitee",
+                violation_error_message=_(
+                    "An invitation is addressed to an organisation or a person."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "organisation"],
+                condition=Q(person__isnull=True),
+                name="invitation_unique_organisation",
+                violation_error_message=_("This organisation is already invited."),
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "person"],
+                condition=Q(person__isnull=False),
+                name="invitation_unique_person",
+                violation_error_message=_("This person is already invited."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status="waitlisted", waitlist_position__isnull=False)
+                | (~Q(status="waitlisted") & Q(waitlist_position__isnull=True)),
+                name="invitation_waitlist_position_when_waiting",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(answered_at__isnull=False),
+                name="invitation_answer_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} · {self.invitee}"
+
+    @property
+    def invitee(self) -> str:
+        if self.person_id:
+            return str(self.person)
+        return str(self.organisation)
+
+    @property
+    def invitee_organisation_id(self):
+        return self.organisation_id or (self.person.organisation_id if self.person_id else None)
+
+    @property
+    def has_delegate(self) -> bool:
+        return bool(self.delegate_name)
+
+    def clean(self) -> None:
+        if not (self.organisation_id or self.person_id):
+            raise ValidationError(_("An invitation is addressed to an organisation or a person."))
+        if (
+            self.organisation_id
+            and self.person_id
+            and self.person.organisation_id != self.organisation_id
+        ):
+            raise ValidationError({"person": _("The person belongs to another organisation.")})
+
+
+class Attendee(models.Model):
+    """A person an invitation's answer says will come, with what the hosts must arrange.
+
+    ``check_in_code`` stays the same while the answer is edited, so a QR code sent earlier
+    still works at the door."""
+
+    class Dietary(models.TextChoices):
+        NONE = "none", _("no special needs")
+        HALAL = "halal", _("halal")
+        VEGETARIAN = "vegetarian", _("vegetarian")
+        OTHER = "other", _("other")
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "unknown", _("not recorded")
+        PRESENT = "present", _("present")
+        ABSENT = "absent", _("absent")
+        EXCUSED = "excused", _("excused")
+
+    invitation = models.ForeignKey(
+        Invitation, on_delete=models.CASCADE, related_name="attendees", verbose_name=_("invitation")
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=64)
+    title = models.CharField(pgettext_lazy("person", "title"), max_length=128, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
+    arrival_transport = models.CharField(_("arrival flight or train"), max_length=32, blank=True)
+    departure_date = models.DateField(_("departure date"), null=True, blank=True)
+    departure_transport = models.CharField(
+        _("departure flight or train"), max_length=32, blank=True
+    )
+    needs_accommodation = models.BooleanField(_("needs accommodation"), default=False)
+    dietary = models.CharField(
+        _("dietary needs"), max_length=16, choices=Dietary.choices, default=Dietary.NONE
+    )
+    dietary_note = models.CharField(_("dietary note"), max_length=200, blank=True)
+    attendance = models.CharField(
+        _("attendance"), max_length=16, choices=Attendance.choices, default=Attendance.UNKNOWN
+    )
+    check_in_code = models.UUIDField(
+        _("check-in code"), default=uuid.uuid4, unique=True, editable=False
+    )
+
+    class Meta:
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+        ordering = ["invitation", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(arrival_date__isnull=True)
+                | Q(departure_date__isnull=True)
+                | Q(departure_date__gte=models.F("arrival_date")),
+                name="attendee_departs_after_arrival",
+                violation_error_message=_("The departure cannot be before the arrival."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""),
+                name="attendee_has_name",
+                violation_error_message=_("An attendee needs a name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def invitation_counts(meeting: Meeting) -> dict[str, int]:
+    """The live counts of a meeting's answers, and the headcount of those attending (one query).
+
+    Keys: every Invitation.Status value, ``total`` and ``headcount`` (accepted attendees)."""
+    statuses = Invitation.Status
+    accepted = Q(status=statuses.ACCEPTED)
+    counts = Invitation.objects.filter(meeting=meeting).aggregate(
+        total=models.Count("pk", distinct=True),
+        headcount=models.Count("attendees", filter=accepted),
+        **{
+            status: models.Count("pk", distinct=True, filter=Q(status=status))
+            for status in statuses.values
+        },
+    )
+    return counts

@@ -4,7 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from agreements.api.views import AgreementViewSet, ProgressReportViewSet, SigningUnitViewSet
 from liaison.api import views
-from meetings.api.views import MeetingViewSet
+from meetings.api.views import InvitationViewSet, MeetingViewSet
 
 # URL names start with "api-": the pages own "meeting-list", "organisation-detail" and the like.
 router = DefaultRouter()
@@ -17,6 +17,7 @@ router.register("mechanisms", views.MechanismViewSet, basename="api-mechanism")
 router.register("associations", views.AssociationViewSet, basename="api-association")
 router.register("memberships", views.MembershipViewSet, basename="api-membership")
 router.register("meetings", MeetingViewSet, basename="api-meeting")
+router.register("invitations", InvitationViewSet, basename="api-invitation")
 router.register("signing-units", SigningUnitViewSet, basename="api-signing-unit")
 router.register("agreements", AgreementViewSet, basename="api-agreement")
 router.register("progress-reports", ProgressReportViewSet, basename="api-progress-report")

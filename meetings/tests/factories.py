@@ -2,8 +2,8 @@ from datetime import UTC, datetime, timedelta
 
 import factory
 
-from liaison.tests.factories import PartnershipFactory
-from meetings.models import Meeting
+from liaison.tests.factories import OrganisationFactory, PartnershipFactory
+from meetings.models import Invitation, Meeting
 
 
 class MeetingFactory(factory.django.DjangoModelFactory):
@@ -18,3 +18,13 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     city = "吐鲁番市"
     venue = "市政府会议室"
     status = Meeting.Status.SCHEDULED
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """An invitation of an organisation, not yet answered (answers go through the service)."""
+
+    class Meta:
+        model = Invitation
+
+    meeting = factory.SubFactory(MeetingFactory)
+    organisation = factory.SubFactory(OrganisationFactory)

@@ -41,6 +41,7 @@ from liaison.models import (
     User,
 )
 from liaison.services import save_object
+from meetings.demo import seed_invitations
 from meetings.models import Meeting
 from meetings.services import save_meeting
 
@@ -699,6 +700,7 @@ class Command(BaseCommand):
             seeder.association(partnership, orgs, liaisons)
             seed_agreements(seeder)
             users = seeder.users(orgs, liaisons, password)
+            seed_invitations(seeder)
 
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,152 @@
+"""Forms of the meeting pages: the answer (回执) with its attendees, the secretariat's filter
+and bulk invitation. They only parse input; ``meetings.services`` does the rest."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from liaison.models import Organisation, Person, Region, Sector
+from meetings.models import Attendee, Invitation, Meeting
+from meetings.services import ANSWERS, ATTENDEE_FIELDS
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class AnswerForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Your answer"),
+        choices=[(value, Invitation.Status(value).label) for value in ANSWERS],
+        widget=forms.RadioSelect,
+    )
+    delegate_name = forms.CharField(label=_("Delegate's name"), max_length=64, required=False)
+    delegate_title = forms.CharField(label=_("Delegate's title"), max_length=128, required=False)
+    delegate_phone = forms.CharField(
+        label=_("Delegate's phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    note = forms.CharField(
+        label=_("Note to the secretariat"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def delegate(self) -> dict:
+        return {
+            name: self.cleaned_data.get(f"delegate_{name}", "")
+            for name in ("name", "title", "phone")
+        }
+
+
+class AttendeeForm(forms.Form):
+    """One attendee; only the fields the meeting's answer form asks for are shown."""
+
+    name = forms.CharField(label=_("Name"), max_length=64, required=False)
+    title = forms.CharField(label=_("Title"), max_length=128, required=False)
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
+    arrival_date = forms.DateField(label=_("Arrival date"), required=False, widget=DATE)
+    arrival_transport = forms.CharField(
+        label=_("Arrival flight or train no."), max_length=32, required=False
+    )
+    departure_date = forms.DateField(label=_("Departure date"), required=False, widget=DATE)
+    departure_transport = forms.CharField(
+        label=_("Departure flight or train no."), max_length=32, required=False
+    )
+    needs_accommodation = forms.BooleanField(label=_("Needs accommodation"), required=False)
+    dietary = forms.ChoiceField(
+        label=_("Dietary needs"), choices=Attendee.Dietary.choices, required=False
+    )
+    dietary_note = forms.CharField(label=_("Other dietary needs"), max_length=200, required=False)
+
+    ASKS = {
+        "title": Meeting.AnswerField.TITLE,
+        "phone": Meeting.AnswerField.PHONE,
+        "arrival_date": Meeting.AnswerField.TRAVEL,
+        "arrival_transport": Meeting.AnswerField.TRAVEL,
+        "departure_date": Meeting.AnswerField.TRAVEL,
+        "departure_transport": Meeting.AnswerField.TRAVEL,
+        "needs_accommodation": Meeting.AnswerField.ACCOMMODATION,
+        "dietary": Meeting.AnswerField.DIETARY,
+        "dietary_note": Meeting.AnswerField.DIETARY,
+    }
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, asked in self.ASKS.items():
+            if asked not in meeting.asked:
+                del self.fields[name]
+
+    def answer(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name in ATTENDEE_FIELDS}
+
+
+def attendee_formset(meeting: Meeting, invitation: Invitation, data=None):
+    """The attendees' forms: those already named, and empty rows to add more."""
+    initial = [
+        {name: getattr(attendee, name) for name in ATTENDEE_FIELDS}
+        for attendee in invitation.attendees.all()
+    ]
+    formset_class = forms.formset_factory(AttendeeForm, extra=2 if not initial else 1, max_num=50)
+    return formset_class(data, initial=initial, prefix="attendee", form_kwargs={"meeting": meeting})
+
+
+class InvitationFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Answer"), choices=[("", _("all")), *Invitation.Status.choices], required=False
+    )
+    q = forms.CharField(label=_("Search"), required=False)
+
+    def filter(self, invitations):
+        if not self.is_valid():
+            return invitations
+        if status := self.cleaned_data["status"]:
+            invitations = invitations.filter(status=status)
+        if text := self.cleaned_data["q"].strip():
+            invitations = invitations.filter(
+                Q(organisation__name__icontains=text)
+                | Q(person__name__icontains=text)
+                | Q(attendees__name__icontains=text)
+                | Q(delegate_name__icontains=text)
+            ).distinct()
+        return invitations
+
+
+class InviteForm(forms.Form):
+    """Whom to invite in bulk: any mix of the groups, a region, a sector and named invitees."""
+
+    association_members = forms.BooleanField(
+        label=_("All active members of the association"), required=False
+    )
+    parties = forms.BooleanField(label=_("Both parties of the partnership"), required=False)
+    region = forms.ModelChoiceField(
+        label=_("Every organisation in the region"),
+        queryset=Region.objects.all(),
+        required=False,
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Every organisation of the sector"),
+        queryset=Sector.objects.all(),
+        required=False,
+    )
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisations"), queryset=Organisation.objects.all(), required=False
+    )
+    people = forms.ModelMultipleChoiceField(
+        label=_("People"),
+        queryset=Person.objects.select_related("organisation"),
+        required=False,
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in self.fields):
+            raise forms.ValidationError(_("Choose whom to invite."))
+        return cleaned
