@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agreements import uploads
 from agreements.models import CENT, Agreement
 from agreements.services import ALLOWED_TRANSITIONS, MAX_ATTACHMENTS
-from agreements.uploads import ACCEPT
+from liaison import uploads
+from liaison.uploads import ACCEPT
 
 WAN = Decimal(10_000)
 

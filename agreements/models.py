@@ -17,9 +17,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.uploads import private_storage, private_upload_to
 from liaison import permissions
 from liaison.models import Organisation, Partnership, Sector
+from liaison.uploads import private_storage, private_upload_to
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 CENT = Decimal("0.01")

@@ -17,7 +17,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements import uploads
 from agreements.models import (
     Agreement,
     AgreementDocument,
@@ -28,7 +27,7 @@ from agreements.models import (
     ProgressReportAttachment,
     StatusChange,
 )
-from liaison import audit, permissions
+from liaison import audit, permissions, uploads
 from liaison.models import AuditEntry
 from liaison.services import save_object
 

@@ -11,11 +11,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agreements import excel, forms, services, uploads
+from agreements import excel, forms, services
 from agreements.filters import AgreementFilter
 from agreements.models import Agreement, AgreementDocument, ProgressReport, ProgressReportAttachment
 from agreements.statistics import agreement_statistics, agreement_totals
-from liaison import audit, permissions
+from liaison import audit, permissions, uploads
 from liaison.views import directory_reader_required
 
 

@@ -11,12 +11,12 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from agreements import excel, services, uploads
+from agreements import excel, services
 from agreements.api import serializers as s
 from agreements.filters import AgreementFilter
 from agreements.models import Agreement, AgreementDocument, ProgressReport, SigningUnit
 from agreements.statistics import agreement_statistics
-from liaison import permissions
+from liaison import permissions, uploads
 from liaison.api.views import HistoryMixin
 from liaison.api.viewsets import AuditedModelViewSet
 

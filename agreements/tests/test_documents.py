@@ -8,10 +8,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from agreements import uploads
 from agreements.models import AgreementDocument
 from agreements.tests.factories import agreement_with_party
-from liaison import audit
+from liaison import audit, uploads
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Private files of the agreements: the signed document scan and progress-report attachments.
+"""Private files: signed-agreement scans, progress-report attachments, meeting materials.
 
 They are stored under ``MEDIA_ROOT / "private"`` with random names and no public URL (the
 project never serves ``MEDIA_URL``); the pages and the API stream them only after a permission
