@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from liaison import permissions
 from liaison.models import Mechanism, Organisation, Partnership, Person
+from liaison.uploads import private_storage, private_upload_to
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -51,6 +53,7 @@ class Meeting(models.Model):
         HELD = "held", _("held")
         CANCELLED = "cancelled", _("cancelled")
         POSTPONED = "postponed", _("postponed")
+        CLOSED = "closed", _("closed")
 
     uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
     partnership = models.ForeignKey(
@@ -75,6 +78,12 @@ class Meeting(models.Model):
     city = models.CharField(_("city"), max_length=64, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    status_reason = models.CharField(
+        _("reason for the status"),
+        max_length=200,
+        blank=True,
+        help_text=_("Why the meeting was cancelled or postponed; told to the invitees."),
     )
     description = models.TextField(_("description"), blank=True)
     sequence = models.PositiveIntegerField(
@@ -261,6 +270,12 @@ class Invitation(models.Model):
     delegate_name = models.CharField(_("delegate"), max_length=64, blank=True)
     delegate_title = models.CharField(_("delegate's title"), max_length=128, blank=True)
     delegate_phone = models.CharField(_("delegate's phone"), max_length=32, blank=True)
+    reminded_at = models.DateTimeField(
+        _("reminded at"),
+        null=True,
+        blank=True,
+        help_text=_("When the last reminder to answer was sent."),
+    )
     token_version = models.PositiveIntegerField(
         _("link version"),
         default=1,
@@ -397,6 +412,125 @@ class Attendee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class AgendaItem(models.Model):
+    """One item of a meeting's agenda (议程), in order."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+        verbose_name=_("meeting"),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    title = models.CharField(pgettext_lazy("agenda", "item"), max_length=200)
+    presenter = models.CharField(_("presenter"), max_length=128, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("duration (minutes)"), null=True, blank=True
+    )
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(duration_minutes__isnull=True) | Q(duration_minutes__gt=0),
+                name="agenda_item_positive_duration",
+                violation_error_message=_("A duration must be at least one minute."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AgendaMaterial(models.Model):
+    """A file for an agenda item (PDF or image), stored privately and served after a
+    permission check (``liaison.uploads``)."""
+
+    UPLOAD_FOLDER = "meeting-materials"
+
+    item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.CASCADE,
+        related_name="materials",
+        verbose_name=_("agenda item"),
+    )
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=private_upload_to, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("meeting material")
+        verbose_name_plural = _("meeting materials")
+        ordering = ["item", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class MailDelivery(models.Model):
+    """One mail to one recipient about a meeting, and what became of it."""
+
+    class Kind(models.TextChoices):
+        INVITATION = "invitation", _("invitation")
+        REMINDER = "reminder", _("reminder")
+        UPDATE = "update", _("update")
+        CANCELLATION = "cancellation", _("cancellation")
+        WAITLIST = "waitlist", _("moved up from the waiting list")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    meeting = models.ForeignKey(
+        Meeting,
+        on_delete=models.CASCADE,
+        related_name="mail_deliveries",
+        verbose_name=_("meeting"),
+    )
+    invitation = models.ForeignKey(
+        "Invitation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="mail_deliveries",
+        verbose_name=_("invitation"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    recipient = models.EmailField(_("recipient"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    error = models.TextField(_("error"), blank=True)
+    batch = models.UUIDField(_("batch"), default=uuid.uuid4, db_index=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mail delivery")
+        verbose_name_plural = _("mail deliveries")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["meeting", "kind", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient}"
 
 
 def invitation_counts(meeting: Meeting) -> dict[str, int]:

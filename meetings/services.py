@@ -24,7 +24,8 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     Status.DRAFT: {Status.SCHEDULED, Status.CANCELLED},
     Status.SCHEDULED: {Status.HELD, Status.CANCELLED, Status.POSTPONED},
     Status.POSTPONED: {Status.SCHEDULED, Status.CANCELLED},
-    Status.HELD: set(),
+    Status.HELD: {Status.CLOSED},
+    Status.CLOSED: set(),
     Status.CANCELLED: set(),
 }
 
