@@ -132,3 +132,26 @@ def test_agreement_lists_query_count_is_constant(url, who, persona, enterprise_a
 
     assert Agreement.objects.count() == 12
     assert large == small
+
+
+@pytest.mark.parametrize("who", ["official", "member_a"])
+def test_progress_report_and_signing_unit_lists_query_count_is_constant(
+    who, persona, enterprise_a, client_for
+):
+    from agreements.tests.factories import ProgressReportFactory
+
+    client = client_for(persona[who])
+    urls = ("/api/v1/progress-reports/", "/api/v1/signing-units/")
+
+    def grow(n):
+        for _n in range(n):
+            ProgressReportFactory(agreement=make_agreement(enterprise_a))
+
+    grow(2)
+    small = [queries(client, url) for url in urls]
+    grow(10)
+    large = [queries(client, url) for url in urls]
+
+    assert large == small
+    reports = client.get("/api/v1/progress-reports/").json()
+    assert reports["count"] == 12
