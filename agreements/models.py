@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison import permissions
 from liaison.models import Organisation, Partnership, Sector
@@ -109,7 +110,7 @@ class Agreement(models.Model):
     STATUSES_NEEDING_REASON = (Status.STALLED, Status.TERMINATED)
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    title = models.CharField(_("title"), max_length=200, unique=True)
+    title = models.CharField(pgettext_lazy("agreement", "title"), max_length=200, unique=True)
     partnership = models.ForeignKey(
         Partnership,
         on_delete=models.PROTECT,

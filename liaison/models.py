@@ -471,6 +471,11 @@ class Mechanism(models.Model):
             return date(day.year, 1, 1), date(following.year, 1, 1) if following else date.max
         return day, following.date() if following else date.max
 
+    def period(self, day: date) -> tuple[date, date]:
+        """The days [first, last) in which a meeting fulfils the occurrence expected on ``day``
+        (the calendar feeds attach meetings to their series occurrence by it)."""
+        return self._period(day)
+
     def occurrences(
         self, start: date, end: date, *, today: date | None = None, meetings=None
     ) -> list[Occurrence]:
@@ -739,3 +744,48 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+# --- Calendar subscriptions ------------------------------------------------------------------
+
+
+def new_calendar_key() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarToken(models.Model):
+    """A user's secret calendar subscription link (订阅链接).
+
+    Calendar apps (Google above all) cannot sign in, so the key in the URL is the only
+    credential: regenerating it replaces the key and the old URL stops working at once."""
+
+    class Reminder(models.IntegerChoices):
+        MINUTES_30 = 30, _("30 minutes before")
+        HOUR = 60, _("1 hour before")
+        DAY = 1440, _("1 day before")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="calendar_token",
+        verbose_name=_("user"),
+    )
+    key = models.CharField(_("key"), max_length=64, unique=True, default=new_calendar_key)
+    reminder_minutes = models.PositiveIntegerField(
+        _("meeting reminder"),
+        choices=Reminder.choices,
+        null=True,
+        blank=True,
+        help_text=_("Adds an alarm to each meeting of your own calendar feed."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("calendar subscription link")
+        verbose_name_plural = _("calendar subscription links")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -9,7 +9,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from liaison import audit
-from liaison.models import AuditEntry
+from liaison.models import AuditEntry, CalendarToken, new_calendar_key
 
 
 def save_object(obj: models.Model, *, actor, note: str = "") -> AuditEntry | None:
@@ -46,3 +46,46 @@ def delete_object(obj: models.Model, *, actor, note: str = "") -> None:
             _("“%(object)s” cannot be deleted while %(users)s refer to it.")
             % {"object": obj, "users": "、".join(users)}
         ) from exc
+
+
+# --- Calendar subscription links --------------------------------------------------------------
+
+
+def calendar_token_for(user):
+    """The user's calendar subscription link, created on first use."""
+    token, _created = CalendarToken.objects.get_or_create(user=user)
+    return token
+
+
+def regenerate_calendar_token(user, *, actor):
+    """Give the user a new secret link; the old URL stops working at once (revoked).
+
+    The audit entry records that it happened, never the key itself."""
+    with transaction.atomic():
+        token, created = CalendarToken.objects.select_for_update().get_or_create(user=user)
+        if not created:
+            token.key = new_calendar_key()
+            token.save(update_fields=["key", "updated_at"])
+        audit.record(
+            token, actor=actor, action=AuditEntry.Action.UPDATE, note=_("calendar link renewed")
+        )
+    return token
+
+
+def set_calendar_reminder(user, *, minutes: int | None, actor):
+    """Switch the reminder (VALARM) of the user's own feed on (minutes before) or off (None)."""
+    if minutes is not None and minutes not in CalendarToken.Reminder.values:
+        raise ValidationError({"reminder_minutes": _("Choose one of the offered reminders.")})
+    with transaction.atomic():
+        token, _created = CalendarToken.objects.select_for_update().get_or_create(user=user)
+        if token.reminder_minutes != minutes:
+            token.reminder_minutes = minutes
+            token.save(update_fields=["reminder_minutes", "updated_at"])
+            audit.record(
+                token,
+                actor=actor,
+                action=AuditEntry.Action.UPDATE,
+                note=_("calendar reminder: %(value)s")
+                % {"value": token.get_reminder_minutes_display() or _("off")},
+            )
+    return token

@@ -6,6 +6,7 @@ the project runs on an SQLite file in ``data/`` with DEBUG on, which is what the
 
 import os
 import sys
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
@@ -138,6 +139,14 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Run by `celery -A liaison.tasks beat`: the daily RSVP reminders (meetings/mail.py).
+CELERY_BEAT_SCHEDULE = {
+    "send-rsvp-reminders": {
+        "task": "meetings.mail.send_rsvp_reminders",
+        "schedule": 24 * 60 * 60,  # daily
+        "kwargs": {"days": 3},
+    },
+}
 
 # --- Authentication --------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -189,6 +198,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "秘书处 <secretariat@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# The ORGANIZER of e-mailed invitations (iMIP): the mailbox calendar replies go to. Invitation
+# mail is sent from it (calendar clients require From = ORGANIZER).
+CALENDAR_ORGANIZER_EMAIL = os.environ.get(
+    "CALENDAR_ORGANIZER_EMAIL", parseaddr(DEFAULT_FROM_EMAIL)[1] or "secretariat@localhost"
+)
 
 # --- API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {

@@ -20,6 +20,7 @@ class MeetingAdminForm(forms.ModelForm):
             "venue",
             "city",
             "status",
+            "status_reason",
             "description",
             "is_illustrative",
         ]

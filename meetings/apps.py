@@ -6,3 +6,8 @@ class MeetingsConfig(AppConfig):
     name = "meetings"
     verbose_name = _("meetings")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Register the meetings' background tasks (send_meeting_mail, the reminder job) with
+        # Celery: a worker imports the apps, not the URL configuration that imports them.
+        from meetings import mail  # noqa: F401

@@ -6,6 +6,9 @@
 - The third joint meeting (2026, scheduled): both parties, the association's members and the
   three Turpan county-level governments are invited, with a mix of answers; the demo member's
   organisation (湖南兴盛优选电子商务有限公司) has not answered yet, so it can answer in the demo.
+- Attendance: the 2023 event's attendees checked in (most present, a few excused or absent);
+  its signing ceremony the same afternoon; the first joint meeting (2024) held with its
+  parties' attendees checked in; the agenda of the third joint meeting.
 
 Idempotent like the rest of ``seed_demo``: invitations are created only when missing, and an
 answer is recorded only for an invitation created in the same run, so what members and the
@@ -18,8 +21,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from liaison.models import Organisation, Person, Region, User
-from meetings import audience, services
-from meetings.models import Invitation, Meeting
+from meetings import attendance, audience, services
+from meetings.models import Attendee, Invitation, Meeting
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 EVENT_2023 = "2023湖南民营企业进边疆·吐鲁番行招商推介会暨项目签约仪式"
@@ -179,3 +182,110 @@ def seed_invitations(seeder) -> None:
             actor=secretariat,
             channel=Invitation.Channel.PHONE,
         )
+    seed_attendance(seeder)
+
+
+# --- Attendance, the signing ceremony and agendas ---------------------------------------------
+
+SIGNING_2023 = "2023湖南民营企业进边疆·吐鲁番行项目签约仪式"
+JOINT_2024 = "第一次联席会议"
+# Of the 2023 event's attendees (in order), these are marked excused and absent; the others
+# were present (illustrative: the article only says nearly a hundred came).
+EXCUSED_EVERY, ABSENT_EVERY = 23, 31
+ANSWERS_2024 = {
+    FEDERATION: [
+        {"name": "张健", "title": "主席"},
+        {"name": "刘事青", "title": "党组书记"},
+        {"name": "彭晓岚", "title": "联络处副处长"},
+    ],
+    TURPAN: [
+        {"name": "艾力·买买提", "title": "市政府办公室联络员"},
+        {"name": "古丽米拉·吐尔逊（示例）", "title": "市商务局副局长"},
+    ],
+}
+EXCUSED_2024 = {"古丽米拉·吐尔逊（示例）"}
+AGENDA_2026 = (
+    ("上次会议议定事项落实情况", "秘书处", 20),
+    ("签约项目落实落地和到位资金情况汇报", "吐鲁番市商务局", 30),
+    ("2027年“湖南民营企业进边疆·吐鲁番行”活动筹备", "湖南省工商联", 30),
+    ("研究下一年度合作重点", "双方", 40),
+)
+
+
+def _check_in(meetings_attendees, *, actor, mark) -> None:
+    """Mark the attendees whose attendance is not recorded yet (the secretariat's marks are
+    kept on a later run)."""
+    for position, attendee in enumerate(meetings_attendees, start=1):
+        if attendee.attendance == Attendee.Attendance.UNKNOWN:
+            attendance.mark_attendance(attendee, attendance=mark(position, attendee), actor=actor)
+
+
+def _event_mark(position: int, attendee) -> str:
+    if position % EXCUSED_EVERY == 0:
+        return Attendee.Attendance.EXCUSED
+    if position % ABSENT_EVERY == 0:
+        return Attendee.Attendance.ABSENT
+    return Attendee.Attendance.PRESENT
+
+
+def seed_attendance(seeder) -> None:
+    """The 2023 event's and the first joint meeting's check-in, the 2023 signing ceremony,
+    and the agenda of the next joint meeting."""
+    secretariat = User.objects.get(username="secretariat")
+    event = Meeting.objects.get(title=EVENT_2023)
+    _check_in(attendance.expected_attendees(event), actor=secretariat, mark=_event_mark)
+
+    start = event.start.astimezone(BEIJING)
+    signing = seeder.upsert(
+        Meeting,
+        {"partnership": event.partnership, "title": SIGNING_2023},
+        {
+            "kind": Meeting.Kind.SIGNING,
+            "number": None,
+            "start": start.replace(hour=15, minute=0),
+            "end": start.replace(hour=16, minute=30),
+            "city": event.city,
+            "venue": event.venue,
+            "description": (
+                "“湖南民营企业进边疆·吐鲁番行”活动当天举行的项目签约仪式：签订项目合作协议33个，"
+                "签约总额246.18亿元。\n（示例数据说明：签约仪式的时间为示例。）"
+            ),
+            "is_illustrative": True,
+        },
+        create_only={"status": Meeting.Status.HELD},
+    )
+    services.set_cohosts(signing, audience.parties(signing.partnership), actor=secretariat)
+
+    joint = Meeting.objects.get(title=JOINT_2024)
+    services.set_cohosts(joint, audience.parties(joint.partnership), actor=secretariat)
+    for invitation in _invite(
+        seeder, joint, audience.parties(joint.partnership), actor=secretariat
+    ):
+        services.record_rsvp(
+            invitation,
+            status="accepted",
+            attendees=ANSWERS_2024.get(invitation.organisation.name, []),
+            actor=secretariat,
+            channel=Invitation.Channel.PHONE,
+        )
+    _check_in(
+        attendance.expected_attendees(joint),
+        actor=secretariat,
+        mark=lambda _position, attendee: (
+            Attendee.Attendance.EXCUSED
+            if attendee.name in EXCUSED_2024
+            else Attendee.Attendance.PRESENT
+        ),
+    )
+
+    next_joint = Meeting.objects.get(title=JOINT_2026)
+    if not next_joint.agenda_items.exists():
+        for title, presenter, minutes in AGENDA_2026:
+            services.add_agenda_item(
+                next_joint,
+                actor=secretariat,
+                title=title,
+                presenter=presenter,
+                duration_minutes=minutes,
+            )
+            seeder.created += 1

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Organisation, Person, Region, Sector
-from meetings.models import Attendee, Invitation, Meeting
+from meetings.models import AgendaItem, Attendee, Invitation, MailDelivery, Meeting
 from meetings.services import ANSWERS, ATTENDEE_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -150,3 +151,124 @@ class InviteForm(forms.Form):
         if not any(cleaned.get(name) for name in self.fields):
             raise forms.ValidationError(_("Choose whom to invite."))
         return cleaned
+
+
+# --- Scheduling and the agenda ---------------------------------------------------------------
+
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ScheduleForm(forms.Form):
+    """A meeting to schedule: the next of a mechanism (prefilled from its plan) or an ad-hoc
+    one (signing ceremony, investment promotion, visit)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=[])
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start = forms.DateTimeField(label=_("Starts (Beijing time)"), widget=DATETIME)
+    end = forms.DateTimeField(label=_("Ends (Beijing time)"), widget=DATETIME)
+    city = forms.CharField(label=_("City"), max_length=64, required=False)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    cohosts = forms.ModelMultipleChoiceField(
+        label=_("Co-hosts"), queryset=Organisation.objects.all(), required=False
+    )
+    rsvp_deadline = forms.DateTimeField(
+        label=_("Answer by (Beijing time)"), required=False, widget=DATETIME
+    )
+    capacity = forms.IntegerField(label=_("Capacity"), min_value=1, required=False)
+    online_url = forms.URLField(
+        label=_("Online meeting link"), required=False, assume_scheme="https"
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, partnership, ad_hoc: bool, **kwargs):
+        from meetings.services import AD_HOC_KINDS
+
+        super().__init__(*args, **kwargs)
+        if ad_hoc:
+            self.fields["kind"].choices = [(k, Meeting.Kind(k).label) for k in AD_HOC_KINDS]
+        else:
+            del self.fields["kind"]
+        party_ids = [partnership.party_a_id, partnership.party_b_id]
+        self.fields["cohosts"].queryset = Organisation.objects.filter(
+            Q(pk__in=party_ids) | Q(kind__in=["government", "federation"])
+        ).order_by("name")
+
+    def values(self) -> dict:
+        """The cleaned values as ``meetings.services`` keyword arguments."""
+        data = dict(self.cleaned_data)
+        data["cohosts"] = list(data["cohosts"]) or None
+        return data
+
+
+class AgendaItemForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "presenter", "duration_minutes", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class MaterialForm(forms.Form):
+    file = forms.FileField(label=_("Material (PDF, JPEG or PNG)"))
+
+    def __init__(self, *args, **kwargs):
+        from liaison.uploads import ACCEPT
+
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ACCEPT
+
+
+# --- Lifecycle and mail ------------------------------------------------------------------------
+
+LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class ReasonForm(forms.Form):
+    """Cancelling a meeting: the reason, which the invitees are told."""
+
+    reason = forms.CharField(label=_("Reason (told to the invitees)"), max_length=200)
+
+
+class PostponeForm(ReasonForm):
+    new_start = forms.DateTimeField(
+        label=_("Provisional new start (Beijing time)"), required=False, widget=LOCAL_DATETIME
+    )
+    new_end = forms.DateTimeField(
+        label=_("Provisional new end (Beijing time)"), required=False, widget=LOCAL_DATETIME
+    )
+
+
+class RescheduleForm(forms.Form):
+    start = forms.DateTimeField(label=_("Starts (Beijing time)"), widget=LOCAL_DATETIME)
+    end = forms.DateTimeField(label=_("Ends (Beijing time)"), widget=LOCAL_DATETIME)
+    city = forms.CharField(label=_("City"), max_length=64, required=False)
+    venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+
+    @classmethod
+    def for_meeting(cls, meeting: Meeting) -> RescheduleForm:
+        return cls(
+            initial={
+                "start": timezone.localtime(meeting.start),
+                "end": timezone.localtime(meeting.end),
+                "city": meeting.city,
+                "venue": meeting.venue,
+            }
+        )
+
+
+class MailFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("all")), *MailDelivery.Kind.choices], required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("all")), *MailDelivery.Status.choices], required=False
+    )
+
+    def filter(self, deliveries):
+        if not self.is_valid():
+            return deliveries
+        for name in ("kind", "status"):
+            if value := self.cleaned_data[name]:
+                deliveries = deliveries.filter(**{name: value})
+        return deliveries

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from liaison import audit, permissions
-from liaison.models import AuditEntry, Organisation, Person
+from liaison import audit, permissions, uploads
+from liaison.models import AuditEntry, Mechanism, Organisation, Person
 from liaison.services import save_object
-from meetings.models import Attendee, Invitation, Meeting
+from meetings import mail, scheduling
+from meetings.models import (
+    AgendaItem,
+    AgendaMaterial,
+    Attendee,
+    Invitation,
+    MailDelivery,
+    Meeting,
+)
 
 Status = Meeting.Status
 
@@ -416,4 +424,448 @@ def _promote_waiting(meeting: Meeting, *, actor) -> list[Invitation]:
         )
         taken += invitation.headcount
         promoted.append(invitation)
+    # Tell them they have a seat now (after the commit, like all mail).
+    mail.queue(meeting, promoted, kind=MailDelivery.Kind.WAITLIST)
     return promoted
+
+
+# --- Scheduling ------------------------------------------------------------------------------
+
+# The fields of a meeting the schedule forms and the API may set.
+SCHEDULE_FIELDS = (
+    "title",
+    "kind",
+    "start",
+    "end",
+    "venue",
+    "city",
+    "description",
+    "rsvp_deadline",
+    "capacity",
+    "online_url",
+    "answer_fields",
+)
+AD_HOC_KINDS = (
+    Meeting.Kind.SIGNING,
+    Meeting.Kind.PROMOTION,
+    Meeting.Kind.VISIT,
+    Meeting.Kind.ASSOCIATION,
+    Meeting.Kind.OTHER,
+)
+
+
+def _check_can_schedule(actor) -> None:
+    if not permissions.can_manage_invitations(actor):
+        raise PermissionDenied(_("Only the secretariat schedules meetings."))
+
+
+def schedule_meeting(
+    partnership,
+    *,
+    actor,
+    cohosts: Iterable[Organisation] | None = None,
+    mechanism=None,
+    number: int | None = None,
+    status: str = Meeting.Status.SCHEDULED,
+    **values,
+) -> Meeting:
+    """Create a meeting of the partnership (an ad-hoc one, or one of a mechanism through
+    ``schedule_next_meeting``), validated and audited, co-hosted by ``cohosts`` (by default
+    both parties of the partnership)."""
+    _check_can_schedule(actor)
+    unknown = set(values) - set(SCHEDULE_FIELDS)
+    if unknown:
+        raise ValueError(f"Unknown meeting fields: {sorted(unknown)}")
+    if status not in (Meeting.Status.DRAFT, Meeting.Status.SCHEDULED):
+        raise ValidationError({"status": _("A new meeting is a draft or scheduled.")})
+    meeting = Meeting(
+        partnership=partnership, mechanism=mechanism, number=number, status=status, **values
+    )
+    if cohosts is None:
+        cohosts = [partnership.party_a, partnership.party_b]
+    with transaction.atomic():
+        save_meeting(meeting, actor=actor, note=_("scheduled"))
+        set_cohosts(meeting, [org for org in cohosts if org is not None], actor=actor)
+    return meeting
+
+
+def schedule_next_meeting(mechanism, *, actor, today=None, **overrides) -> Meeting:
+    """Schedule the next meeting of a mechanism in one step, from its plan
+    (``meetings.scheduling.plan_next_meeting``): the date the cadence expects, 09:30–12:00,
+    the previous meeting's place, numbered (第N次联席会议, 2027湖南民营企业进边疆·吐鲁番行) and
+    co-hosted by both parties. ``overrides`` (the secretariat's changes to the plan) win.
+
+    Refused (ValidationError) when a meeting already covers the next occurrence. The mechanism
+    row is locked, so two clicks on "schedule next" create one meeting."""
+    _check_can_schedule(actor)
+    with transaction.atomic():
+        mechanism = (
+            Mechanism.objects.select_for_update()
+            .select_related("partnership__party_a", "partnership__party_b")
+            .get(pk=mechanism.pk)
+        )
+        plan = scheduling.plan_next_meeting(mechanism, today=today)
+        cohosts = overrides.pop("cohosts", None) or plan.cohosts
+        values = {
+            "title": plan.title,
+            "kind": plan.kind,
+            "start": plan.start,
+            "end": plan.end,
+            "venue": plan.venue,
+            "city": plan.city,
+        }
+        values.update({name: value for name, value in overrides.items() if value is not None})
+        number = scheduling.next_number(mechanism, values["start"])
+        if "title" not in overrides or not overrides["title"]:
+            values["title"] = scheduling.meeting_title(
+                mechanism, number=number, day=timezone.localtime(values["start"]).date()
+            )
+        return schedule_meeting(
+            mechanism.partnership,
+            actor=actor,
+            mechanism=mechanism,
+            number=number,
+            cohosts=cohosts,
+            **values,
+        )
+
+
+# --- Agenda ----------------------------------------------------------------------------------
+
+AGENDA_FIELDS = ("title", "presenter", "duration_minutes", "description")
+
+
+def _check_can_edit_agenda(actor) -> None:
+    if not permissions.can_write(actor):
+        raise PermissionDenied(_("Only the secretariat edits the agenda."))
+
+
+def add_agenda_item(meeting: Meeting, *, actor, **values) -> AgendaItem:
+    """Add an item at the end of the meeting's agenda."""
+    _check_can_edit_agenda(actor)
+    with transaction.atomic():
+        _lock(meeting)
+        last = meeting.agenda_items.aggregate(last=Max("position"))["last"]
+        item = AgendaItem(
+            meeting=meeting,
+            position=0 if last is None else last + 1,
+            **{name: values[name] for name in AGENDA_FIELDS if name in values},
+        )
+        save_object(item, actor=actor, note=str(meeting)[:100])
+    return item
+
+
+def change_agenda_item(item: AgendaItem, *, actor, **values) -> AgendaItem:
+    """Change an item's text; its place in the agenda is ``reorder_agenda``'s to change."""
+    _check_can_edit_agenda(actor)
+    with transaction.atomic():
+        # The stored row, so a stale copy never moves the item back to an old position.
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        for name in AGENDA_FIELDS:
+            if name in values:
+                setattr(item, name, values[name])
+        save_object(item, actor=actor)
+    return item
+
+
+def _material_change(item: AgendaItem, *, actor, old: str = "", new: str = "", note: str):
+    """Materials are audited on their agenda item (a file is no value for the history)."""
+    label = str(AgendaMaterial._meta.verbose_name_plural)
+    change = {"field": "materials", "label": label, "old": old, "new": new}
+    audit.record(
+        item,
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        changes=[{**change, "old_value": old or None, "new_value": new or None}],
+        note=note,
+    )
+
+
+def remove_agenda_item(item: AgendaItem, *, actor) -> None:
+    """Remove an item and its materials (their files too, once the removal is committed)."""
+    _check_can_edit_agenda(actor)
+    materials = list(item.materials.all())
+    with transaction.atomic():
+        for material in materials:
+            _material_change(
+                item, actor=actor, old=material.original_name, note=_("material removed")
+            )
+        audit.delete_audited(item, actor=actor)
+        names = [material.file.name for material in materials]
+        transaction.on_commit(lambda: [uploads.delete_stored(name) for name in names])
+
+
+def reorder_agenda(meeting: Meeting, item_ids: list[int], *, actor) -> list[AgendaItem]:
+    """Put the agenda in the given order of item ids (every item of the meeting, once)."""
+    _check_can_edit_agenda(actor)
+    with transaction.atomic():
+        _lock(meeting)
+        items = {item.pk: item for item in meeting.agenda_items.all()}
+        if sorted(item_ids) != sorted(items):
+            raise ValidationError(_("Give every item of the agenda once, in the new order."))
+        for position, pk in enumerate(item_ids):
+            item = items[pk]
+            if item.position != position:
+                before = audit.snapshot(item)
+                item.position = position
+                item.save(update_fields=["position"])
+                audit.record(
+                    item,
+                    actor=actor,
+                    action=AuditEntry.Action.UPDATE,
+                    changes=audit.diff(before, audit.snapshot(item), item),
+                    note=_("agenda reordered"),
+                )
+    return [items[pk] for pk in item_ids]
+
+
+def move_agenda_item(item: AgendaItem, *, actor, offset: int) -> list[AgendaItem]:
+    """Move an item up (-1) or down (+1) the agenda."""
+    order = list(item.meeting.agenda_items.values_list("pk", flat=True))
+    index = order.index(item.pk)
+    target = min(max(index + offset, 0), len(order) - 1)
+    order.insert(target, order.pop(index))
+    return reorder_agenda(item.meeting, order, actor=actor)
+
+
+def attach_agenda_material(item: AgendaItem, *, actor, upload) -> AgendaMaterial:
+    """Store a PDF, JPEG or PNG for an agenda item privately, checked by content and size."""
+    _check_can_edit_agenda(actor)
+    kind = uploads.check_upload(upload)
+    material = AgendaMaterial(
+        item=item,
+        original_name=uploads.display_name(upload.name),
+        content_type=kind.content_type,
+        size=upload.size,
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
+    )
+    material.file.save(material.original_name, upload, save=False)
+    try:
+        with transaction.atomic():
+            material.save()
+            _material_change(
+                item, actor=actor, new=material.original_name, note=_("material uploaded")
+            )
+    except BaseException:
+        uploads.delete_stored(material.file.name)
+        raise
+    return material
+
+
+def remove_agenda_material(material: AgendaMaterial, *, actor) -> None:
+    _check_can_edit_agenda(actor)
+    name = material.file.name
+    with transaction.atomic():
+        _material_change(
+            material.item, actor=actor, old=material.original_name, note=_("material removed")
+        )
+        material.delete()
+        transaction.on_commit(lambda: uploads.delete_stored(name))
+
+
+# --- Lifecycle: cancel, postpone, reschedule, close --------------------------------------------
+# Each change that matters to the invitees (time, place, postponement, cancellation) mails
+# everyone who has not declined, after the commit. A draft was never announced: no mail.
+
+
+def _check_can_change_lifecycle(actor) -> None:
+    if not permissions.can_write(actor):
+        raise PermissionDenied(_("Only the secretariat changes a meeting's status."))
+
+
+def _required_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give a reason: the invitees are told it.")})
+    return reason
+
+
+def _check_transition(old: str, new: str) -> None:
+    if old == new:
+        raise ValidationError(
+            {"status": _("The meeting is already “%(status)s”.") % {"status": Status(old).label}}
+        )
+    check_status_transition(old, new)
+
+
+def _move(meeting: Meeting, start: datetime, end: datetime) -> None:
+    """Set a new time; the RSVP deadline keeps its distance to the start."""
+    if meeting.rsvp_deadline and meeting.start:
+        meeting.rsvp_deadline += start - meeting.start
+    meeting.start, meeting.end = start, end
+
+
+def _notify(meeting: Meeting, *, kind: str, was: str) -> None:
+    if was == Status.DRAFT:
+        return
+    invitations = meeting.invitations.exclude(status=Answer.DECLINED).select_related(
+        "organisation", "person__organisation"
+    )
+    mail.queue(meeting, invitations, kind=kind)
+
+
+def cancel_meeting(meeting: Meeting, *, reason: str, actor) -> Meeting:
+    """Cancel the meeting, telling the invitees why (a cancellation mail to all who have not
+    declined). Returns the meeting as saved."""
+    _check_can_change_lifecycle(actor)
+    reason = _required_reason(reason)
+    with transaction.atomic():
+        meeting = _lock(meeting)
+        was = meeting.status
+        _check_transition(was, Status.CANCELLED)
+        meeting.status, meeting.status_reason = Status.CANCELLED, reason
+        save_meeting(meeting, actor=actor, note=reason)
+        _notify(meeting, kind=MailDelivery.Kind.CANCELLATION, was=was)
+    return meeting
+
+
+def postpone_meeting(
+    meeting: Meeting,
+    *,
+    reason: str,
+    actor,
+    new_start: datetime | None = None,
+    new_end: datetime | None = None,
+) -> Meeting:
+    """Postpone the meeting, with a reason and optionally a provisional new time (the end
+    defaults to the same duration); the invitees get an update mail."""
+    _check_can_change_lifecycle(actor)
+    reason = _required_reason(reason)
+    with transaction.atomic():
+        meeting = _lock(meeting)
+        was = meeting.status
+        _check_transition(was, Status.POSTPONED)
+        if new_start is not None:
+            _move(meeting, new_start, new_end or new_start + (meeting.end - meeting.start))
+        meeting.status, meeting.status_reason = Status.POSTPONED, reason
+        save_meeting(meeting, actor=actor, note=reason)
+        _notify(meeting, kind=MailDelivery.Kind.UPDATE, was=was)
+    return meeting
+
+
+RESCHEDULABLE = (Status.DRAFT, Status.SCHEDULED, Status.POSTPONED)
+
+
+def reschedule_meeting(
+    meeting: Meeting, *, start: datetime, end: datetime, venue: str, city: str, actor
+) -> Meeting:
+    """Give the meeting a new time and place. It stays the same meeting (pk, calendar UID;
+    ``save_meeting`` raises SEQUENCE); a postponed meeting is scheduled again. The invitees
+    who have not declined get an update mail."""
+    _check_can_change_lifecycle(actor)
+    with transaction.atomic():
+        meeting = _lock(meeting)
+        was = meeting.status
+        if was not in RESCHEDULABLE:
+            raise ValidationError(
+                _("A “%(status)s” meeting cannot be rescheduled.") % {"status": Status(was).label}
+            )
+        unchanged = (meeting.start, meeting.end, meeting.venue, meeting.city) == (
+            start,
+            end,
+            venue.strip(),
+            city.strip(),
+        )
+        if unchanged and was != Status.POSTPONED:
+            raise ValidationError(_("The new time and place are the same as before."))
+        _move(meeting, start, end)
+        meeting.venue, meeting.city = venue.strip(), city.strip()
+        if was == Status.POSTPONED:
+            meeting.status, meeting.status_reason = Status.SCHEDULED, ""
+        save_meeting(meeting, actor=actor, note=_("rescheduled"))
+        _notify(meeting, kind=MailDelivery.Kind.UPDATE, was=was)
+    return meeting
+
+
+def close_meeting(meeting: Meeting, *, actor) -> Meeting:
+    """Close a meeting that was held (its records are complete)."""
+    _check_can_change_lifecycle(actor)
+    with transaction.atomic():
+        meeting = _lock(meeting)
+        _check_transition(meeting.status, Status.CLOSED)
+        meeting.status = Status.CLOSED
+        save_meeting(meeting, actor=actor, note=_("closed"))
+    return meeting
+
+
+# --- Mail: invitations, resending, reminders -------------------------------------------------
+
+Delivery = MailDelivery.Status
+
+
+def send_invitations(
+    meeting: Meeting, *, actor, invitations: Iterable[Invitation] | None = None
+) -> int:
+    """Mail the invitation to ``invitations``, by default to every invitation of the meeting
+    that has not been mailed yet. Returns how many deliveries were recorded (one batch)."""
+    if not permissions.can_manage_invitations(actor):
+        raise PermissionDenied
+    if meeting.status not in (Status.SCHEDULED, Status.POSTPONED):
+        raise ValidationError(_("Invitations are mailed for scheduled meetings only."))
+    if invitations is None:
+        mailed = MailDelivery.objects.filter(
+            invitation=OuterRef("pk"), kind=MailDelivery.Kind.INVITATION
+        )
+        invitations = meeting.invitations.exclude(Exists(mailed))
+    invitations = list(
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations]).select_related(
+            "organisation", "person__organisation"
+        )
+    )
+    if not invitations:
+        return 0
+    with transaction.atomic():
+        mail.queue(meeting, invitations, kind=MailDelivery.Kind.INVITATION)
+        audit.record(
+            meeting,
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            note=_("invitation mails: %(count)s") % {"count": len(invitations)},
+        )
+    return len(invitations)
+
+
+def resend_mail(meeting: Meeting, *, actor, invitation: Invitation | None = None) -> int:
+    """Send the meeting's failed mail again (to the current addresses), or only the given
+    invitation's; an invitation with no failed mail is sent its invitation again."""
+    if not permissions.can_manage_invitations(actor):
+        raise PermissionDenied
+    failed = meeting.mail_deliveries.filter(status=Delivery.FAILED).select_related(
+        "invitation__organisation", "invitation__person__organisation"
+    )
+    with transaction.atomic():
+        if invitation is None:
+            return mail.requeue(failed)
+        failed = list(failed.filter(invitation=invitation))
+        if failed:
+            return mail.requeue(failed)
+        _check_can_invite(meeting, actor)
+        return send_invitations(meeting, actor=actor, invitations=[invitation])
+
+
+def remind_pending(*, days: int = 3, now: datetime | None = None) -> int:
+    """Remind every invitation still unanswered of the meetings whose RSVP deadline falls in
+    the next ``days`` days, unless it was reminded in the last 24 hours (so running this twice
+    a day sends nothing twice). Returns how many reminders were recorded."""
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(
+        status__in=(Status.SCHEDULED, Status.POSTPONED),
+        rsvp_deadline__gte=now,
+        rsvp_deadline__lte=now + timedelta(days=days),
+    )
+    sent = 0
+    for meeting in meetings:
+        with transaction.atomic():
+            meeting = _lock(meeting)
+            pending = list(
+                meeting.invitations.filter(status=Answer.PENDING)
+                .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - timedelta(hours=24)))
+                .select_related("organisation", "person__organisation")
+            )
+            if not pending:
+                continue
+            mail.queue(meeting, pending, kind=MailDelivery.Kind.REMINDER)
+            Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(reminded_at=now)
+            sent += len(pending)
+    return sent

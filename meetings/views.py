@@ -2,16 +2,40 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from liaison import audit, permissions
+from liaison import audit, permissions, uploads
+from liaison.models import Mechanism, Partnership
 from liaison.views import directory_reader_required
-from meetings import audience, links, services
-from meetings.forms import AnswerForm, InvitationFilterForm, InviteForm, attendee_formset
-from meetings.models import Invitation, Meeting, invitation_counts
+from meetings import attendance, audience, excel, links, mail, scheduling, services
+from meetings.forms import (
+    AgendaItemForm,
+    AnswerForm,
+    InvitationFilterForm,
+    InviteForm,
+    MailFilterForm,
+    MaterialForm,
+    PostponeForm,
+    ReasonForm,
+    RescheduleForm,
+    ScheduleForm,
+    attendee_formset,
+)
+from meetings.models import (
+    AgendaItem,
+    AgendaMaterial,
+    Attendee,
+    Invitation,
+    Meeting,
+    invitation_counts,
+)
 
 
 @directory_reader_required
@@ -41,9 +65,15 @@ def meeting_detail(request, pk: int):
         "meetings/meeting_detail.html",
         {
             "meeting": meeting,
+            "agenda": agenda_of(meeting),
+            "attendance": attendance.attendance_counts(meeting)
+            if permissions.can_read_all(request.user)
+            else None,
+            "can_manage": permissions.can_manage_invitations(request.user),
             "history": audit.history(meeting)[:50]
             if permissions.can_see_history(request.user)
             else None,
+            **lifecycle_context(request, meeting),
         },
     )
 
@@ -233,4 +263,452 @@ def meeting_invite(request, pk: int):
             messages.error(request, message)
     else:
         messages.success(request, _("%(count)s new invitations.") % {"count": len(created)})
+        if created and meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.POSTPONED):
+            # Mail the new invitations at once; the mail log shows the batch's progress.
+            services.send_invitations(meeting, actor=request.user, invitations=created)
+            return redirect("meeting-mail", pk=meeting.pk)
     return redirect("meeting-invitations", pk=meeting.pk)
+
+
+# --- Scheduling ------------------------------------------------------------------------------
+
+
+def _secretariat(request) -> None:
+    if not permissions.can_manage_invitations(request.user):
+        raise PermissionDenied
+
+
+def _schedule_page(request, form, *, partnership, mechanism=None, plan=None):
+    return render(
+        request,
+        "meetings/schedule.html",
+        {"form": form, "partnership": partnership, "mechanism": mechanism, "plan": plan},
+    )
+
+
+@login_required
+def mechanism_schedule_next(request, pk: int):
+    """Schedule the next meeting of a mechanism: a form prefilled from its cadence."""
+    _secretariat(request)
+    mechanism = get_object_or_404(
+        Mechanism.objects.select_related("partnership__party_a", "partnership__party_b"), pk=pk
+    )
+    partnership = mechanism.partnership
+    try:
+        plan = scheduling.plan_next_meeting(mechanism)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("partnership-detail", pk=partnership.pk)
+    form = ScheduleForm(
+        request.POST or None, partnership=partnership, ad_hoc=False, initial=plan.initial()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.schedule_next_meeting(mechanism, actor=request.user, **form.values())
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Scheduled: %(title)s.") % {"title": meeting.title})
+            return redirect("meeting-detail", pk=meeting.pk)
+    return _schedule_page(request, form, partnership=partnership, mechanism=mechanism, plan=plan)
+
+
+@login_required
+def partnership_schedule(request, pk: int):
+    """Schedule an ad-hoc meeting of the partnership (signing ceremony, promotion, visit)."""
+    _secretariat(request)
+    partnership = get_object_or_404(Partnership.objects.select_related("party_a", "party_b"), pk=pk)
+    form = ScheduleForm(
+        request.POST or None,
+        partnership=partnership,
+        ad_hoc=True,
+        initial={"cohosts": [partnership.party_a, partnership.party_b]},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.schedule_meeting(partnership, actor=request.user, **form.values())
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            messages.success(request, _("Scheduled: %(title)s.") % {"title": meeting.title})
+            return redirect("meeting-detail", pk=meeting.pk)
+    return _schedule_page(request, form, partnership=partnership)
+
+
+# --- Agenda ----------------------------------------------------------------------------------
+
+
+def _visible_meeting(request, pk: int) -> Meeting:
+    return get_object_or_404(Meeting.objects.visible_to(request.user).with_related(), pk=pk)
+
+
+def agenda_of(meeting: Meeting):
+    return meeting.agenda_items.prefetch_related("materials")
+
+
+@login_required
+def meeting_agenda(request, pk: int):
+    """The secretariat's agenda editor: add, change, move, remove items and their materials."""
+    _secretariat(request)
+    meeting = get_object_or_404(Meeting.objects.with_related(), pk=pk)
+    form = AgendaItemForm(request.POST or None, prefix="new")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_agenda_item(meeting, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Agenda item added."))
+            return redirect("meeting-agenda", pk=meeting.pk)
+    items = [
+        (item, AgendaItemForm(instance=item, prefix=f"item{item.pk}"))
+        for item in agenda_of(meeting)
+    ]
+    return render(
+        request,
+        "meetings/agenda_edit.html",
+        {"meeting": meeting, "form": form, "items": items, "material_form": MaterialForm()},
+    )
+
+
+def _agenda_item(request, pk: int) -> AgendaItem:
+    _secretariat(request)
+    return get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
+
+
+@login_required
+@require_POST
+def agenda_item_change(request, pk: int):
+    item = _agenda_item(request, pk)
+    form = AgendaItemForm(request.POST, instance=item, prefix=f"item{item.pk}")
+    if form.is_valid():
+        try:
+            services.change_agenda_item(item, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    return redirect("meeting-agenda", pk=item.meeting_id)
+
+
+@login_required
+@require_POST
+def agenda_item_move(request, pk: int):
+    item = _agenda_item(request, pk)
+    services.move_agenda_item(item, actor=request.user, offset=-1 if request.POST.get("up") else 1)
+    return redirect("meeting-agenda", pk=item.meeting_id)
+
+
+@login_required
+@require_POST
+def agenda_item_remove(request, pk: int):
+    item = _agenda_item(request, pk)
+    services.remove_agenda_item(item, actor=request.user)
+    messages.success(request, _("Agenda item removed."))
+    return redirect("meeting-agenda", pk=item.meeting_id)
+
+
+@login_required
+@require_POST
+def agenda_material_upload(request, pk: int):
+    item = _agenda_item(request, pk)
+    form = MaterialForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+    else:
+        try:
+            services.attach_agenda_material(
+                item, actor=request.user, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Material uploaded."))
+    return redirect("meeting-agenda", pk=item.meeting_id)
+
+
+@login_required
+@require_POST
+def agenda_material_remove(request, pk: int):
+    _secretariat(request)
+    material = get_object_or_404(AgendaMaterial.objects.select_related("item"), pk=pk)
+    services.remove_agenda_material(material, actor=request.user)
+    return redirect("meeting-agenda", pk=material.item.meeting_id)
+
+
+@directory_reader_required
+def agenda_material_download(request, pk: int):
+    """A material, for whoever can see its meeting (404 for the others, drafts included)."""
+    material = get_object_or_404(
+        AgendaMaterial.objects.filter(item__meeting__in=Meeting.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    return uploads.file_response(material)
+
+
+# --- Attendance ------------------------------------------------------------------------------
+
+
+@login_required
+def meeting_check_in(request, pk: int):
+    """The secretariat's check-in page: every expected attendee, one tap to mark
+    present, absent or excused; a search box to find a name at the door."""
+    _secretariat(request)
+    meeting = get_object_or_404(Meeting.objects.with_related(), pk=pk)
+    if request.method == "POST":
+        attendee = get_object_or_404(
+            attendance.expected_attendees(meeting), pk=request.POST.get("attendee")
+        )
+        try:
+            attendance.mark_attendance(
+                attendee, attendance=request.POST.get("attendance", ""), actor=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        query = request.POST.get("q", "")
+        url = reverse("meeting-check-in", args=[meeting.pk])
+        return redirect(
+            f"{url}?{urlencode({'q': query})}#a{attendee.pk}" if query else f"{url}#a{attendee.pk}"
+        )
+    query = request.GET.get("q", "").strip()
+    attendees = attendance.expected_attendees(meeting)
+    if query:
+        attendees = attendees.filter(
+            Q(name__icontains=query)
+            | Q(phone__icontains=query)
+            | Q(invitation__organisation__name__icontains=query)
+        )
+    return render(
+        request,
+        "meetings/checkin.html",
+        {
+            "meeting": meeting,
+            "attendees": attendees,
+            "query": query,
+            "counts": attendance.attendance_counts(meeting),
+            "marks": [
+                (mark, Attendee.Attendance(mark).label)
+                for mark in (
+                    Attendee.Attendance.PRESENT,
+                    Attendee.Attendance.ABSENT,
+                    Attendee.Attendance.EXCUSED,
+                )
+            ],
+        },
+    )
+
+
+@login_required
+def attendee_check_in(request, code):
+    """Where an attendee's QR code leads: the secretariat confirms, and the attendee is
+    marked present (GET only shows; a phone camera's preview changes nothing)."""
+    _secretariat(request)
+    attendee = get_object_or_404(
+        Attendee.objects.select_related(
+            "invitation__meeting", "invitation__organisation", "invitation__person"
+        ),
+        check_in_code=code,
+    )
+    if request.method == "POST":
+        try:
+            attendance.mark_attendance(
+                attendee,
+                attendance=Attendee.Attendance.PRESENT,
+                actor=request.user,
+                via=_("QR check-in"),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("%(name)s is checked in.") % {"name": attendee.name})
+        return redirect("attendee-check-in", code=code)
+    return render(
+        request,
+        "meetings/checkin_confirm.html",
+        {
+            "attendee": attendee,
+            "invitation": attendee.invitation,
+            "meeting": attendee.invitation.meeting,
+        },
+    )
+
+
+@login_required
+def meeting_attendees_xlsx(request, pk: int):
+    """The attendee list for the venue and the hosts (secretariat and officials)."""
+    _secretariat_or_official(request)
+    meeting = get_object_or_404(Meeting, pk=pk)
+    response = HttpResponse(
+        excel.export_attendees(meeting),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = content_disposition_header(
+        True, excel.attendee_list_filename(meeting)
+    )
+    return response
+
+
+# --- Lifecycle and mail (secretariat) ----------------------------------------------------------
+
+
+def lifecycle_context(request, meeting: Meeting) -> dict:
+    """The secretariat's lifecycle forms on the meeting page (empty for everyone else)."""
+    if not permissions.can_write(request.user):
+        return {}
+    return {
+        "cancel_form": ReasonForm(prefix="cancel"),
+        "postpone_form": PostponeForm(prefix="postpone"),
+        "reschedule_form": RescheduleForm.for_meeting(meeting),
+    }
+
+
+def _lifecycle_change(request, pk: int, form_class, change, done: str, prefix=None):
+    """Parse the form, call the service, tell the outcome, and go back to the meeting (PRG)."""
+    if not permissions.can_write(request.user):
+        raise PermissionDenied
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = form_class(request.POST, prefix=prefix) if form_class else None
+    if form is not None and not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for message in errors:
+                messages.error(request, f"{label}：{message}" if label else message)
+        return redirect("meeting-detail", pk=meeting.pk)
+    try:
+        change(meeting, form.cleaned_data if form is not None else {})
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("meeting-detail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_cancel(request, pk: int):
+    return _lifecycle_change(
+        request,
+        pk,
+        ReasonForm,
+        lambda meeting, data: services.cancel_meeting(
+            meeting, reason=data["reason"], actor=request.user
+        ),
+        _("The meeting is cancelled; the invitees are being told."),
+        prefix="cancel",
+    )
+
+
+@login_required
+@require_POST
+def meeting_postpone(request, pk: int):
+    return _lifecycle_change(
+        request,
+        pk,
+        PostponeForm,
+        lambda meeting, data: services.postpone_meeting(
+            meeting,
+            reason=data["reason"],
+            new_start=data["new_start"],
+            new_end=data["new_end"],
+            actor=request.user,
+        ),
+        _("The meeting is postponed; the invitees are being told."),
+        prefix="postpone",
+    )
+
+
+@login_required
+@require_POST
+def meeting_reschedule(request, pk: int):
+    return _lifecycle_change(
+        request,
+        pk,
+        RescheduleForm,
+        lambda meeting, data: services.reschedule_meeting(meeting, actor=request.user, **data),
+        _("The meeting is rescheduled; the invitees are being told."),
+    )
+
+
+@login_required
+@require_POST
+def meeting_close(request, pk: int):
+    return _lifecycle_change(
+        request,
+        pk,
+        None,
+        lambda meeting, data: services.close_meeting(meeting, actor=request.user),
+        _("The meeting is closed."),
+    )
+
+
+@login_required
+def meeting_mail(request, pk: int):
+    """The meeting's mail log: the latest batch's progress, every delivery with its status
+    and error (filter by kind and status), and resending. The secretariat's only."""
+    if not permissions.can_manage_invitations(request.user):
+        raise PermissionDenied
+    meeting = get_object_or_404(Meeting.objects.with_related(), pk=pk)
+    filters = MailFilterForm(request.GET or None)
+    deliveries = filters.filter(
+        meeting.mail_deliveries.select_related("invitation__organisation", "invitation__person")
+        .select_related("invitation__person__organisation")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(deliveries, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "meetings/meeting_mail.html",
+        {
+            "meeting": meeting,
+            "progress": mail.batch_progress(meeting),
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_send_invitations(request, pk: int):
+    """Mail the invitation to every invitee not mailed yet."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        count = services.send_invitations(meeting, actor=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(count)s invitation mails queued.") % {"count": count})
+    return redirect("meeting-mail", pk=meeting.pk)
+
+
+@login_required
+@require_POST
+def meeting_resend(request, pk: int):
+    """Resend the failed mail of one invitation (``invitation`` in the form) or of all."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    invitation = None
+    if request.POST.get("invitation"):
+        invitation = get_object_or_404(meeting.invitations, pk=request.POST["invitation"])
+    try:
+        count = services.resend_mail(meeting, actor=request.user, invitation=invitation)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(count)s mails queued again.") % {"count": count})
+    return redirect("meeting-mail", pk=meeting.pk)

@@ -4,7 +4,12 @@ from rest_framework.routers import DefaultRouter
 
 from agreements.api.views import AgreementViewSet, ProgressReportViewSet, SigningUnitViewSet
 from liaison.api import views
-from meetings.api.views import InvitationViewSet, MeetingViewSet
+from meetings.api.views import (
+    AgendaItemViewSet,
+    InvitationViewSet,
+    MechanismViewSet,
+    MeetingViewSet,
+)
 
 # URL names start with "api-": the pages own "meeting-list", "organisation-detail" and the like.
 router = DefaultRouter()
@@ -13,11 +18,13 @@ router.register("sectors", views.SectorViewSet, basename="api-sector")
 router.register("organisations", views.OrganisationViewSet, basename="api-organisation")
 router.register("people", views.PersonViewSet, basename="api-person")
 router.register("partnerships", views.PartnershipViewSet, basename="api-partnership")
-router.register("mechanisms", views.MechanismViewSet, basename="api-mechanism")
+# The meetings app adds scheduling the next meeting to the mechanisms endpoint.
+router.register("mechanisms", MechanismViewSet, basename="api-mechanism")
 router.register("associations", views.AssociationViewSet, basename="api-association")
 router.register("memberships", views.MembershipViewSet, basename="api-membership")
 router.register("meetings", MeetingViewSet, basename="api-meeting")
 router.register("invitations", InvitationViewSet, basename="api-invitation")
+router.register("agenda-items", AgendaItemViewSet, basename="api-agenda-item")
 router.register("signing-units", SigningUnitViewSet, basename="api-signing-unit")
 router.register("agreements", AgreementViewSet, basename="api-agreement")
 router.register("progress-reports", ProgressReportViewSet, basename="api-progress-report")

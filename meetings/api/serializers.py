@@ -1,6 +1,7 @@
+from django.urls import reverse
 from rest_framework import serializers
 
-from meetings.models import Attendee, Invitation, Meeting
+from meetings.models import AgendaItem, AgendaMaterial, Attendee, Invitation, Meeting
 from meetings.services import ANSWERS, ATTENDEE_FIELDS
 
 
@@ -116,3 +117,73 @@ class InvitationCountsSerializer(serializers.Serializer):
     declined = serializers.IntegerField()
     tentative = serializers.IntegerField()
     waitlisted = serializers.IntegerField()
+
+
+# --- Scheduling, agenda and attendance -------------------------------------------------------
+
+
+class ScheduleNextSerializer(serializers.Serializer):
+    """Changes to the plan of the next meeting; everything left out comes from the plan."""
+
+    title = serializers.CharField(max_length=200, required=False)
+    start = serializers.DateTimeField(required=False)
+    end = serializers.DateTimeField(required=False)
+    venue = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    description = serializers.CharField(required=False, allow_blank=True)
+    rsvp_deadline = serializers.DateTimeField(required=False, allow_null=True)
+    capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    online_url = serializers.URLField(required=False, allow_blank=True)
+    cohosts = serializers.ListField(child=serializers.IntegerField(), required=False)
+
+
+class AgendaMaterialSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AgendaMaterial
+        fields = ["id", "original_name", "content_type", "size", "uploaded_at", "download_url"]
+        read_only_fields = fields
+
+    def get_download_url(self, material) -> str:
+        return reverse("api-agenda-item-material", args=[material.item_id, material.pk])
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    materials = AgendaMaterialSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = AgendaItem
+        fields = [
+            "id",
+            "meeting",
+            "position",
+            "title",
+            "presenter",
+            "duration_minutes",
+            "description",
+            "materials",
+        ]
+        read_only_fields = ["position"]
+
+
+class AgendaOrderSerializer(serializers.Serializer):
+    items = serializers.ListField(child=serializers.IntegerField())
+
+
+class MaterialUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class AttendanceSerializer(serializers.Serializer):
+    expected = serializers.IntegerField()
+    present = serializers.IntegerField()
+    absent = serializers.IntegerField()
+    excused = serializers.IntegerField()
+    unknown = serializers.IntegerField()
+    rate = serializers.FloatField(allow_null=True)
+
+
+class CheckInSerializer(serializers.Serializer):
+    attendee = serializers.IntegerField()
+    attendance = serializers.ChoiceField(choices=Attendee.Attendance.choices)

@@ -4,21 +4,30 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from liaison import permissions
+from liaison import permissions, uploads
 from liaison.api.views import HistoryMixin
+from liaison.api.views import MechanismViewSet as LiaisonMechanismViewSet
 from liaison.api.viewsets import AuditedModelViewSet
 from liaison.models import Organisation, Person
 from meetings import audience, services
+from meetings.api.attendance import AttendanceMixin
+from meetings.api.lifecycle import LifecycleMixin
 from meetings.api.serializers import (
+    AgendaItemSerializer,
+    AgendaMaterialSerializer,
+    AgendaOrderSerializer,
     AnswerSerializer,
     InvitationCountsSerializer,
     InvitationSerializer,
     InviteSerializer,
+    MaterialUploadSerializer,
     MeetingSerializer,
+    ScheduleNextSerializer,
 )
-from meetings.models import Invitation, Meeting, invitation_counts
+from meetings.models import AgendaItem, Invitation, Meeting, invitation_counts
 
 
 class MeetingFilter(filters.FilterSet):
@@ -31,7 +40,7 @@ class MeetingFilter(filters.FilterSet):
         fields = ["kind", "status", "partnership", "mechanism", "year"]
 
 
-class MeetingViewSet(HistoryMixin, AuditedModelViewSet):
+class MeetingViewSet(AttendanceMixin, LifecycleMixin, HistoryMixin, AuditedModelViewSet):
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
     search_fields = ["title", "venue", "city"]
@@ -123,3 +132,84 @@ class InvitationViewSet(
         )
         invitation = self.get_queryset().get(pk=result.invitation.pk)
         return Response(InvitationSerializer(invitation).data)
+
+
+# --- Scheduling, agenda and attendance -------------------------------------------------------
+
+
+class MechanismViewSet(LiaisonMechanismViewSet):
+    """The partnership's mechanisms, and scheduling their next meeting."""
+
+    @extend_schema(request=ScheduleNextSerializer, responses={201: MeetingSerializer})
+    @action(detail=True, methods=["post"], url_path="schedule-next")
+    def schedule_next(self, request, pk=None):
+        """Schedule the next meeting of the mechanism from its cadence (secretariat). The body
+        may change the plan: title, start, end, venue, city, deadline, capacity, co-hosts."""
+        mechanism = self.get_object()
+        if not permissions.can_manage_invitations(request.user):
+            raise PermissionDenied
+        data = ScheduleNextSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        if "cohosts" in values:
+            values["cohosts"] = list(Organisation.objects.filter(pk__in=values["cohosts"]))
+        meeting = services.schedule_next_meeting(mechanism, actor=request.user, **values)
+        return Response(MeetingSerializer(meeting).data, status=201)
+
+
+class AgendaItemViewSet(HistoryMixin, AuditedModelViewSet):
+    """Agenda items of the meetings the user can see (filter with ``?meeting=``); the
+    secretariat adds, changes, reorders and removes them and uploads their materials."""
+
+    serializer_class = AgendaItemSerializer
+    filterset_fields = ["meeting"]
+    ordering_fields = ["position"]
+
+    def get_queryset(self):
+        return (
+            AgendaItem.objects.filter(meeting__in=Meeting.objects.visible_to(self.request.user))
+            .prefetch_related("materials")
+            .order_by("meeting", "position", "pk")
+        )
+
+    def perform_create(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        meeting = data.pop("meeting")
+        serializer.instance = services.add_agenda_item(meeting, actor=self.request.user, **data)
+
+    def perform_update(self, serializer) -> None:
+        data = dict(serializer.validated_data)
+        data.pop("meeting", None)
+        services.change_agenda_item(serializer.instance, actor=self.request.user, **data)
+
+    def perform_destroy(self, instance) -> None:
+        services.remove_agenda_item(instance, actor=self.request.user)
+
+    @extend_schema(request=AgendaOrderSerializer, responses=AgendaItemSerializer(many=True))
+    @action(detail=False, methods=["post"], url_path=r"reorder/(?P<meeting_pk>\d+)")
+    def reorder(self, request, meeting_pk=None):
+        """Put a meeting's agenda in the given order of item ids."""
+        meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=meeting_pk)
+        data = AgendaOrderSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        items = services.reorder_agenda(meeting, data.validated_data["items"], actor=request.user)
+        return Response(AgendaItemSerializer(items, many=True).data)
+
+    @extend_schema(request=MaterialUploadSerializer, responses={201: AgendaMaterialSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def materials(self, request, pk=None):
+        """Upload a material (PDF, JPEG or PNG) for the item (secretariat)."""
+        item = self.get_object()
+        data = MaterialUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        material = services.attach_agenda_material(
+            item, actor=request.user, upload=data.validated_data["file"]
+        )
+        return Response(AgendaMaterialSerializer(material).data, status=201)
+
+    @extend_schema(responses={(200, "application/octet-stream"): bytes})
+    @action(detail=True, methods=["get"], url_path=r"materials/(?P<material_pk>\d+)")
+    def material(self, request, pk=None, material_pk=None):
+        """Download a material of an item of a meeting the user can see."""
+        item = self.get_object()
+        return uploads.file_response(get_object_or_404(item.materials, pk=material_pk))

@@ -1,0 +1,223 @@
+"""Calendar pages and feeds: a meeting's .ics, the partnership calendar, the personal and the
+officials' subscription feeds behind a secret link, the subscription page, and the upload of
+calendar replies."""
+
+from __future__ import annotations
+
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from liaison import permissions
+from liaison import services as liaison_services
+from liaison.models import CalendarToken, Partnership
+from liaison.views import directory_reader_required
+from meetings import calendar as feeds
+from meetings import calendar_replies
+from meetings.models import Meeting
+
+
+def calendar_response(request, feed: feeds.Feed, *, filename: str, private: bool = True):
+    """The feed as text/calendar with a strong ETag and Last-Modified, or 304 Not Modified.
+
+    Never compressed here: Outlook mishandles gzipped feeds."""
+    response = HttpResponse(feed.body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = feed.etag
+    response["Last-Modified"] = http_date(feed.last_modified.timestamp())
+    response["Cache-Control"] = "private, no-cache" if private else "no-cache"
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["X-Robots-Tag"] = "noindex"
+    return get_conditional_response(
+        request,
+        etag=feed.etag,
+        last_modified=int(feed.last_modified.timestamp()),
+        response=response,
+    )
+
+
+@require_safe
+@directory_reader_required
+def meeting_ics(request, pk: int):
+    """One meeting to download (whoever can see the meeting)."""
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    response = calendar_response(
+        request, feeds.meeting_calendar(meeting), filename=f"meeting-{meeting.pk}.ics"
+    )
+    if response.status_code == 200:
+        response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+@require_safe
+@directory_reader_required
+def partnership_ics(request, pk: int):
+    """Every published meeting of a partnership, with its mechanisms as series."""
+    partnership = get_object_or_404(Partnership, pk=pk)
+    return calendar_response(
+        request, feeds.partnership_calendar(partnership), filename=f"partnership-{pk}.ics"
+    )
+
+
+def _token_user(key: str):
+    """The token's user, or 404: the key is the only credential (no session is looked at),
+    and a regenerated key's old value matches nothing."""
+    token = (
+        CalendarToken.objects.select_related("user", "user__organisation").filter(key=key).first()
+    )
+    if token is None or not token.user.is_active:
+        raise Http404
+    return token
+
+
+@require_safe
+def personal_feed(request, key: str):
+    token = _token_user(key)
+    if not permissions.can_read_directory(token.user):
+        raise Http404
+    return calendar_response(request, feeds.personal_calendar(token), filename="my-meetings.ics")
+
+
+@require_safe
+def officials_feed(request, key: str):
+    token = _token_user(key)
+    if not permissions.can_read_all(token.user):
+        raise Http404
+    return calendar_response(request, feeds.officials_calendar(), filename="all-meetings.ics")
+
+
+# --- The subscription page ---------------------------------------------------------------------
+
+
+class ReminderForm(forms.Form):
+    reminder_minutes = forms.TypedChoiceField(
+        label=gettext_lazy("Meeting reminder"),
+        choices=[("", gettext_lazy("no reminder")), *CalendarToken.Reminder.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+
+
+def _webcal(url: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(("webcal", *parts[1:]))
+
+
+def subscription_links(request, url: str, name: str) -> dict:
+    """The https URL, the webcal:// one and one-click subscribe links for common clients."""
+    url = request.build_absolute_uri(url) if url.startswith("/") else url
+    webcal = _webcal(url)
+    return {
+        "url": url,
+        "webcal": webcal,
+        "google": "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe=""),
+        "outlook": "https://outlook.live.com/calendar/0/addfromweb?url="
+        + quote(url, safe="")
+        + "&name="
+        + quote(name, safe=""),
+    }
+
+
+@directory_reader_required
+def calendar_subscription(request):
+    """The member's calendar page: the secret feed URL, subscribe links, reminder switch."""
+    token = liaison_services.calendar_token_for(request.user)
+    personal = feeds.absolute_url(reverse("calendar-personal-feed", args=[token.key]))
+    officials = (
+        feeds.absolute_url(reverse("calendar-officials-feed", args=[token.key]))
+        if permissions.can_read_all(request.user)
+        else None
+    )
+    return render(
+        request,
+        "meetings/calendar_subscription.html",
+        {
+            "token": token,
+            "personal": subscription_links(request, personal, _("My meetings")),
+            "officials": subscription_links(request, officials, _("All meetings"))
+            if officials
+            else None,
+            "partnerships": Partnership.objects.order_by("started_on", "name"),
+            "reminder_form": ReminderForm(initial={"reminder_minutes": token.reminder_minutes}),
+        },
+    )
+
+
+@require_POST
+@directory_reader_required
+def calendar_regenerate(request):
+    liaison_services.regenerate_calendar_token(request.user, actor=request.user)
+    messages.success(
+        request, _("Your calendar link is renewed. The old link no longer works: subscribe again.")
+    )
+    return redirect("calendar-subscription")
+
+
+@require_POST
+@directory_reader_required
+def calendar_reminder(request):
+    form = ReminderForm(request.POST)
+    if form.is_valid():
+        try:
+            liaison_services.set_calendar_reminder(
+                request.user, minutes=form.cleaned_data["reminder_minutes"], actor=request.user
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Your meeting reminder is saved."))
+    else:
+        messages.error(request, _("Choose one of the offered reminders."))
+    return redirect("calendar-subscription")
+
+
+# --- Calendar replies ----------------------------------------------------------------------------
+
+
+class ReplyUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Calendar reply"),
+        help_text=gettext_lazy("The reply mail (.eml) or its calendar file (.ics)."),
+    )
+
+
+@login_required
+def calendar_reply_upload(request):
+    """The secretariat uploads a calendar reply (a mail or .ics) to record the answer in it."""
+    if not permissions.can_manage_invitations(request.user):
+        raise PermissionDenied
+    form = ReplyUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > calendar_replies.MAX_BYTES:
+            form.add_error("file", _("The file is too large to be a calendar reply."))
+        else:
+            try:
+                result = calendar_replies.import_reply(upload.read(), actor=request.user)
+            except calendar_replies.ReplyRefused as error:
+                form.add_error("file", " ".join(error.messages))
+            else:
+                invitation = result.invitation
+                messages.success(
+                    request,
+                    _("Calendar reply recorded: %(invitee)s, %(meeting)s: %(answer)s.")
+                    % {
+                        "invitee": invitation.invitee,
+                        "meeting": invitation.meeting.title,
+                        "answer": invitation.get_status_display(),
+                    },
+                )
+                return redirect("calendar-reply-upload")
+    return render(request, "meetings/calendar_reply_upload.html", {"form": form})

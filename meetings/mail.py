@@ -1,0 +1,312 @@
+"""Mail to a meeting's invitees: invitation, reminder, update, cancellation and "moved up from
+the waiting list", in Chinese, as plain text with an HTML alternative and a calendar part.
+
+Calendar part (iTIP over iMIP, RFC 5546 / RFC 6047). Every mail to an invitation carries its
+meeting as ``text/calendar; method=…; charset=utf-8``, the third alternative of the
+``multipart/alternative`` (after text/plain and text/html, so mail programs show the HTML and
+calendar programs read the invitation), and the same bytes again as an ``invite.ics``
+attachment (``application/ics``) for the programs that only look at attachments, as Gmail's
+own invitations do. Both are base64, so the CRLF line ends and the 75-octet folding arrive
+unchanged. Invitations, updates, reminders and "moved up from the waiting list" carry
+``METHOD:REQUEST``; a cancellation (or any mail about a meeting cancelled meanwhile)
+``METHOD:CANCEL`` with ``STATUS:CANCELLED``. UID is the meeting's stored one and SEQUENCE its
+current one: ``save_meeting`` raised it for every change of time, place, title or status, so an
+update or a cancellation replaces the copy in the calendar, while a reminder or a waiting-list
+mail (no change of the meeting: SEQUENCE unchanged, newer DTSTAMP) only refreshes it, with the
+invitee's current answer as PARTSTAT (a promoted invitee's is ACCEPTED). ORGANIZER is the
+secretariat's mailbox (``CALENDAR_ORGANIZER_EMAIL``), and the mail is sent from it: clients
+ignore or distrust invitations whose From is not the ORGANIZER. Replies that calendar programs
+send to that mailbox are imported by ``meetings.calendar_replies``.
+
+Each recipient gets a ``MailDelivery`` row, created in the caller's transaction (so a change
+that is rolled back leaves no mail behind); the mails themselves are sent by the background
+task ``send_meeting_mail`` after the transaction commits, which marks each row sent or failed.
+Nothing here checks permissions: the services in ``meetings.services`` call it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from email import encoders
+from email.mime.base import MIMEBase
+from email.utils import formataddr, parseaddr
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db.models import Count
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from liaison.models import Person
+from liaison.tasks import background_task, submit
+from meetings import calendar as ical
+from meetings import links
+from meetings.models import Invitation, MailDelivery, Meeting
+
+Kind = MailDelivery.Kind
+Delivery = MailDelivery.Status
+BEIJING = ZoneInfo("Asia/Shanghai")
+MAIL_LANGUAGE = "zh-hans"
+
+SUBJECTS = {
+    Kind.INVITATION: gettext_noop("Meeting notice: %(title)s"),
+    Kind.REMINDER: gettext_noop("RSVP reminder: %(title)s"),
+    Kind.UPDATE: gettext_noop("Meeting change notice: %(title)s"),
+    Kind.CANCELLATION: gettext_noop("Meeting cancellation notice: %(title)s"),
+    Kind.WAITLIST: gettext_noop("Moved up from the waiting list: %(title)s"),
+}
+
+NO_ADDRESS = "no e-mail address"
+CALENDAR_FILENAME = "invite.ics"
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+# --- Recipients -------------------------------------------------------------------------------
+
+
+def _liaison_emails(organisation_ids: set[int]) -> dict[int, str]:
+    """Each organisation's liaison person's address, in one query."""
+    people = Person.objects.filter(organisation_id__in=organisation_ids, is_liaison=True).exclude(
+        email=""
+    )
+    return dict(people.values_list("organisation_id", "email"))
+
+
+def recipients(invitations: list[Invitation]) -> dict[int, str]:
+    """Where each invitation's mail goes: the invited person's address, else the organisation's
+    liaison person's, else the organisation's own; "" when there is none."""
+    organisation_ids = {i.invitee_organisation_id for i in invitations} - {None}
+    liaisons = _liaison_emails(organisation_ids)
+    found = {}
+    for invitation in invitations:
+        organisation = invitation.organisation or (
+            invitation.person.organisation if invitation.person_id else None
+        )
+        found[invitation.pk] = (
+            (invitation.person.email if invitation.person_id else "")
+            or liaisons.get(invitation.invitee_organisation_id, "")
+            or (organisation.email if organisation else "")
+        )
+    return found
+
+
+# --- Queueing ---------------------------------------------------------------------------------
+
+
+def queue(meeting: Meeting, invitations: Iterable[Invitation], *, kind: str) -> uuid.UUID:
+    """Record one delivery per invitation (one batch) and send them after the commit.
+
+    An invitation without any address gets a FAILED delivery at once, saying so."""
+    invitations = list(invitations)
+    batch = uuid.uuid4()
+    if not invitations:
+        return batch
+    addresses = recipients(invitations)
+    now = timezone.now()
+    deliveries = MailDelivery.objects.bulk_create(
+        [
+            MailDelivery(
+                meeting=meeting,
+                invitation=invitation,
+                kind=kind,
+                recipient=addresses[invitation.pk],
+                status=Delivery.QUEUED if addresses[invitation.pk] else Delivery.FAILED,
+                error="" if addresses[invitation.pk] else NO_ADDRESS,
+                batch=batch,
+                created_at=now,
+            )
+            for invitation in invitations
+        ]
+    )
+    queued = [d.pk for d in deliveries if d.status == Delivery.QUEUED]
+    if queued:
+        submit(send_meeting_mail, queued)
+    return batch
+
+
+def requeue(deliveries: Iterable[MailDelivery]) -> int:
+    """Send failed deliveries again, to each invitation's current address."""
+    deliveries = [d for d in deliveries if d.status == Delivery.FAILED]
+    invitations = [d.invitation for d in deliveries if d.invitation_id]
+    addresses = recipients(invitations)
+    for delivery in deliveries:
+        address = addresses.get(delivery.invitation_id, "") or (
+            delivery.recipient if not delivery.invitation_id else ""
+        )
+        delivery.recipient = address
+        delivery.status = Delivery.QUEUED if address else Delivery.FAILED
+        delivery.error = "" if address else NO_ADDRESS
+        delivery.sent_at = None
+    MailDelivery.objects.bulk_update(deliveries, ["recipient", "status", "error", "sent_at"])
+    queued = [d.pk for d in deliveries if d.status == Delivery.QUEUED]
+    if queued:
+        submit(send_meeting_mail, queued)
+    return len(queued)
+
+
+# --- Rendering and sending --------------------------------------------------------------------
+
+
+def _answer_links(invitation: Invitation) -> dict[str, str]:
+    return {
+        "answer_url": absolute(links.rsvp_url(invitation)),
+        "accept_url": absolute(links.rsvp_url(invitation, Invitation.Status.ACCEPTED)),
+        "decline_url": absolute(links.rsvp_url(invitation, Invitation.Status.DECLINED)),
+        "tentative_url": absolute(links.rsvp_url(invitation, Invitation.Status.TENTATIVE)),
+    }
+
+
+def _beijing(moment) -> str:
+    return timezone.localtime(moment, BEIJING).strftime("%Y-%m-%d %H:%M")
+
+
+def _when(meeting: Meeting) -> str:
+    start = timezone.localtime(meeting.start, BEIJING)
+    end = timezone.localtime(meeting.end, BEIJING)
+    until = end.strftime("%H:%M") if end.date() == start.date() else _beijing(end)
+    return f"{_beijing(start)} – {until}"
+
+
+def context(delivery: MailDelivery) -> dict:
+    meeting, invitation = delivery.meeting, delivery.invitation
+    data = {
+        "kind": delivery.kind,
+        "meeting": meeting,
+        "invitation": invitation,
+        "invitee": invitation.invitee if invitation else "",
+        "when": _when(meeting),
+        "place": " · ".join(filter(None, [meeting.city, meeting.venue])),
+        "deadline": _beijing(meeting.rsvp_deadline) if meeting.rsvp_deadline else "",
+        "meeting_url": absolute(reverse("meeting-detail", args=[meeting.pk])),
+    }
+    if invitation is not None and delivery.kind != Kind.CANCELLATION:
+        data.update(_answer_links(invitation))
+    return data
+
+
+class MeetingMessage(EmailMultiAlternatives):
+    """A mail whose ``text/calendar; method=…`` alternative keeps its method parameter
+    unquoted and its bytes exact (base64: CRLF and folding survive every relay)."""
+
+    def _create_mime_attachment(self, content, mimetype):
+        if mimetype.split(";", 1)[0].strip().lower() != "text/calendar":
+            return super()._create_mime_attachment(content, mimetype)
+        part = MIMEBase("text", "calendar")
+        part.replace_header("Content-Type", f"{mimetype}; charset=utf-8")
+        part.set_payload(content.encode() if isinstance(content, str) else content)
+        encoders.encode_base64(part)
+        return part
+
+
+def sender() -> str:
+    """The From of meeting mail: the calendar ORGANIZER's address, with the name of
+    DEFAULT_FROM_EMAIL (which it is, unless CALENDAR_ORGANIZER_EMAIL names another mailbox)."""
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = ical.organizer_address()
+    if address.lower() == organizer.lower():
+        return settings.DEFAULT_FROM_EMAIL
+    return formataddr((name, organizer)) if name else organizer
+
+
+def calendar_method(delivery: MailDelivery) -> str:
+    return ical.invitation_method(delivery.meeting, cancellation=delivery.kind == Kind.CANCELLATION)
+
+
+def render(delivery: MailDelivery) -> EmailMultiAlternatives:
+    """The delivery's mail, in Chinese: plain text, an HTML alternative and, for a mail to an
+    invitation, the calendar part (also attached as invite.ics)."""
+    invitation = delivery.invitation
+    method = calendar_method(delivery) if invitation is not None else ""
+    with translation.override(MAIL_LANGUAGE):
+        subject = _(SUBJECTS[delivery.kind]) % {"title": delivery.meeting.title}
+        data = {**context(delivery), "subject": subject, "calendar_method": method}
+        text = render_to_string(f"meetings/mail/{delivery.kind}.txt", data)
+        html = render_to_string(f"meetings/mail/{delivery.kind}.html", data)
+        ics = (
+            ical.invitation_calendar(
+                delivery.meeting,
+                invitation,
+                address=delivery.recipient,
+                name=str(invitation.invitee),
+                method=method,
+            )
+            if invitation is not None
+            else b""
+        )
+    message = MeetingMessage(
+        subject=subject,
+        body=text,
+        from_email=sender(),
+        to=[delivery.recipient],
+    )
+    message.attach_alternative(html, "text/html")
+    if ics:
+        message.attach_alternative(ics, f"text/calendar; method={method}")
+        message.attach(CALENDAR_FILENAME, ics, "application/ics")
+    return message
+
+
+@background_task(name="meetings.mail.send_meeting_mail")
+def send_meeting_mail(delivery_ids: list[int]) -> None:
+    """Send the queued deliveries; each is marked sent, or failed with the error's text."""
+    deliveries = MailDelivery.objects.filter(pk__in=delivery_ids, status=Delivery.QUEUED)
+    deliveries = deliveries.select_related(
+        "meeting", "invitation__organisation", "invitation__person"
+    )
+    connection = get_connection()
+    for delivery in deliveries:
+        try:
+            message = render(delivery)
+            message.connection = connection
+            message.send()
+        except Exception as error:
+            delivery.status = Delivery.FAILED
+            delivery.error = f"{type(error).__name__}: {error}"[:2000]
+            delivery.save(update_fields=["status", "error"])
+        else:
+            delivery.status = Delivery.SENT
+            delivery.error = ""
+            delivery.sent_at = timezone.now()
+            delivery.save(update_fields=["status", "error", "sent_at"])
+
+
+@background_task(name="meetings.mail.send_rsvp_reminders")
+def send_rsvp_reminders(days: int = 3) -> int:
+    """The daily reminder job (CELERY_BEAT_SCHEDULE); see ``services.remind_pending``."""
+    from meetings import services
+
+    return services.remind_pending(days=days)
+
+
+# --- The secretariat's view -------------------------------------------------------------------
+
+
+def batch_progress(meeting: Meeting) -> dict | None:
+    """The latest batch of the meeting's mail: its counts by status and its failed deliveries."""
+    latest = meeting.mail_deliveries.order_by("-created_at", "-pk").first()
+    if latest is None:
+        return None
+    batch = meeting.mail_deliveries.filter(batch=latest.batch)
+    counts = {status: 0 for status in Delivery.values}
+    for row in batch.values("status").order_by().annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    return {
+        "batch": latest.batch,
+        "kind": latest.get_kind_display(),
+        "created_at": latest.created_at,
+        "counts": counts,
+        "total": sum(counts.values()),
+        "failed": list(
+            batch.filter(status=Delivery.FAILED).select_related(
+                "invitation__organisation", "invitation__person"
+            )
+        ),
+    }

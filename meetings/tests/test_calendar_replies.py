@@ -1,0 +1,304 @@
+"""Calendar replies (iTIP REPLY): matched by UID and attendee address, recorded through the
+RSVP service, or refused with a reason and nothing changed."""
+
+import io
+import sys
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from liaison.tests.factories import MechanismFactory, PersonFactory
+from meetings import calendar, calendar_replies
+from meetings.calendar_replies import ReplyRefused, import_reply
+from meetings.models import Invitation, Meeting
+from meetings.tests.factories import InvitationFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def reply_ics(uid, address, partstat="ACCEPTED", *, method="REPLY", recurrence_id="", cn="张三"):
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Microsoft Corporation//Outlook 16.0 MIMEDIR//EN",
+        f"METHOD:{method}" if method else "",
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        "DTSTAMP:20261201T000000Z",
+        "SEQUENCE:0",
+        f"ATTENDEE;PARTSTAT={partstat};CN={cn}:mailto:{address}",
+        recurrence_id,
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return ("\r\n".join(line for line in lines if line) + "\r\n").encode()
+
+
+def reply_mail(ics: bytes, sender: str) -> bytes:
+    return (
+        (
+            f"From: Zhang San <{sender}>\r\n"
+            "To: secretariat@example.cn\r\n"
+            "Subject: Accepted: meeting\r\n"
+            "MIME-Version: 1.0\r\n"
+            'Content-Type: multipart/alternative; boundary="b1"\r\n\r\n'
+            "--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nAccepted\r\n"
+            "--b1\r\nContent-Type: text/calendar; charset=utf-8; method=REPLY\r\n"
+            "Content-Transfer-Encoding: 8bit\r\n\r\n"
+        ).encode()
+        + ics
+        + b"--b1--\r\n"
+    )
+
+
+@pytest.fixture
+def meeting():
+    return MeetingFactory(rsvp_deadline=datetime(2026, 12, 5, tzinfo=UTC))
+
+
+@pytest.fixture
+def liaison(enterprise_a):
+    return PersonFactory(organisation=enterprise_a, is_liaison=True, email="liaison@a.example.cn")
+
+
+@pytest.fixture
+def invitation(meeting, enterprise_a, liaison):
+    return InvitationFactory(meeting=meeting, organisation=enterprise_a)
+
+
+@pytest.mark.parametrize(
+    ("partstat", "status"),
+    [("ACCEPTED", "accepted"), ("DECLINED", "declined"), ("TENTATIVE", "tentative")],
+)
+def test_reply_from_the_liaison_is_recorded(invitation, secretariat, partstat, status):
+    ics = reply_ics(invitation.meeting.uid, "Liaison@A.example.cn", partstat)
+
+    result = import_reply(ics, actor=secretariat, now=NOW)
+
+    invitation.refresh_from_db()
+    assert result.invitation == invitation
+    assert invitation.status == status
+    assert invitation.answered_via == Invitation.Channel.CALENDAR
+    if status != "declined":
+        assert [a.name for a in invitation.attendees.all()] == [
+            invitation.organisation.people.get().name
+        ]
+
+
+def test_reply_in_a_mail_with_the_uid_host_and_organisation_address(
+    meeting, enterprise_a, secretariat
+):
+    enterprise_a.email = "office@a.example.cn"
+    enterprise_a.save()
+    invitation = InvitationFactory(meeting=meeting, organisation=enterprise_a)
+    ics = reply_ics(f"{meeting.uid}@liaison.example.cn", "office@a.example.cn", "TENTATIVE")
+
+    import_reply(reply_mail(ics, "office@a.example.cn"), actor=secretariat, now=NOW)
+
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.TENTATIVE
+
+
+def test_reply_of_an_invited_person(meeting, enterprise_b, secretariat):
+    person = PersonFactory(organisation=enterprise_b, name="李四", email="li@b.example.cn")
+    invitation = InvitationFactory(meeting=meeting, organisation=None, person=person)
+
+    import_reply(reply_ics(meeting.uid, "li@b.example.cn"), actor=secretariat, now=NOW)
+
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.ACCEPTED
+    assert [a.name for a in invitation.attendees.all()] == ["李四"]
+
+
+def test_reply_keeps_the_attendees_of_an_earlier_answer(invitation, member_a, secretariat):
+    from meetings import services
+
+    services.record_rsvp(
+        invitation,
+        status="accepted",
+        attendees=[{"name": "王五", "phone": "13800000000"}, {"name": "赵六"}],
+        note="需要停车位",
+        actor=member_a,
+        channel=Invitation.Channel.PAGE,
+        now=NOW,
+    )
+    import_reply(
+        reply_ics(invitation.meeting.uid, "liaison@a.example.cn", "TENTATIVE"),
+        actor=secretariat,
+        now=NOW,
+    )
+
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.TENTATIVE
+    assert [a.name for a in invitation.attendees.all()] == ["王五", "赵六"]
+    assert invitation.note == "需要停车位"
+
+
+def refused(data, actor, *, message_part=""):
+    with pytest.raises(ReplyRefused) as error:
+        import_reply(data, actor=actor, now=NOW)
+    text = " ".join(error.value.messages)
+    assert message_part in text
+    return text
+
+
+def test_refusals_change_nothing(invitation, secretariat, member_a, meeting):
+    uid = meeting.uid
+    cases = [
+        (reply_ics(uid, "liaison@a.example.cn", method="REQUEST"), "不是日历回复"),
+        (reply_ics(uid, "liaison@a.example.cn", method=""), "不是日历回复"),
+        (reply_ics("00000000-0000-0000-0000-000000000000", "liaison@a.example.cn"), "UID"),
+        (reply_ics("not-ours@example.com", "liaison@a.example.cn"), "UID"),
+        (reply_ics(uid, "stranger@example.com"), "stranger@example.com"),
+        (reply_ics(uid, "liaison@a.example.cn", "NEEDS-ACTION"), "NEEDS-ACTION"),
+        (
+            reply_mail(reply_ics(uid, "liaison@a.example.cn"), "other@example.com"),
+            "other@example.com",
+        ),
+        (b"this is not a calendar", "日历"),
+        (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:garbage\r\n", ""),
+    ]
+    for data, message_part in cases:
+        refused(data, secretariat, message_part=message_part)
+    refused(reply_ics(uid, "liaison@a.example.cn"), member_a, message_part="秘书处")
+
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+    assert not invitation.attendees.exists()
+
+
+def test_reply_after_the_deadline_is_refused(invitation, secretariat):
+    late = datetime(2026, 12, 6, tzinfo=UTC)
+    with pytest.raises(ReplyRefused):
+        import_reply(
+            reply_ics(invitation.meeting.uid, "liaison@a.example.cn"), actor=secretariat, now=late
+        )
+
+
+def test_reply_to_a_cancelled_meeting_is_refused(enterprise_a, liaison, secretariat):
+    meeting = MeetingFactory(status=Meeting.Status.CANCELLED)
+    InvitationFactory(meeting=meeting, organisation=enterprise_a)
+
+    refused(reply_ics(meeting.uid, "liaison@a.example.cn"), secretariat, message_part="取消")
+
+
+def test_reply_with_series_uid_and_recurrence_id(enterprise_a, liaison, secretariat):
+    mechanism = MechanismFactory(rrule="FREQ=YEARLY", first_date=date(2024, 6, 15))
+    moved = MeetingFactory(
+        partnership=mechanism.partnership,
+        mechanism=mechanism,
+        start=datetime(2027, 9, 1, 9, 30, tzinfo=BEIJING),
+        end=datetime(2027, 9, 1, 12, 0, tzinfo=BEIJING),
+    )
+    invitation = InvitationFactory(meeting=moved, organisation=enterprise_a)
+    ics = reply_ics(
+        calendar.series_uid(mechanism),
+        "liaison@a.example.cn",
+        recurrence_id="RECURRENCE-ID;TZID=Asia/Shanghai:20270615T093000",
+    )
+
+    import_reply(ics, actor=secretariat, now=NOW)
+
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.ACCEPTED
+    whole_series = reply_ics(calendar.series_uid(mechanism), "liaison@a.example.cn")
+    refused(whole_series, secretariat, message_part="系列")
+
+
+def test_reply_with_wrong_recurrence_id_for_a_single_meeting(invitation, secretariat):
+    ics = reply_ics(
+        invitation.meeting.uid,
+        "liaison@a.example.cn",
+        recurrence_id="RECURRENCE-ID;TZID=Asia/Shanghai:20300101T093000",
+    )
+    refused(ics, secretariat)
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+
+
+def test_command_reads_a_file_and_stdin(invitation, secretariat, tmp_path, monkeypatch):
+    path = tmp_path / "reply.eml"
+    path.write_bytes(
+        reply_mail(
+            reply_ics(invitation.meeting.uid, "liaison@a.example.cn", "DECLINED"),
+            "liaison@a.example.cn",
+        )
+    )
+    out = io.StringIO()
+    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+
+    call_command("import_calendar_reply", str(path), actor="secretariat", stdout=out)
+
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.DECLINED
+    assert "不参加" in out.getvalue()
+
+    ics = reply_ics(invitation.meeting.uid, "liaison@a.example.cn", "TENTATIVE")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(ics)))
+    call_command("import_calendar_reply", "-", actor="secretariat", stdout=io.StringIO())
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.TENTATIVE
+
+
+def test_command_refuses_with_reason(invitation, secretariat, member_a, tmp_path):
+    path = tmp_path / "reply.ics"
+    path.write_bytes(reply_ics(invitation.meeting.uid, "stranger@example.com"))
+
+    with pytest.raises(CommandError, match=r"stranger@example\.com"):
+        call_command("import_calendar_reply", str(path), actor="secretariat")
+    with pytest.raises(CommandError):
+        call_command("import_calendar_reply", str(path), actor="member_a")
+    with pytest.raises(CommandError):
+        call_command("import_calendar_reply", str(tmp_path / "missing.ics"), actor="secretariat")
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+
+
+def test_upload_page_for_the_secretariat_only(
+    client_for, secretariat, member_a, official, invitation, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+    url = reverse("calendar-reply-upload")
+    ics = reply_ics(invitation.meeting.uid, "liaison@a.example.cn")
+
+    assert client_for(member_a).get(url).status_code == 403
+    assert client_for(official).get(url).status_code == 403
+    bad = client_for(secretariat).post(
+        url, {"file": SimpleUploadedFile("r.ics", reply_ics(invitation.meeting.uid, "x@y.cn"))}
+    )
+    assert bad.status_code == 200
+    assert "x@y.cn" in bad.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+
+    good = client_for(secretariat).post(url, {"file": SimpleUploadedFile("r.ics", ics)})
+
+    assert good.status_code == 302
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.ACCEPTED
+    assert invitation.answered_via == Invitation.Channel.CALENDAR
+
+
+def test_too_large_upload_is_refused(secretariat):
+    with pytest.raises(ReplyRefused):
+        import_reply(b"x" * (calendar_replies.MAX_BYTES + 1), actor=secretariat)
+
+
+def test_reply_round_trip_from_our_own_single_meeting_ics(invitation, secretariat):
+    """A client answering the .ics we publish keeps our UID: the reply finds the meeting."""
+    from icalendar import Calendar
+
+    event = Calendar.from_ical(calendar.meeting_calendar(invitation.meeting).body).walk("VEVENT")[0]
+    import_reply(reply_ics(str(event["UID"]), "liaison@a.example.cn"), actor=secretariat, now=NOW)
+
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.ACCEPTED
+    assert timedelta(0) == timedelta(0)
