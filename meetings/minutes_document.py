@@ -1,0 +1,64 @@
+"""The printable shape of one version of a meeting's minutes (会议纪要).
+
+The minutes workflow (models and services) builds a ``MinutesDocument`` from a stored version;
+the PDF layer (``meetings.minutes_pdf``) renders it after GB/T 9704-2012. Neither side needs the
+other's internals: this module is the whole contract between them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class AgendaSummary:
+    """What was discussed under one agenda item."""
+
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class DecisionLine:
+    """One decision (议定事项), numbered as in the minutes."""
+
+    number: int
+    text: str
+    responsible_units: list[str]
+    deadline: date | None
+    status_label: str = ""
+
+
+@dataclass(frozen=True)
+class AgreementLine:
+    """An agreement signed at the meeting."""
+
+    title: str
+    parties: list[str]
+    amount_label: str = ""  # already formatted, e.g. "78.75 亿元"
+
+
+@dataclass(frozen=True)
+class MinutesDocument:
+    issuing_body: str  # the red header, e.g. "湖南省工商业联合会 吐鲁番市人民政府"
+    document_number: str  # e.g. "〔2025〕1号"
+    title: str  # e.g. "第一次联席会议纪要"
+    meeting_title: str
+    start: datetime  # aware; shown in Beijing time
+    end: datetime
+    place: str
+    chairs: list[str]
+    recorder: str
+    present: list[str]  # 出席: "name（organisation、title）" strings as they should print
+    excused: list[str]  # 请假
+    observers: list[str]  # 列席
+    opening: str = ""  # free text before the agenda summaries
+    agenda: list[AgendaSummary] = field(default_factory=list)
+    decisions: list[DecisionLine] = field(default_factory=list)
+    agreements: list[AgreementLine] = field(default_factory=list)
+    version: int = 1
+    is_draft: bool = True
+    published_on: date | None = None
+    author: str = ""  # PDF metadata
+    language: str = "zh-CN"
