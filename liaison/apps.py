@@ -8,6 +8,14 @@ class LiaisonConfig(AppConfig):
     verbose_name = _("partnership core")
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self) -> None:
+        from django.core import checks
+
+        from liaison.pdf import pdf_system_check
+
+        # Without HarfBuzz subsetting or the FangSong face, PDFs are slow or wrong: say so early.
+        checks.register(pdf_system_check, "liaison")
+
 
 class BackOfficeConfig(admin_apps.AdminConfig):
     """The Django admin as the secretariat's back office (see ``liaison.backoffice.BackOfficeSite``)."""

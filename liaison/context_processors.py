@@ -14,6 +14,7 @@ def navigation(request):
             (_("Meetings"), reverse("meeting-list")),
             (_("Directory"), reverse("organisation-list")),
             (_("Agreements"), reverse("agreement-list")),
+            (_("Decisions"), reverse("decision-list")),
         ]
     if permissions.is_member(user):
         links.append((_("My invitations"), reverse("my-invitations")))

@@ -97,3 +97,55 @@ def can_answer_invitation(user, invitation) -> bool:
 
 def can_answer_after_deadline(user) -> bool:
     return is_secretariat(user)
+
+
+# --- Minutes and decisions (meetings.minutes) ---------------------------------------------------
+
+
+def can_draft_minutes(user) -> bool:
+    """Drafting, circulating, publishing and correcting minutes: the secretariat."""
+    return is_secretariat(user)
+
+
+def is_minutes_approver(user, minutes) -> bool:
+    return getattr(user, "is_authenticated", False) and user.pk in (
+        minutes.approver_a_id,
+        minutes.approver_b_id,
+    )
+
+
+def is_party_liaison(user, minutes) -> bool:
+    """The user's person is the liaison person of one of the two parties of the meeting."""
+    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
+    partnership = minutes.meeting.partnership
+    return bool(
+        person is not None
+        and person.is_liaison
+        and person.organisation_id in (partnership.party_a_id, partnership.party_b_id)
+    )
+
+
+def can_review_minutes(user, minutes) -> bool:
+    """Reading drafts (and their PDF) and commenting: the secretariat, the designated approvers
+    and the liaison persons of the two parties."""
+    return (
+        is_secretariat(user)
+        or is_minutes_approver(user, minutes)
+        or is_party_liaison(user, minutes)
+    )
+
+
+def can_approve_minutes(user, minutes) -> bool:
+    """Approving for a party: that party's designated approver only (not the secretariat)."""
+    return is_minutes_approver(user, minutes)
+
+
+def can_manage_decisions(user) -> bool:
+    return is_secretariat(user)
+
+
+def can_follow_up_decision(user, decision) -> bool:
+    """Follow-ups: the secretariat, or a member of one of the decision's responsible units."""
+    return is_secretariat(user) or (
+        is_member(user) and decision.responsible_units.filter(pk=user.organisation_id).exists()
+    )

@@ -146,6 +146,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,  # daily
         "kwargs": {"days": 3},
     },
+    "send-decision-reminders": {
+        "task": "meetings.minutes_mail.send_decision_reminders",
+        "schedule": 24 * 60 * 60,  # daily
+        "kwargs": {"days": 7},
+    },
 }
 
 # --- Authentication --------------------------------------------------------------------------
@@ -256,5 +261,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "fontTools": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }

@@ -63,6 +63,8 @@ SUBJECTS = {
 
 NO_ADDRESS = "no e-mail address"
 CALENDAR_FILENAME = "invite.ics"
+# The mails that carry the meeting as an iTIP message (others, such as circulated minutes, not).
+CALENDAR_KINDS = frozenset(SUBJECTS)
 
 
 def absolute(path: str) -> str:
@@ -224,7 +226,8 @@ def render(delivery: MailDelivery) -> EmailMultiAlternatives:
     """The delivery's mail, in Chinese: plain text, an HTML alternative and, for a mail to an
     invitation, the calendar part (also attached as invite.ics)."""
     invitation = delivery.invitation
-    method = calendar_method(delivery) if invitation is not None else ""
+    with_calendar = invitation is not None and delivery.kind in CALENDAR_KINDS
+    method = calendar_method(delivery) if with_calendar else ""
     with translation.override(MAIL_LANGUAGE):
         subject = _(SUBJECTS[delivery.kind]) % {"title": delivery.meeting.title}
         data = {**context(delivery), "subject": subject, "calendar_method": method}
@@ -235,10 +238,10 @@ def render(delivery: MailDelivery) -> EmailMultiAlternatives:
                 delivery.meeting,
                 invitation,
                 address=delivery.recipient,
-                name=str(invitation.invitee),
+                name=invitation.person.name if invitation.person_id else str(invitation.invitee),
                 method=method,
             )
-            if invitation is not None
+            if with_calendar
             else b""
         )
     message = MeetingMessage(

@@ -520,7 +520,7 @@ def schedule_next_meeting(mechanism, *, actor, today=None, **overrides) -> Meeti
             values["title"] = scheduling.meeting_title(
                 mechanism, number=number, day=timezone.localtime(values["start"]).date()
             )
-        return schedule_meeting(
+        meeting = schedule_meeting(
             mechanism.partnership,
             actor=actor,
             mechanism=mechanism,
@@ -528,6 +528,11 @@ def schedule_next_meeting(mechanism, *, actor, today=None, **overrides) -> Meeti
             cohosts=cohosts,
             **values,
         )
+        # The agenda starts with the follow-up of the earlier meetings' open decisions.
+        from meetings.minutes import add_follow_up_item
+
+        add_follow_up_item(meeting, actor=actor)
+        return meeting
 
 
 # --- Agenda ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from meetings import calendar_views, views
+from meetings import calendar_views, minutes_views, views
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting-list"),
@@ -58,4 +58,17 @@ urlpatterns = [
         calendar_views.officials_feed,
         name="calendar-officials-feed",
     ),
+    # Minutes and decisions
+    path("<int:pk>/minutes/", minutes_views.meeting_minutes, name="meeting-minutes"),
+    path("minutes/<int:pk>/", minutes_views.minutes_version, name="minutes-version"),
+    path("minutes/<int:pk>/edit/", minutes_views.minutes_version_edit, name="minutes-version-edit"),
+    path("minutes/<int:pk>/diff/", minutes_views.minutes_version_diff, name="minutes-version-diff"),
+    path("minutes/<int:pk>/pdf/", minutes_views.minutes_version_pdf, name="minutes-version-pdf"),
+    path(
+        "minutes/<int:pk>/<slug:action>/",
+        minutes_views.minutes_version_action,
+        name="minutes-version-action",
+    ),
+    path("decisions/", minutes_views.decision_list, name="decision-list"),
+    path("decisions/<int:pk>/", minutes_views.decision_detail, name="decision-detail"),
 ]

@@ -4,6 +4,12 @@ from rest_framework.routers import DefaultRouter
 
 from agreements.api.views import AgreementViewSet, ProgressReportViewSet, SigningUnitViewSet
 from liaison.api import views
+from meetings.api.minutes import (
+    DecisionViewSet,
+    FollowUpViewSet,
+    MinutesVersionViewSet,
+    MinutesViewSet,
+)
 from meetings.api.views import (
     AgendaItemViewSet,
     InvitationViewSet,
@@ -25,6 +31,10 @@ router.register("memberships", views.MembershipViewSet, basename="api-membership
 router.register("meetings", MeetingViewSet, basename="api-meeting")
 router.register("invitations", InvitationViewSet, basename="api-invitation")
 router.register("agenda-items", AgendaItemViewSet, basename="api-agenda-item")
+router.register("minutes", MinutesViewSet, basename="api-minutes")
+router.register("minutes-versions", MinutesVersionViewSet, basename="api-minutes-version")
+router.register("decisions", DecisionViewSet, basename="api-decision")
+router.register("follow-ups", FollowUpViewSet, basename="api-follow-up")
 router.register("signing-units", SigningUnitViewSet, basename="api-signing-unit")
 router.register("agreements", AgreementViewSet, basename="api-agreement")
 router.register("progress-reports", ProgressReportViewSet, basename="api-progress-report")

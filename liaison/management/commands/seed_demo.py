@@ -42,6 +42,7 @@ from liaison.models import (
 )
 from liaison.services import save_object
 from meetings.demo import seed_invitations
+from meetings.minutes_demo import seed_minutes
 from meetings.models import Meeting
 from meetings.services import save_meeting
 
@@ -701,6 +702,7 @@ class Command(BaseCommand):
             seed_agreements(seeder)
             users = seeder.users(orgs, liaisons, password)
             seed_invitations(seeder)
+            users += seed_minutes(seeder, password)
 
         self.stdout.write(
             self.style.SUCCESS(

@@ -493,6 +493,8 @@ class MailDelivery(models.Model):
         UPDATE = "update", _("update")
         CANCELLATION = "cancellation", _("cancellation")
         WAITLIST = "waitlist", _("moved up from the waiting list")
+        MINUTES = "minutes", _("minutes circulated")
+        DEADLINE = "deadline", _("decision deadline reminder")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")

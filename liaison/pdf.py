@@ -1,0 +1,178 @@
+"""HTML to PDF with WeasyPrint, shared by the minutes and (later) the reports.
+
+``render_pdf`` is synchronous and pure: an HTML string in, PDF bytes out. It fetches nothing but
+the project's static files (stylesheets, images) and the few system font files listed in
+``SYSTEM_FONT_DIRS``, so user-supplied text can never make the renderer read other files or
+reach the network. Large documents are rendered in the background (``liaison.tasks``); this
+module does not care where it runs.
+
+Speed depends on HarfBuzz subsetting (Debian ``libharfbuzz-subset0``): without it WeasyPrint
+falls back to fontTools and a 13-page Chinese document takes seconds instead of a fraction of
+one. ``check_pdf_environment`` reports that at start-up; ``pdf_system_check`` is the same as a
+Django system check.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from django.contrib.staticfiles import finders
+from django.core import checks
+from weasyprint import HTML, Attachment
+from weasyprint.text import ffi as weasyprint_ffi
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# Relative URLs in PDF templates ("pdf/minutes.css") resolve against this virtual root; the
+# fetcher maps it onto the static-file finders, not onto the file system.
+STATIC_BASE_URL = "file:///static/"
+
+# Font files that stylesheets may load with @font-face: local() names resolve to files under
+# /usr/share/fonts, and url() names TeX Live's Fandol fonts (texlive-lang-chinese), which live
+# outside the folders fontconfig indexes. Only files with a font suffix are served from these.
+SYSTEM_FONT_DIRS = (
+    Path("/usr/share/fonts"),
+    Path("/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol"),
+)
+FANDOL_FANG = SYSTEM_FONT_DIRS[1] / "FandolFang-Regular.otf"
+FONT_SUFFIXES = {".otf", ".ttf", ".ttc"}
+
+PDF_A_3B = "pdf/a-3b"
+
+
+class RefusedResource(ValueError):
+    """A PDF template or user text referred to something outside the allowed files."""
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """Serves the project's static files and the allow-listed font files; refuses the rest."""
+
+    def fetch(self, url, headers=None):
+        path = self.local_path(url)
+        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(
+            path.as_uri(), body=path.read_bytes(), headers={"Content-Type": content_type}
+        )
+
+    @staticmethod
+    def local_path(url: str) -> Path:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise RefusedResource(f"Only static files may be used in a PDF, not {url!r}.")
+        path = PurePosixPath(unquote(parts.path))
+        if ".." in path.parts:
+            raise RefusedResource(f"Refused path {url!r}.")
+        static_root = PurePosixPath(urlsplit(STATIC_BASE_URL).path)
+        if path.is_relative_to(static_root):
+            found = finders.find(str(path.relative_to(static_root)))
+            if found:
+                return Path(found)
+            raise RefusedResource(f"No static file {url!r}.")
+        real = Path(path).resolve()
+        if real.suffix.lower() in FONT_SUFFIXES and any(
+            real.is_relative_to(folder) for folder in SYSTEM_FONT_DIRS
+        ):
+            return real
+        raise RefusedResource(f"Only static files may be used in a PDF, not {url!r}.")
+
+
+@dataclass(frozen=True)
+class PdfAttachment:
+    """A file embedded in the PDF, e.g. the structured minutes as JSON (PDF/A-3 "Data")."""
+
+    name: str
+    content: str | bytes
+    description: str = ""
+    relationship: str = "Data"
+
+
+@dataclass(frozen=True)
+class PdfMetadata:
+    """Overrides what the HTML says (<title>, <meta name="author">, <html lang>)."""
+
+    title: str = ""
+    author: str = ""
+    lang: str = ""
+
+
+# One font configuration for the process: it keeps fontconfig's font list and the @font-face
+# files already loaded, which saves work on every render. WeasyPrint objects are not
+# thread-safe, so renders in one process take turns.
+_font_config: FontConfiguration | None = None
+_render_lock = threading.Lock()
+
+
+def font_configuration() -> FontConfiguration:
+    global _font_config
+    if _font_config is None:
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def render_pdf(
+    html: str,
+    *,
+    metadata: PdfMetadata | None = None,
+    pdf_variant: str | None = None,
+    attachments: Sequence[PdfAttachment] = (),
+) -> bytes:
+    """Render an HTML document to PDF bytes (``pdf_variant`` e.g. ``PDF_A_3B``)."""
+    fetcher = StaticOnlyURLFetcher()
+    pdf_attachments = [
+        Attachment(
+            string=item.content,
+            name=item.name,
+            description=item.description or None,
+            relationship=item.relationship,
+            url_fetcher=fetcher,
+        )
+        for item in attachments
+    ]
+    with _render_lock:
+        font_config = font_configuration()
+        options = {"pdf_variant": pdf_variant, "attachments": pdf_attachments or None}
+        document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=fetcher).render(
+            font_config=font_config, **options
+        )
+        if metadata:
+            document.metadata.title = metadata.title or document.metadata.title
+            if metadata.author:
+                document.metadata.authors = [metadata.author]
+            document.metadata.lang = metadata.lang or document.metadata.lang
+        return document.write_pdf(**options)
+
+
+def harfbuzz_subsetting_available() -> bool:
+    """True when WeasyPrint subsets fonts with HarfBuzz (fast) rather than fontTools (slow)."""
+    return weasyprint_ffi.harfbuzz_subset is not None and bool(
+        weasyprint_ffi.harfbuzz.hb_version_atleast(4, 1, 0)
+    )
+
+
+def check_pdf_environment() -> list[str]:
+    """Problems that make PDF rendering slow or wrong; empty when all is well."""
+    problems = []
+    if not harfbuzz_subsetting_available():
+        problems.append(
+            "HarfBuzz subsetting (libharfbuzz-subset0 >= 4.1) is missing: PDFs will be "
+            "rendered through fontTools, many times slower. Run scripts/setup.sh as root."
+        )
+    if not FANDOL_FANG.is_file():
+        problems.append(
+            "The FandolFang font (texlive-lang-chinese) is missing: minutes will print their "
+            "body in a fallback face. Run scripts/setup.sh as root."
+        )
+    return problems
+
+
+def pdf_system_check(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """The same as a Django system check (register it with ``checks.register``)."""
+    return [
+        checks.Warning(problem, id=f"liaison.W10{index}")
+        for index, problem in enumerate(check_pdf_environment(), start=1)
+    ]

@@ -1,0 +1,188 @@
+"""The minutes (会议纪要) as a PDF laid out after GB/T 9704-2012.
+
+``render_minutes_pdf`` takes a ``MinutesDocument`` (the whole contract with the minutes
+workflow) and returns PDF bytes; it reads no models. The layout lives in
+``templates/pdf/minutes.html`` and ``static/pdf/minutes.css``; the fonts and the measured
+numbers behind them are explained in the stylesheet.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from datetime import date, datetime
+from itertools import groupby
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from liaison.pdf import PDF_A_3B, PdfAttachment, PdfMetadata, render_pdf
+from meetings.minutes_document import MinutesDocument
+
+BEIJING = timezone.get_fixed_timezone(480)
+CHINESE_DIGITS = "〇一二三四五六七八九"
+
+
+def chinese_number(number: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (heading numbers 一、（一）)."""
+    if not 0 < number < 100:
+        return str(number)
+    tens, units = divmod(number, 10)
+    text = "" if tens == 0 else ("十" if tens == 1 else CHINESE_DIGITS[tens] + "十")
+    return text + (CHINESE_DIGITS[units] if units else "")
+
+
+def chinese_date(value: date | datetime | None) -> str:
+    """2025年3月5日: Arabic numerals without zero padding, as GB/T 9704 asks."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value, BEIJING)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def meeting_time(start: datetime, end: datetime) -> str:
+    """2025年3月5日 9:30—11:30, or both dates when the meeting spans days (Beijing time)."""
+    start, end = timezone.localtime(start, BEIJING), timezone.localtime(end, BEIJING)
+    if start.date() == end.date():
+        return f"{chinese_date(start)} {start:%-H:%M}—{end:%-H:%M}"
+    return f"{chinese_date(start)} {start:%-H:%M}—{chinese_date(end)} {end:%-H:%M}"
+
+
+def typeset(text: str) -> SafeString:
+    """Escaped text with Latin runs and rare characters in ``<span class="fallback">``.
+
+    Such runs come from fonts with other ascent and descent than FangSong (Liberation Serif,
+    Noto Serif CJK SC). On their own they make a line's box taller than its line-height,
+    which breaks the 22-line grid; the stylesheet gives these spans ``line-height: 0``, so
+    they keep their baseline and no longer push lines apart.
+    """
+    pieces = []
+    for fallback, chars in groupby(text, key=needs_fallback):
+        run = escape("".join(chars))
+        pieces.append(f'<span class="fallback">{run}</span>' if fallback else run)
+    return mark_safe("".join(pieces))  # every piece is escaped above
+
+
+def needs_fallback(char: str) -> bool:
+    """ASCII letters, digits and signs (Liberation Serif) and characters beyond GB 2312."""
+    if "!" <= char <= "~":
+        return True
+    if char.isspace():
+        return False
+    try:
+        char.encode("gb2312")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def paragraphs(text: str) -> list[SafeString]:
+    return [typeset(line.strip()) for line in text.splitlines() if line.strip()]
+
+
+def minutes_json(document: MinutesDocument) -> str:
+    """The structured minutes attached to the archival PDF when the caller gives none."""
+    return json.dumps(dataclasses.asdict(document), ensure_ascii=False, indent=2, default=str)
+
+
+def minutes_context(document: MinutesDocument) -> dict:
+    sections = []
+    if document.agenda:
+        sections.append("agenda")
+    if document.decisions:
+        sections.append("decisions")
+    if document.agreements:
+        sections.append("agreements")
+    numbers = {name: chinese_number(index) for index, name in enumerate(sections, start=1)}
+    bodies = document.issuing_body.split()
+    widest = max((len(body) for body in bodies), default=0)
+    return {
+        "doc": document,
+        "title": typeset(document.title),
+        "document_number": typeset(document.document_number),
+        # Jointly issuing bodies are stacked and spread to the same width (分散对齐); CJK text
+        # is not stretched by text-align: justify, so the spacing is computed here.
+        "issuing_bodies": [
+            (typeset(body), (widest - len(body)) / (len(body) - 1) if len(body) > 1 else 0)
+            for body in bodies
+        ],
+        "facts": [
+            (label, typeset(value))
+            for label, value in (
+                ("时间", meeting_time(document.start, document.end)),
+                ("地点", document.place),
+                ("主持", "、".join(document.chairs)),
+                ("记录", document.recorder),
+            )
+            if value
+        ],
+        "opening": paragraphs(document.opening),
+        "numbers": numbers,
+        "agenda": [
+            {
+                "number": chinese_number(index),
+                "title": typeset(item.title),
+                "paragraphs": paragraphs(item.summary),
+            }
+            for index, item in enumerate(document.agenda, start=1)
+        ],
+        "decisions": [
+            {
+                "number": line.number,
+                "text": typeset(line.text),
+                "units": typeset("、".join(line.responsible_units)),
+                "deadline": typeset(chinese_date(line.deadline)),
+            }
+            for line in document.decisions
+        ],
+        "agreements": [
+            typeset(
+                f"{index}.《{item.title}》，签约方：{'、'.join(item.parties)}"
+                + (f"，金额{item.amount_label}" if item.amount_label else "")
+                + "。"
+            )
+            for index, item in enumerate(document.agreements, start=1)
+        ],
+        "attendance": [
+            (label, typeset("，".join(names)))
+            for label, names in (
+                ("出席", document.present),
+                ("请假", document.excused),
+                ("列席", document.observers),
+            )
+            if names
+        ],
+        "published_on": typeset(chinese_date(document.published_on)),
+    }
+
+
+def render_minutes_pdf(
+    document: MinutesDocument, *, archival: bool = False, attachment_json: str | None = None
+) -> bytes:
+    """The minutes as PDF bytes; ``archival`` gives PDF/A-3b with the minutes as JSON inside.
+
+    ``attachment_json`` (the workflow's own serialisation) is attached when given, whatever the
+    variant; an archival copy without it gets ``minutes_json(document)``.
+    """
+    html = render_to_string("pdf/minutes.html", minutes_context(document))
+    if archival and attachment_json is None:
+        attachment_json = minutes_json(document)
+    attachments = []
+    if attachment_json is not None:
+        attachments.append(
+            PdfAttachment(
+                name="minutes.json",
+                content=attachment_json,
+                description=f"{document.title}（结构化数据）",
+                relationship="Data",
+            )
+        )
+    return render_pdf(
+        html,
+        metadata=PdfMetadata(title=document.title, author=document.author, lang=document.language),
+        pdf_variant=PDF_A_3B if archival else None,
+        attachments=attachments,
+    )

@@ -1,0 +1,38 @@
+"""The demo minutes: 2024 published with decisions in every status, 2025 awaiting Turpan."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from meetings.models import Decision, Minutes, MinutesVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_minutes_and_decisions_idempotent(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    output = seed()
+    assert "approver_hunan" in output and "approver_turpan" in output
+    first = Minutes.objects.get(meeting__title="第一次联席会议")
+    assert first.document_number == "〔2024〕1号"
+    assert first.versions.get().status == MinutesVersion.Status.PUBLISHED
+    assert set(first.decisions.values_list("status", flat=True)) == set(Decision.Status.values)
+    assert first.decisions.get(status="dropped").status_reason
+    second = Minutes.objects.get(meeting__title="第二次联席会议")
+    version = second.versions.get()
+    assert version.status == MinutesVersion.Status.CIRCULATED
+    assert [a.approver.username for a in version.approvals.all()] == ["approver_hunan"]
+    counts = (Minutes.objects.count(), Decision.objects.count(), MinutesVersion.objects.count())
+    seed()
+    assert (
+        Minutes.objects.count(),
+        Decision.objects.count(),
+        MinutesVersion.objects.count(),
+    ) == counts
