@@ -131,11 +131,13 @@ class InviteForm(forms.Form):
         label=_("Every organisation in the region"),
         queryset=Region.objects.all(),
         required=False,
+        empty_label=_("none"),
     )
     sector = forms.ModelChoiceField(
         label=_("Every organisation of the sector"),
         queryset=Sector.objects.all(),
         required=False,
+        empty_label=_("none"),
     )
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisations"), queryset=Organisation.objects.all(), required=False

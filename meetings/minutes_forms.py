@@ -118,9 +118,12 @@ class FollowUpForm(forms.Form):
 
 class DecisionFilterForm(forms.Form):
     unit = forms.ModelChoiceField(
-        label=_("responsible unit"), queryset=Organisation.objects.order_by("name"), required=False
+        label=_("responsible unit"),
+        queryset=Organisation.objects.order_by("name"),
+        required=False,
+        empty_label=_("all"),
     )
     status = forms.ChoiceField(
-        label=_("status"), choices=[("", "—"), *Decision.Status.choices], required=False
+        label=_("status"), choices=[("", _("all")), *Decision.Status.choices], required=False
     )
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
