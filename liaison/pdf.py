@@ -10,6 +10,10 @@ Speed depends on HarfBuzz subsetting (Debian ``libharfbuzz-subset0``): without i
 falls back to fontTools and a 13-page Chinese document takes seconds instead of a fraction of
 one. ``check_pdf_environment`` reports that at start-up; ``pdf_system_check`` is the same as a
 Django system check.
+
+``sign_pdf`` signs a finished PDF (PAdES baseline B-B, with pyHanko) when a PKCS#12 certificate
+is configured (``PDF_SIGNING_PKCS12``, ``PDF_SIGNING_PASSWORD``). The signature is added as an
+incremental update, so the original bytes (and a PDF/A-3b file's conformance) are kept.
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ import mimetypes
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from weasyprint import HTML, Attachment
 from weasyprint.text import ffi as weasyprint_ffi
 from weasyprint.text.fonts import FontConfiguration
@@ -145,6 +152,41 @@ def render_pdf(
                 document.metadata.authors = [metadata.author]
             document.metadata.lang = metadata.lang or document.metadata.lang
         return document.write_pdf(**options)
+
+
+def signing_configured() -> bool:
+    """True when published PDFs are to be signed (a PKCS#12 file is configured)."""
+    return bool(getattr(settings, "PDF_SIGNING_PKCS12", ""))
+
+
+def sign_pdf(pdf_bytes: bytes, *, reason: str = "", location: str = "") -> bytes:
+    """The PDF with an invisible PAdES signature (B-B, SHA-256) in the field "Signature1",
+    appended as an incremental update; the bytes unchanged when signing is not configured."""
+    if not signing_configured():
+        return pdf_bytes
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+
+    path = settings.PDF_SIGNING_PKCS12
+    password = getattr(settings, "PDF_SIGNING_PASSWORD", "") or ""
+    signer = signers.SimpleSigner.load_pkcs12(
+        path, passphrase=password.encode() if password else None
+    )
+    if signer is None:
+        raise ImproperlyConfigured(
+            f"PDF_SIGNING_PKCS12: cannot load a key and certificate from {path!r} "
+            "(missing file or wrong PDF_SIGNING_PASSWORD?)."
+        )
+    metadata = signers.PdfSignatureMetadata(
+        field_name="Signature1",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason or None,
+        location=location or None,
+    )
+    writer = IncrementalPdfFileWriter(BytesIO(pdf_bytes))
+    output = signers.PdfSigner(metadata, signer=signer).sign_pdf(writer)
+    return output.getvalue()
 
 
 def harfbuzz_subsetting_available() -> bool:

@@ -193,6 +193,12 @@ STORAGES = {
     },
 }
 
+# --- Signed PDFs ----------------------------------------------------------------------------
+# Published minutes are signed (PAdES) with the key and certificate in this PKCS#12 file
+# (.p12/.pfx) when one is given; without it they are not signed.
+PDF_SIGNING_PKCS12 = os.environ.get("PDF_SIGNING_PKCS12", "")
+PDF_SIGNING_PASSWORD = os.environ.get("PDF_SIGNING_PASSWORD", "")
+
 # --- E-mail ----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

@@ -724,11 +724,23 @@ def document_json(document: MinutesDocument) -> str:
     )
 
 
+def _signed(pdf: bytes, document: MinutesDocument) -> bytes:
+    """A published version's PDF, digitally signed (PAdES) if a certificate is configured."""
+    from liaison.pdf import sign_pdf
+
+    return sign_pdf(
+        pdf,
+        reason=f"{document.title} {document.document_number} 第{document.version}版 正式发布",
+        location=document.place,
+    )
+
+
 def minutes_pdf(version: MinutesVersion, *, archival: bool = False) -> bytes:
     """The version's PDF, rendered once and then read from private storage. A published
     version's PDF never changes; a draft's is rendered again only when its content changed
     (keyed by the document's hash), and carries the draft watermark. ``archival`` (PDF/A-3b
-    with the structured minutes attached as JSON) is for published versions only."""
+    with the structured minutes attached as JSON) is for published versions only. Published
+    PDFs (both kinds) are signed when a signing certificate is configured; drafts never."""
     render = _renderer()
     if render is None:
         raise ValidationError(_("PDF minutes are not available yet."))
@@ -752,6 +764,8 @@ def minutes_pdf(version: MinutesVersion, *, archival: bool = False) -> bytes:
             pdf = render(document, archival=True, attachment_json=data)
         else:
             pdf = render(document, archival=False)
+        if not document.is_draft:
+            pdf = _signed(pdf, document)
         old_name = stored.name if stored else ""
         getattr(version, field_name).save(f"minutes-{version.pk}.pdf", ContentFile(pdf), save=False)
         fields = [field_name] + ([] if archival else ["pdf_hash"])
