@@ -19,6 +19,7 @@ def navigation(request):
     if permissions.is_member(user):
         links.append((_("My invitations"), reverse("my-invitations")))
     if permissions.can_read_all(user):
+        links.insert(1, (_("Dashboard"), reverse("dashboard")))
         links.append((_("API"), reverse("api-docs")))
     if permissions.is_secretariat(user):
         links.append((_("Back office"), reverse("admin:index")))

@@ -5,6 +5,9 @@ from liaison import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/ledger.pdf", views.ledger_report_pdf, name="ledger-report-pdf"),
+    path("dashboard/ledger.xlsx", views.ledger_report_xlsx, name="ledger-report-xlsx"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.sign_out, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

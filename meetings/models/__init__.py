@@ -13,6 +13,7 @@ from meetings.models.meetings import (
     Meeting,
     MeetingQuerySet,
     invitation_counts,
+    invitation_counts_by_meeting,
 )
 from meetings.models.minutes import (
     Approval,
@@ -45,4 +46,5 @@ __all__ = [
     "MinutesVersion",
     "MinutesVersionQuerySet",
     "invitation_counts",
+    "invitation_counts_by_meeting",
 ]
