@@ -69,6 +69,7 @@ class AgreementStatistics:
     by_status: list[Row] = field(default_factory=list)
     by_year: list[Row] = field(default_factory=list)
     by_meeting: list[Row] = field(default_factory=list)
+    landed_by_year: list[Row] = field(default_factory=list)  # landed ones, by signing year
 
     @property
     def funds_ratio(self) -> Decimal | None:
@@ -80,6 +81,12 @@ class AgreementStatistics:
         """Project agreements in operation or completed, over all project agreements."""
         return ratio(self.landed_count, self.project_count)
 
+    def signed_and_landed_by_year(self) -> list[tuple[Row, Row | None]]:
+        """Each signing year's row with the row of those of its agreements that have landed
+        (None when none has)."""
+        landed = {row.key: row for row in self.landed_by_year}
+        return [(row, landed.get(row.key)) for row in self.by_year]
+
 
 def _breakdown(agreements: QuerySet, key: str, order: list[str], label) -> list[Row]:
     rows = (
@@ -89,6 +96,15 @@ def _breakdown(agreements: QuerySet, key: str, order: list[str], label) -> list[
         .order_by(*(F(name).asc(nulls_last=True) for name in order))
     )
     return [Row(r[key], label(r), r["n"], cents(r["total"]), cents(r["funds"])) for r in rows]
+
+
+def _by_year(agreements: QuerySet) -> list[Row]:
+    return _breakdown(
+        agreements.annotate(year=ExtractYear("signed_on")),
+        "year",
+        ["year"],
+        lambda r: str(r["year"]) if r["year"] is not None else "—",
+    )
 
 
 def _choice_rows(rows: list[Row], choices) -> list[Row]:
@@ -120,7 +136,7 @@ def agreement_totals(agreements: QuerySet) -> dict:
 
 
 def agreement_statistics(agreements: QuerySet | None = None) -> AgreementStatistics:
-    """Statistics of ``agreements`` (every agreement when None) in seven queries: one for the
+    """Statistics of ``agreements`` (every agreement when None) in eight queries: one for the
     totals, one per breakdown. Pass an already permission-scoped and filtered queryset."""
     if agreements is None:
         agreements = Agreement.objects.all()
@@ -159,12 +175,8 @@ def agreement_statistics(agreements: QuerySet | None = None) -> AgreementStatist
             _breakdown(agreements, "status", [], lambda r: r["status"]),
             Agreement.Status.choices,
         ),
-        by_year=_breakdown(
-            agreements.annotate(year=ExtractYear("signed_on")),
-            "year",
-            ["year"],
-            lambda r: str(r["year"]),
-        ),
+        by_year=_by_year(agreements),
+        landed_by_year=_by_year(agreements.filter(status__in=Agreement.LANDED_STATUSES)),
         by_meeting=_breakdown(
             agreements,
             "signed_at_meeting",

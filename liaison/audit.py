@@ -14,6 +14,7 @@ import uuid
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from liaison.models import AuditEntry
@@ -31,6 +32,8 @@ def _raw(value):
         return str(value)
     if isinstance(value, models.Model):
         return value.pk
+    if isinstance(value, FieldFile):
+        return value.name or ""
     return value
 
 

@@ -18,8 +18,12 @@ def navigation(request):
         ]
     if permissions.is_member(user):
         links.append((_("My invitations"), reverse("my-invitations")))
+        links.append((_("Our figures"), reverse("dashboard")))
     if permissions.can_read_all(user):
-        links.insert(1, (_("Dashboard"), reverse("dashboard")))
+        links[1:1] = [
+            (_("Dashboard"), reverse("dashboard")),
+            (_("Reports"), reverse("report-list")),
+        ]
         links.append((_("API"), reverse("api-docs")))
     if permissions.is_secretariat(user):
         links.append((_("Back office"), reverse("admin:index")))

@@ -1,4 +1,9 @@
-"""The officials' dashboard: every figure of it in one dataclass, from the existing services.
+"""The dashboard: every figure of it in one dataclass, from the existing services.
+
+Officials and the secretariat see the whole cooperation; a member sees the figures of its own
+organisation only (its agreements, the decisions it is responsible for), with no mechanism
+compliance and no other organisation's answers. An optional signing year narrows the
+agreement figures.
 
 Agreement figures come from ``agreements.statistics``, mechanism compliance from
 ``Mechanism.occurrences``/``summary``, answers from ``invitation_counts_by_meeting``, overdue
@@ -18,9 +23,16 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, ProgressReport
-from agreements.statistics import AgreementStatistics, Row, agreement_statistics, agreement_totals
-from liaison.charts import bar_chart
-from liaison.models import Mechanism, Occurrence
+from agreements.statistics import (
+    ZERO,
+    AgreementStatistics,
+    Row,
+    agreement_statistics,
+    agreement_totals,
+)
+from liaison import permissions
+from liaison.charts import LANDED, SIGNED, Series, bar_chart, grouped_bar_chart
+from liaison.models import Mechanism, Occurrence, Organisation
 from liaison.templatetags.liaison_format import yuan
 from meetings.models import Decision, Meeting, invitation_counts_by_meeting
 
@@ -68,6 +80,9 @@ class UpcomingMeeting:
 @dataclass(frozen=True)
 class Dashboard:
     as_of: datetime
+    year: int | None  # the signing year the agreement figures are narrowed to
+    years: list[int]  # the signing years there are, newest first
+    organisation: Organisation | None  # a member's own organisation (its figures only)
     projects: AgreementStatistics  # project agreements (签约项目)
     all_agreements: dict  # count, amount, funds in place of every kind
     compliance: list[MechanismCompliance]
@@ -89,6 +104,33 @@ class Dashboard:
             title=_("Signed amount by industry sector"),
         )
 
+    @property
+    def year_chart(self) -> SafeString:
+        return signed_landed_chart(self.projects, chart_id="chart-years")
+
+
+def signed_landed_chart(stats: AgreementStatistics, *, chart_id: str) -> SafeString:
+    """Per signing year, the amount signed next to the amount of those agreements that have
+    landed (in operation or completed)."""
+    pairs = stats.signed_and_landed_by_year()
+    landed_amounts = [landed.amount if landed else ZERO for _row, landed in pairs]
+    description = "；".join(
+        _("%(year)s: %(signed)s signed, %(landed)s landed")
+        % {"year": row.label, "signed": yuan(row.amount), "landed": yuan(amount)}
+        for (row, _landed), amount in zip(pairs, landed_amounts, strict=True)
+    ) or _("No agreements.")
+    return grouped_bar_chart(
+        [
+            (row.label, [row.amount, amount])
+            for (row, _landed), amount in zip(pairs, landed_amounts, strict=True)
+        ],
+        series=[Series(_("signed"), SIGNED), Series(_("landed"), LANDED)],
+        chart_id=chart_id,
+        title=_("Signed and landed by signing year"),
+        description=description,
+        value_text=yuan,
+    )
+
 
 def amount_chart(rows: list[Row], *, chart_id: str, title: str) -> SafeString:
     """A bar chart of the signed amount of each row, its figures repeated in the description."""
@@ -105,13 +147,26 @@ def amount_chart(rows: list[Row], *, chart_id: str, title: str) -> SafeString:
     )
 
 
-def mechanism_compliance(mechanisms, *, today: date) -> list[MechanismCompliance]:
-    """Each mechanism's expected occurrences since it began, from its prefetched meetings."""
+def mechanisms_with_meetings(user):
+    """Every mechanism with the meetings the user may see prefetched, in date order."""
+    return Mechanism.objects.select_related("partnership").prefetch_related(
+        Prefetch("meetings", queryset=Meeting.objects.visible_to(user).order_by("start"))
+    )
+
+
+def mechanism_compliance(
+    mechanisms, *, today: date, start: date | None = None, end: date | None = None
+) -> list[MechanismCompliance]:
+    """Each mechanism's expected occurrences from ``start`` (when it began) to ``end`` (the
+    end of this year), from its prefetched meetings."""
     result = []
     for mechanism in mechanisms:
         meetings = list(mechanism.meetings.all())
         occurrences = mechanism.occurrences(
-            mechanism.first_date, date(today.year, 12, 31), today=today, meetings=meetings
+            start or mechanism.first_date,
+            end or date(today.year, 12, 31),
+            today=today,
+            meetings=meetings,
         )
         upcoming = mechanism.summary(today=today, meetings=meetings)["next"]
         result.append(
@@ -124,33 +179,43 @@ def mechanism_compliance(mechanisms, *, today: date) -> list[MechanismCompliance
     return result
 
 
-def dashboard_figures(user, *, now: datetime | None = None) -> Dashboard:
-    """Everything the dashboard shows, as the user may see it (officials and the secretariat
-    see everything; the caller checks the permission)."""
+def signing_years(agreements) -> list[int]:
+    """The years agreements were signed in, newest first (one query)."""
+    return [day.year for day in agreements.dates("signed_on", "year", order="DESC")]
+
+
+def dashboard_figures(user, *, now: datetime | None = None, year: int | None = None) -> Dashboard:
+    """Everything the dashboard shows, as the user may see it: officials and the secretariat
+    everything, a member its own organisation's figures (the caller checks the role)."""
     now = now or timezone.now()
     today = timezone.localdate(now)
-    agreements = Agreement.objects.visible_to(user)
-    mechanisms = Mechanism.objects.select_related("partnership").prefetch_related(
-        Prefetch("meetings", queryset=Meeting.objects.visible_to(user).order_by("start"))
-    )
-    upcoming = list(
-        Meeting.objects.visible_to(user)
-        .with_related()
-        .upcoming(now)
-        .exclude(status=Meeting.Status.CANCELLED)[:UPCOMING_MEETINGS]
-    )
-    counts = invitation_counts_by_meeting(upcoming)
+    member = permissions.is_member(user)
+    all_agreements = Agreement.objects.visible_to(user)
+    agreements = all_agreements.filter(signed_on__year=year) if year else all_agreements
+    decisions = Decision.objects.visible_to(user)
+    if member:
+        decisions = decisions.for_unit(user.organisation_id)
+        compliance, upcoming = [], []
+    else:
+        compliance = mechanism_compliance(mechanisms_with_meetings(user), today=today)
+        upcoming = list(
+            Meeting.objects.visible_to(user)
+            .with_related()
+            .upcoming(now)
+            .exclude(status=Meeting.Status.CANCELLED)[:UPCOMING_MEETINGS]
+        )
+    counts = invitation_counts_by_meeting(upcoming) if upcoming else {}
     return Dashboard(
         as_of=now,
+        year=year,
+        years=signing_years(all_agreements),
+        organisation=user.organisation if member else None,
         projects=agreement_statistics(agreements.projects()),
         all_agreements=agreement_totals(agreements),
-        compliance=mechanism_compliance(mechanisms, today=today),
+        compliance=compliance,
         upcoming=[UpcomingMeeting(m, counts[m.pk]) for m in upcoming],
         overdue_decisions=list(
-            Decision.objects.visible_to(user)
-            .overdue(today)
-            .with_related()
-            .order_by("deadline", "pk")[:OVERDUE_DECISIONS]
+            decisions.overdue(today).with_related().order_by("deadline", "pk")[:OVERDUE_DECISIONS]
         ),
         recent_reports=list(
             ProgressReport.objects.visible_to(user)

@@ -133,15 +133,19 @@ def delete_stored(name: str) -> None:
 def file_response(record) -> FileResponse:
     """Stream a private file (after the caller's permission check) as a download under its
     original name, with the type found at upload and no sniffing or shared caching."""
+    return private_file_response(
+        record.file.name, filename=record.original_name, content_type=record.content_type
+    )
+
+
+def private_file_response(name: str, *, filename: str, content_type: str) -> FileResponse:
+    """Stream the stored private file ``name`` as a download called ``filename``."""
     try:
-        handle = _private_storage.open(record.file.name, "rb")
+        handle = _private_storage.open(name, "rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
     response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=record.original_name,
-        content_type=record.content_type,
+        handle, as_attachment=True, filename=filename, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

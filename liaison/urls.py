@@ -1,13 +1,19 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from liaison import views
+from liaison import report_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("dashboard/", views.dashboard, name="dashboard"),
-    path("dashboard/ledger.pdf", views.ledger_report_pdf, name="ledger-report-pdf"),
-    path("dashboard/ledger.xlsx", views.ledger_report_xlsx, name="ledger-report-xlsx"),
+    path("dashboard/", report_views.dashboard, name="dashboard"),
+    path("reports/", report_views.report_list, name="report-list"),
+    path("reports/<int:pk>/", report_views.report_detail, name="report-detail"),
+    path(
+        "reports/<int:pk>/report.<str:fmt>",
+        report_views.report_download,
+        name="report-download",
+    ),
+    path("reports/<int:pk>/delete/", report_views.report_delete, name="report-delete"),
     path("accounts/login/", views.SignInView.as_view(), name="login"),
     path("accounts/logout/", views.sign_out, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,5 +1,5 @@
-"""Pages of the partnership core: home, directory, organisation, partnership, sign-in, and the
-officials' dashboard with its reports."""
+"""Pages of the partnership core: home, directory, organisation, partnership and sign-in (the
+dashboard and the reports are in ``report_views``)."""
 
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -8,16 +8,12 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agreements.excel import XLSX_CONTENT_TYPE
-from liaison import audit, permissions, reports
-from liaison.dashboard import dashboard_figures
+from liaison import audit, permissions
 from liaison.forms import OrganisationSearchForm, SignInForm
 from liaison.models import Membership, Organisation, Partnership, Person
 from meetings.models import Meeting
@@ -137,53 +133,4 @@ def partnership_detail(request, pk: int):
             if permissions.can_see_history(request.user)
             else None,
         },
-    )
-
-
-# --- The officials' dashboard and its reports ------------------------------------------------
-
-
-def reader_of_all_required(view):
-    """Signed in as an official or the secretariat (members get 403)."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not permissions.can_read_all(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
-@reader_of_all_required
-def dashboard(request):
-    return render(request, "liaison/dashboard.html", {"figures": dashboard_figures(request.user)})
-
-
-def _download(content: bytes, *, name: str, suffix: str, content_type: str) -> HttpResponse:
-    filename = f"{name}-{timezone.localdate():%Y%m%d}.{suffix}"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
-@reader_of_all_required
-def ledger_report_pdf(request):
-    return _download(
-        reports.ledger_pdf(request.user),
-        name=reports.ledger_title(),
-        suffix="pdf",
-        content_type="application/pdf",
-    )
-
-
-@reader_of_all_required
-def ledger_report_xlsx(request):
-    return _download(
-        reports.ledger_xlsx(request.user),
-        name=reports.ledger_title(),
-        suffix="xlsx",
-        content_type=XLSX_CONTENT_TYPE,
     )

@@ -65,6 +65,27 @@ def attendance_counts(meeting: Meeting) -> AttendanceCounts:
     return AttendanceCounts(**counts)
 
 
+def attendance_counts_by_meeting(meetings) -> dict[int, AttendanceCounts]:
+    """``attendance_counts`` of several meetings in one query, keyed by meeting id."""
+    ids = [meeting.pk for meeting in meetings]
+    rows = (
+        Attendee.objects.filter(
+            invitation__meeting_id__in=ids, invitation__status=Invitation.Status.ACCEPTED
+        )
+        .order_by()
+        .values("invitation__meeting_id")
+        .annotate(
+            expected=Count("pk"),
+            **{mark: Count("pk", filter=Q(attendance=mark)) for mark in Attendance.values},
+        )
+    )
+    counts = {pk: AttendanceCounts(0, 0, 0, 0, 0) for pk in ids}
+    for row in rows:
+        meeting_id = row.pop("invitation__meeting_id")
+        counts[meeting_id] = AttendanceCounts(**row)
+    return counts
+
+
 def check_can_check_in(actor) -> None:
     if not permissions.can_manage_invitations(actor):
         raise PermissionDenied(_("Only the secretariat records attendance."))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 from decimal import Decimal
 
 from django.db.models import QuerySet
@@ -26,6 +25,7 @@ from agreements.excel.columns import (
 from agreements.models import Agreement, AgreementParty, SigningUnit
 from agreements.statistics import agreement_statistics
 from liaison.models import Sector
+from liaison.xlsx import new_workbook, style_header, workbook_bytes
 from meetings.models import Meeting
 
 # --- Export ----------------------------------------------------------------------------------
@@ -42,29 +42,6 @@ def _party_names(agreement: Agreement) -> dict[str, str]:
     return {party.role: party.organisation.name for party in agreement.parties.all()}
 
 
-def _new_workbook():
-    from openpyxl import Workbook
-
-    return Workbook()
-
-
-def _style_header(sheet, widths: list[int]) -> None:
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-
-
-def _workbook_bytes(workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def export_agreements(agreements: QuerySet) -> bytes:
     """``agreements`` (already permission-scoped and filtered, in the order wanted) as an
     ``.xlsx``: one row per agreement, then 合计 from the statistics service; a second sheet
@@ -72,7 +49,7 @@ def export_agreements(agreements: QuerySet) -> bytes:
     from openpyxl.styles import Font
 
     stats = agreement_statistics(agreements)
-    workbook = _new_workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME
     headers = [
@@ -126,9 +103,9 @@ def export_agreements(agreements: QuerySet) -> bytes:
             cell.number_format = AMOUNT_FORMAT
     for cell in sheet["I"][1:]:
         cell.number_format = "yyyy-mm-dd"
-    _style_header(sheet, [6, 40, 12, 12, 30, 30, 16, 12, 12, 30, 10, 16, 10])
+    style_header(sheet, [6, 40, 12, 12, 30, 30, 16, 12, 12, 30, 10, 16, 10])
     _summary_sheet(workbook.create_sheet(SUMMARY_SHEET_NAME), stats)
-    return _workbook_bytes(workbook)
+    return workbook_bytes(workbook)
 
 
 def _summary_sheet(sheet, stats) -> None:
@@ -144,7 +121,7 @@ def _summary_sheet(sheet, stats) -> None:
     for column in ("C", "D"):
         for cell in sheet[column]:
             cell.number_format = AMOUNT_FORMAT
-    _style_header(sheet, [24, 10, 16, 16])
+    style_header(sheet, [24, 10, 16, 16])
 
 
 def import_template() -> bytes:
@@ -153,7 +130,7 @@ def import_template() -> bytes:
     units = list(SigningUnit.objects.select_related("organisation"))
     sectors = list(Sector.objects.order_by("position", "name").values_list("name", flat=True))
     meetings = list(Meeting.objects.order_by("-start").values_list("title", flat=True)[:50])
-    workbook = _new_workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME
     keys = list(COLUMNS)
@@ -175,7 +152,7 @@ def import_template() -> bytes:
     sheet.append([example[key] for key in keys])
     sheet["G2"].number_format = AMOUNT_FORMAT
     sheet["I2"].number_format = "yyyy-mm-dd"
-    _style_header(sheet, [6, 40, 12, 12, 30, 30, 16, 12, 12, 30])
+    style_header(sheet, [6, 40, 12, 12, 30, 30, 16, 12, 12, 30])
 
     notes = workbook.create_sheet(INSTRUCTIONS_SHEET_NAME)
     notes.append([_("Column"), _("How to fill it in")])
@@ -207,6 +184,6 @@ def import_template() -> bytes:
         (_("Signing events"), meetings),
     ):
         notes.append([heading, "、".join(values) or "—"])
-    _style_header(notes, [16, 90])
+    style_header(notes, [16, 90])
     notes.freeze_panes = None
-    return _workbook_bytes(workbook)
+    return workbook_bytes(workbook)

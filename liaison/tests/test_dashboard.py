@@ -3,7 +3,6 @@ the PDF and in the .xlsx; compliance computed from the meetings; permissions; qu
 
 from __future__ import annotations
 
-import io
 import re
 import shutil
 import subprocess
@@ -11,17 +10,17 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import ProgressReport
 from agreements.tests.factories import ProgressReportFactory, agreement_with_party
 from liaison.dashboard import dashboard_figures
-from liaison.models import Mechanism, User
+from liaison.models import Mechanism
 from liaison.tests.factories import MechanismFactory, OrganisationFactory
 from meetings.models import Meeting, Minutes
 from meetings.tests.factories import InvitationFactory, MeetingFactory
+from meetings.tests.minutes_setup import decision, published
 
 pytestmark = pytest.mark.django_db
 
@@ -53,12 +52,6 @@ needs_pdftotext = pytest.mark.skipif(
 )
 
 
-@pytest.fixture
-def demo_official():
-    call_command("seed_demo", stdout=io.StringIO())
-    return User.objects.get(username="official")
-
-
 def test_dashboard_view_shows_the_article_figures(client_for, demo_official):
     response = client_for(demo_official).get("/dashboard/")
 
@@ -70,50 +63,12 @@ def test_dashboard_view_shows_the_article_figures(client_for, demo_official):
         assert figure in page, figure
     # The charts are inline SVG with a text alternative and their own font; no script.
     content = response.content.decode()
-    assert content.count("<svg") == 2
+    assert content.count("<svg") == 3  # by unit, by sector, signed and landed by year
     assert '<title id="chart-unit-title">' in content and '<desc id="chart-unit-desc">' in content
     assert "font-family=" in content
     assert "<script" not in content and "http://" not in content.replace(
         'xmlns="http://www.w3.org/2000/svg"', ""
     )
-
-
-@needs_pdftotext
-def test_ledger_pdf_shows_the_article_figures(client_for, demo_official):
-    response = client_for(demo_official).get("/dashboard/ledger.pdf")
-
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert "attachment" in response["Content-Disposition"]
-    pages = pdf_text(response.content)
-    assert "签约项目台账" in pages and "数据截至" in pages
-    for figure in ARTICLE_FIGURES:
-        assert figure in pages, figure
-    assert re.search(r"签约项目数：\s*33\s", pages)
-    total = pages.count("\f")
-    assert total > 1
-    for number in (2, total):  # the cover has no page number
-        assert re.search(rf"第\s*{number}\s*页\s*共\s*{total}\s*页", pages), number
-    assert "<svg" not in pages  # the charts were drawn, not printed as text
-
-
-def test_ledger_xlsx_shows_the_article_figures(client_for, demo_official):
-    from openpyxl import load_workbook
-
-    response = client_for(demo_official).get("/dashboard/ledger.xlsx")
-
-    workbook = load_workbook(io.BytesIO(response.content))
-    ledger = list(workbook["签约项目清单"].iter_rows(values_only=True))
-    total = ledger[-1]
-    assert total[0] == "合计"
-    assert len(ledger) - 2 == 33  # header and totals row
-    assert Decimal(str(total[6])).quantize(Decimal("0.01")) == Decimal("246.18")
-    summary = {
-        row[0]: Decimal(str(row[2])).quantize(Decimal("0.01"))
-        for row in workbook["分类汇总"].iter_rows(values_only=True)
-        if row and row[0] in UNIT_FIGURES
-    }
-    assert summary == UNIT_FIGURES
 
 
 def test_dashboard_compliance_says_a_deleted_joint_meeting_was_not_held(client_for, demo_official):
@@ -155,41 +110,115 @@ def test_dashboard_compliance_cancelled_meeting_is_not_held(official):
     ]
 
 
-def test_dashboard_and_reports_render_for_an_empty_database(client_for, official):
+def test_dashboard_renders_for_an_empty_database(client_for, official):
+    page = client_for(official).get("/dashboard/")
+
+    assert page.status_code == 200
+    assert page.context["figures"].projects.count == 0
+    assert page.context["figures"].years == []
+
+
+@pytest.mark.parametrize("name", ["secretariat", "official", "member_a", "member_b"])
+def test_dashboard_opens_for_every_role(client_for, persona, name):
+    assert client_for(persona[name]).get("/dashboard/").status_code == 200
+
+
+def test_dashboard_anonymous_goes_to_login(client):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_dashboard_nav_links_by_role(client_for, persona):
+    for name in ("official", "secretariat"):
+        page = client_for(persona[name]).get("/").content.decode()
+        assert 'href="/dashboard/"' in page and 'href="/reports/"' in page
+    member_page = client_for(persona["member_a"]).get("/").content.decode()
+    assert 'href="/dashboard/"' in member_page  # "our figures"
+    assert 'href="/reports/"' not in member_page
+
+
+def test_member_dashboard_shows_only_its_own_organisation(
+    client_for, member_a, enterprise_a, enterprise_b
+):
+    agreement_with_party(enterprise_a, amount=Decimal("300000000.00"))
+    agreement_with_party(enterprise_b, amount=Decimal("700000000.00"))
+    mechanism = MechanismFactory(first_date=date(2020, 6, 1))
+    meeting = MeetingFactory(
+        partnership=mechanism.partnership,
+        mechanism=mechanism,
+        start=datetime.now(UTC) + timedelta(days=5),
+    )
+    InvitationFactory(meeting=meeting, organisation=enterprise_b)
+
+    response = client_for(member_a).get("/dashboard/")
+
+    page = text(response)
+    figures = response.context["figures"]
+    assert figures.organisation == enterprise_a
+    assert figures.projects.count == 1 and figures.projects.amount == Decimal("300000000.00")
+    assert "3.00 亿元" in page and "7.00 亿元" not in page and "10.00 亿元" not in page
+    # No partnership-wide figures: no compliance, no other organisations' answers.
+    assert figures.compliance == [] and figures.upcoming == []
+    assert 'id="compliance"' not in response.content.decode()
+    assert meeting.title not in page
+    assert "/reports/" not in response.content.decode()
+
+
+@pytest.mark.usefixtures("fake_renderer")
+def test_member_dashboard_lists_only_decisions_its_organisation_answers_for(
+    client_for, member_a, official, enterprise_a, enterprise_b, minutes, setting, secretariat
+):
+    late = date(2025, 1, 1)
+    mine = decision(minutes, secretariat, units=[enterprise_a], deadline=late, text="甲的事项")
+    decision(minutes, secretariat, units=[enterprise_b], deadline=late, text="乙的事项")
+    published(minutes, setting, secretariat)
+
+    member_view = client_for(member_a).get("/dashboard/")
+    official_view = client_for(official).get("/dashboard/").context["figures"]
+
+    assert [d.pk for d in member_view.context["figures"].overdue_decisions] == [mine.pk]
+    assert "甲的事项" in text(member_view) and "乙的事项" not in text(member_view)
+    assert len(official_view.overdue_decisions) == 2
+
+
+def test_dashboard_period_filter_narrows_the_agreement_figures(client_for, official, enterprise_a):
+    agreement_with_party(enterprise_a, amount=Decimal("100000000.00"), signed_on=date(2023, 5, 1))
+    agreement_with_party(enterprise_a, amount=Decimal("250000000.00"), signed_on=date(2024, 5, 1))
     client = client_for(official)
 
-    page = client.get("/dashboard/")
-    pdf = client.get("/dashboard/ledger.pdf")
-    xlsx = client.get("/dashboard/ledger.xlsx")
+    everything = client.get("/dashboard/").context["figures"]
+    only_2024 = client.get("/dashboard/?year=2024")
+    unknown = client.get("/dashboard/?year=1999").context["figures"]
+    garbage = client.get("/dashboard/?year=abc").context["figures"]
 
-    assert page.status_code == pdf.status_code == xlsx.status_code == 200
-    assert page.context["figures"].projects.count == 0
-    assert pdf.content.startswith(b"%PDF")
-    if shutil.which("pdftotext"):
-        assert "签约项目台账" in pdf_text(pdf.content)
-
-
-@pytest.mark.parametrize(
-    ("name", "status"),
-    [("secretariat", 200), ("official", 200), ("member_a", 403), ("member_b", 403)],
-)
-def test_dashboard_permissions(client_for, persona, name, status):
-    client = client_for(persona[name])
-
-    assert client.get("/dashboard/").status_code == status
-    assert client.get("/dashboard/ledger.xlsx").status_code == status
+    assert everything.projects.amount == Decimal("350000000.00")
+    assert everything.years == [2024, 2023]
+    figures = only_2024.context["figures"]
+    assert figures.year == 2024 and figures.projects.amount == Decimal("250000000.00")
+    assert "2.50 亿元" in text(only_2024) and "3.50 亿元" not in text(only_2024)
+    assert '<option value="2024" selected>' in only_2024.content.decode()
+    assert unknown.year is None and unknown.projects.amount == Decimal("350000000.00")
+    assert garbage.year is None
 
 
-def test_dashboard_and_reports_anonymous_go_to_login(client):
-    for url in ("/dashboard/", "/dashboard/ledger.pdf", "/dashboard/ledger.xlsx"):
-        response = client.get(url)
-        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+def test_dashboard_signed_and_landed_chart_by_signing_year(client_for, official, enterprise_a):
+    from agreements.models import Agreement
 
+    agreement_with_party(enterprise_a, amount=Decimal("100000000.00"), signed_on=date(2023, 5, 1))
+    landed = agreement_with_party(
+        enterprise_a, amount=Decimal("40000000.00"), signed_on=date(2023, 6, 1)
+    )
+    Agreement.objects.filter(pk=landed.pk).update(status=Agreement.LANDED_STATUSES[0])
+    agreement_with_party(enterprise_a, amount=Decimal("200000000.00"), signed_on=date(2024, 5, 1))
 
-def test_dashboard_nav_link_only_for_officials_and_secretariat(client_for, persona):
-    assert "/dashboard/" in client_for(persona["official"]).get("/").content.decode()
-    assert "/dashboard/" in client_for(persona["secretariat"]).get("/").content.decode()
-    assert "/dashboard/" not in client_for(persona["member_a"]).get("/").content.decode()
+    response = client_for(official).get("/dashboard/")
+
+    content = response.content.decode()
+    description = re.search(r'<desc id="chart-years-desc">([^<]*)</desc>', content).group(1)
+    assert description == (
+        "2023年：签约 1.40 亿元，已落地 4000.00 万元；2024年：签约 2.00 亿元，已落地 0.00 元"
+    )
+    assert "已签约" in content and "已落地" in content  # the legend
 
 
 def _data(size: int, enterprise) -> None:
@@ -209,6 +238,19 @@ def _data(size: int, enterprise) -> None:
 
 def test_dashboard_performance_constant_query_count(client_for, official, enterprise_a):
     client = client_for(official)
+    _data(1, enterprise_a)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/dashboard/").status_code == 200
+    _data(4, enterprise_a)
+
+    with CaptureQueriesContext(connection) as large:
+        assert client.get("/dashboard/").status_code == 200
+
+    assert len(large) == len(small)
+
+
+def test_member_dashboard_constant_query_count(client_for, member_a, enterprise_a):
+    client = client_for(member_a)
     _data(1, enterprise_a)
     with CaptureQueriesContext(connection) as small:
         assert client.get("/dashboard/").status_code == 200

@@ -1,0 +1,128 @@
+"""The dashboard and the reports pages.
+
+Officials and the secretariat see the dashboard of the whole cooperation and ask for, follow and
+download reports; a member sees its own organisation's dashboard and no reports. Every kept
+report is readable by every official and the secretariat (they read the same figures); only
+its requester or the secretariat removes it.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agreements.excel import XLSX_CONTENT_TYPE
+from liaison import permissions
+from liaison.dashboard import dashboard_figures
+from liaison.models import GeneratedReport
+from liaison.reports.forms import ReportRequestForm
+from liaison.reports.generation import delete_report, request_report
+from liaison.uploads import private_file_response
+from liaison.views import directory_reader_required
+
+REPORTS_PER_PAGE = 20
+REFRESH_SECONDS = 2
+FORMATS = {
+    "pdf": ("pdf", "application/pdf"),
+    "xlsx": ("xlsx", XLSX_CONTENT_TYPE),
+}
+
+
+def reader_of_all_required(view):
+    """Signed in as an official or the secretariat (members get 403)."""
+
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not permissions.can_read_all(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapped.__name__ = view.__name__
+    wrapped.__doc__ = view.__doc__
+    return wrapped
+
+
+def _year(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+@directory_reader_required
+def dashboard(request):
+    figures = dashboard_figures(request.user, year=_year(request.GET.get("year")))
+    if figures.year and figures.year not in figures.years:
+        figures = dashboard_figures(request.user)
+    return render(request, "liaison/dashboard.html", {"figures": figures})
+
+
+@reader_of_all_required
+def report_list(request):
+    """The reports one can ask for, and the kept ones (newest first). POST asks for one."""
+    form = ReportRequestForm(request.POST if request.method == "POST" else None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        report, created = request_report(request.user, form.cleaned_data["kind"], form.parameters())
+        if not created:
+            messages.info(request, _("This report is already being generated."))
+        return redirect("report-detail", report.pk)
+    reports = GeneratedReport.objects.select_related("requested_by").order_by(
+        "-requested_at", "-pk"
+    )
+    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "liaison/report_list.html",
+        {"form": form, "page": page, "kinds": GeneratedReport.Kind},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@reader_of_all_required
+def report_detail(request, pk: int):
+    report = get_object_or_404(GeneratedReport.objects.select_related("requested_by"), pk=pk)
+    return render(
+        request,
+        "liaison/report_detail.html",
+        {
+            "report": report,
+            "refresh": REFRESH_SECONDS if report.is_pending else None,
+            "can_delete": _can_delete(request.user, report),
+        },
+    )
+
+
+@reader_of_all_required
+def report_download(request, pk: int, fmt: str):
+    report = get_object_or_404(GeneratedReport, pk=pk)
+    if fmt not in FORMATS or not report.is_ready:
+        raise Http404
+    suffix, content_type = FORMATS[fmt]
+    stored = report.pdf if fmt == "pdf" else report.xlsx
+    filename = f"{report.title}-{timezone.localtime(report.data_as_of):%Y%m%d}.{suffix}"
+    return private_file_response(stored.name, filename=filename, content_type=content_type)
+
+
+def _can_delete(user, report: GeneratedReport) -> bool:
+    return permissions.is_secretariat(user) or report.requested_by_id == user.pk
+
+
+@require_POST
+@reader_of_all_required
+def report_delete(request, pk: int):
+    report = get_object_or_404(GeneratedReport, pk=pk)
+    if not _can_delete(request.user, report):
+        raise PermissionDenied
+    if report.is_pending:
+        messages.error(request, _("A report cannot be removed while it is being generated."))
+        return redirect("report-detail", report.pk)
+    delete_report(report, actor=request.user)
+    messages.success(request, _("The report was removed."))
+    return redirect("report-list")

@@ -1,0 +1,59 @@
+"""What an official asks for when requesting a report: the kind, and the year or the event."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement
+from liaison.models import GeneratedReport
+from liaison.reports.event import event_choices
+from meetings.models import Meeting
+
+Kind = GeneratedReport.Kind
+
+
+def report_years(user) -> list[int]:
+    """The years with meetings or signed agreements, and this year, newest first."""
+    years = {timezone.localdate().year}
+    years.update(d.year for d in Meeting.objects.visible_to(user).dates("start", "year"))
+    years.update(d.year for d in Agreement.objects.visible_to(user).dates("signed_on", "year"))
+    return sorted(years, reverse=True)
+
+
+class EventChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.title}（{timezone.localtime(obj.start):%Y-%m-%d}）"
+
+
+class ReportRequestForm(forms.Form):
+    kind = forms.ChoiceField(label=_("report"), choices=Kind.choices)
+    year = forms.TypedChoiceField(label=_("year"), coerce=int, required=False, empty_value=None)
+    meeting = EventChoiceField(
+        label=_("event"), queryset=Meeting.objects.none(), required=False, empty_label=None
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = report_years(user)
+        self.fields["year"].choices = [("", _("all years"))] + [(y, str(y)) for y in self.years]
+        self.fields["meeting"].queryset = event_choices(user)
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == Kind.ANNUAL and not data.get("year"):
+            self.add_error("year", _("Choose the year of the annual report."))
+        if kind == Kind.EVENT and not data.get("meeting"):
+            self.add_error("meeting", _("Choose the event."))
+        return data
+
+    def parameters(self) -> dict:
+        """The report's parameters, only those its kind uses (so equal requests compare equal)."""
+        kind, data = self.cleaned_data["kind"], self.cleaned_data
+        if kind in (Kind.LEDGER, Kind.ANNUAL):
+            return {"year": data["year"]} if data.get("year") else {}
+        if kind == Kind.EVENT:
+            return {"meeting": data["meeting"].pk, "meeting_title": data["meeting"].title}
+        return {}

@@ -1,0 +1,126 @@
+"""Making a report in the background and keeping it.
+
+``request_report`` records what was asked for (kind, parameters, language, who, when) and sends
+``generate_report`` through ``liaison.tasks``; the task moves the report through its steps,
+saving its progress where the report page can read it, and stores the PDF and the ``.xlsx`` in
+private storage. A second request for the same report while one is still being made returns
+that one. A failure is recorded with its message; nothing half-made is kept.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from liaison import audit
+from liaison.models import GeneratedReport
+from liaison.reports import REPORT_TYPES
+from liaison.reports.layout import ReportError, report_pdf
+from liaison.tasks import background_task, submit
+from liaison.uploads import delete_stored
+
+logger = logging.getLogger(__name__)
+
+
+def request_report(user, kind: str, parameters: dict) -> tuple[GeneratedReport, bool]:
+    """The report of ``kind`` with ``parameters`` (already validated), queued for generation,
+    and whether it is new (False: the same report is already being made)."""
+    report_type = REPORT_TYPES[kind]
+    with transaction.atomic():
+        pending = (
+            GeneratedReport.objects.filter(
+                kind=kind, parameters=parameters, status__in=GeneratedReport.PENDING
+            )
+            .order_by("-requested_at")
+            .first()
+        )
+        if pending is not None and not pending.is_stale():
+            return pending, False
+        report = GeneratedReport(
+            kind=kind,
+            parameters=parameters,
+            title=report_type.title(parameters),
+            language=translation.get_language() or "zh-hans",
+            requested_by=user,
+            step=_("Waiting to start"),
+        )
+        audit.save_audited(report, actor=user)
+        submit(generate_report, report.pk)
+    return report, True
+
+
+def _progress(report: GeneratedReport, percent: int, step: str, **fields) -> None:
+    """Save the progress at once (outside any transaction) so the report page shows it."""
+    GeneratedReport.objects.filter(pk=report.pk).update(progress=percent, step=step, **fields)
+
+
+@background_task
+def generate_report(report_id: int) -> None:
+    report = GeneratedReport.objects.select_related("requested_by").filter(pk=report_id).first()
+    if report is None or report.status not in GeneratedReport.PENDING:
+        return
+    with translation.override(report.language):
+        try:
+            _generate(report)
+        except ReportError as error:
+            _fail(report, str(error))
+        except Exception:
+            logger.exception("Report %s could not be generated", report_id)
+            _fail(report, _("The report could not be generated. Please try again later."))
+
+
+def _generate(report: GeneratedReport) -> None:
+    report_type = REPORT_TYPES[report.kind]
+    now = timezone.now()
+    _progress(report, 5, _("Gathering the figures"), status=GeneratedReport.Status.RUNNING)
+    if report.requested_by is None:
+        raise ReportError(_("The user who asked for the report no longer exists."))
+    figures = report_type.module.figures(report.requested_by, report.parameters, now)
+    _progress(report, 30, _("Drawing the PDF"))
+    pdf = report_pdf(
+        report_type.template,
+        title=report.title,
+        period=figures.period,
+        as_of=now,
+        figures=figures,
+    )
+    _progress(report, 80, _("Writing the Excel workbook"))
+    xlsx = report_type.module.workbook(figures)
+    _progress(report, 95, _("Storing the files"))
+    report.pdf.save("report.pdf", ContentFile(pdf), save=False)
+    report.xlsx.save("report.xlsx", ContentFile(xlsx), save=False)
+    try:
+        GeneratedReport.objects.filter(pk=report.pk).update(
+            pdf=report.pdf.name,
+            xlsx=report.xlsx.name,
+            status=GeneratedReport.Status.DONE,
+            progress=100,
+            step=_("Ready"),
+            data_as_of=now,
+            finished_at=timezone.now(),
+        )
+    except Exception:
+        delete_stored(report.pdf.name)
+        delete_stored(report.xlsx.name)
+        raise
+
+
+def _fail(report: GeneratedReport, message: str) -> None:
+    GeneratedReport.objects.filter(pk=report.pk).update(
+        status=GeneratedReport.Status.FAILED,
+        step=_("Failed"),
+        error=message[:300],
+        finished_at=timezone.now(),
+    )
+
+
+def delete_report(report: GeneratedReport, *, actor) -> None:
+    """Remove a kept report and its files."""
+    names = [report.pdf.name, report.xlsx.name]
+    with transaction.atomic():
+        audit.delete_audited(report, actor=actor)
+        transaction.on_commit(lambda: [delete_stored(name) for name in names])

@@ -1,0 +1,71 @@
+"""What every report shares: the PDF page counter, the period in words, the PDF rendering of a
+report template, and the cover's fixed pieces. The templates extend ``pdf/report_base.html``
+(cover with title, period and "data as of"; "第 X 页 共 Y 页"; header rows repeated on every
+page)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from agreements.statistics import AgreementStatistics
+from liaison.pdf import PdfMetadata, render_pdf
+
+
+class ReportError(Exception):
+    """A report that cannot be made from its parameters (its message is shown to the user)."""
+
+
+def css_string(text: str) -> str:
+    """Text as a quoted CSS string (for ``content``) that is safe inside a <style> element:
+    line breaks become spaces, and < is escaped so no text can close the element."""
+    text = re.sub(r"[\r\n]+", " ", text)
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ")
+    return f'"{escaped}"'
+
+
+def page_counter_css(text: str) -> str:
+    """A translated "page %(page)s of %(pages)s" as a CSS ``content`` value with counters."""
+    pieces = re.split(r"(%\(pages?\)s)", text)
+    values = []
+    for piece in pieces:
+        if piece == "%(page)s":
+            values.append("counter(page)")
+        elif piece == "%(pages)s":
+            values.append("counter(pages)")
+        elif piece:
+            values.append(css_string(piece))
+    return " ".join(values)
+
+
+def signing_period(stats: AgreementStatistics) -> str:
+    """The years the agreements were signed in, such as 2023 or 2023–2025."""
+    years = [int(row.key) for row in stats.by_year if row.key is not None]
+    if not years:
+        return "—"
+    first, last = min(years), max(years)
+    return str(first) if first == last else f"{first}–{last}"
+
+
+def publisher() -> str:
+    return _("Hunan–Turpan Liaison")
+
+
+def report_pdf(template: str, *, title: str, period: str, as_of: datetime, figures) -> bytes:
+    """The report template rendered to PDF, with the cover's title, period and time."""
+    html = render_to_string(
+        template,
+        {
+            "title": title,
+            "period": period,
+            "as_of": as_of,
+            "figures": figures,
+            "publisher": publisher(),
+            "page_counter": page_counter_css(_("page %(page)s of %(pages)s")),
+            "running_title": css_string(title),
+        },
+    )
+    return render_pdf(html, metadata=PdfMetadata(title=title, author=publisher()))

@@ -1,0 +1,78 @@
+"""The agreements ledger (签约项目台账): the project agreements by signing unit, sector, status
+and signing year with their totals and charts, then every project. The ``.xlsx`` is the
+agreements export (``agreements.excel``); both read ``agreement_statistics`` of the same
+queryset as the dashboard, so their figures are the dashboard's."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from agreements.excel import export_agreements
+from agreements.models import Agreement
+from agreements.statistics import AgreementStatistics, agreement_statistics
+from liaison.dashboard import amount_chart, signed_landed_chart
+from liaison.reports.layout import signing_period
+
+
+def ledger_agreements(user, year: int | None = None) -> QuerySet:
+    """The project agreements the user may see (signed in ``year`` when given), in ledger
+    order: by signing unit, then the largest amount first."""
+    agreements = Agreement.objects.visible_to(user).projects()
+    if year:
+        agreements = agreements.filter(signed_on__year=year)
+    return agreements.order_by(
+        "signing_unit__position", "signing_unit__name", "-amount", "signed_on", "pk"
+    )
+
+
+@dataclass(frozen=True)
+class LedgerFigures:
+    year: int | None
+    stats: AgreementStatistics
+    agreements: QuerySet
+
+    @property
+    def period(self) -> str:
+        return str(self.year) if self.year else signing_period(self.stats)
+
+    @property
+    def unit_chart(self) -> SafeString:
+        return amount_chart(
+            self.stats.by_unit, chart_id="chart-unit", title=_("Signed amount by signing unit")
+        )
+
+    @property
+    def sector_chart(self) -> SafeString:
+        return amount_chart(
+            self.stats.by_sector,
+            chart_id="chart-sector",
+            title=_("Signed amount by industry sector"),
+        )
+
+    @property
+    def year_chart(self) -> SafeString:
+        return signed_landed_chart(self.stats, chart_id="chart-years")
+
+
+def title(parameters: dict) -> str:
+    if parameters.get("year"):
+        return _("Agreements ledger %(year)s") % {"year": parameters["year"]}
+    return _("Agreements ledger")
+
+
+def figures(user, parameters: dict, now: datetime) -> LedgerFigures:
+    agreements = ledger_agreements(user, parameters.get("year"))
+    return LedgerFigures(
+        year=parameters.get("year"),
+        stats=agreement_statistics(agreements),
+        agreements=agreements.with_related(),
+    )
+
+
+def workbook(figures: LedgerFigures) -> bytes:
+    return export_agreements(figures.agreements)

@@ -1,0 +1,501 @@
+"""The reports: asked for on the reports page, made in the background with visible progress,
+kept for downloading again; the same figures as the dashboard in the PDF (read back with
+pdftotext) and in the .xlsx (read back with openpyxl); every report for an empty year and for
+the demo; bad requests refused; only officials and the secretariat; query counts."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from agreements.models import Agreement
+from agreements.statistics import agreement_statistics
+from liaison.models import GeneratedReport, Mechanism
+from liaison.reports import generation, ledger
+from liaison.tests.factories import UserFactory
+from liaison.tests.test_dashboard import (
+    ARTICLE_FIGURES,
+    UNIT_FIGURES,
+    needs_pdftotext,
+    pdf_text,
+)
+from meetings.models import Decision, Meeting, Minutes
+from meetings.tests.factories import MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _report_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def generate(client_for, django_capture_on_commit_callbacks):
+    """Ask for a report as ``user`` on the reports page and let the background task run."""
+
+    def run(user, **data) -> GeneratedReport:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(user).post("/reports/", data)
+        assert response.status_code == 302, response.content.decode()[:500]
+        pk = int(response["Location"].rstrip("/").rsplit("/", 1)[1])
+        return GeneratedReport.objects.get(pk=pk)
+
+    return run
+
+
+def download(client, report: GeneratedReport, fmt: str) -> bytes:
+    response = client.get(f"/reports/{report.pk}/report.{fmt}")
+    assert response.status_code == 200
+    assert "attachment" in response["Content-Disposition"]
+    return b"".join(response.streaming_content)
+
+
+def workbook(content: bytes):
+    from openpyxl import load_workbook
+
+    return load_workbook(io.BytesIO(content))
+
+
+def yi(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+# --- The agreements ledger ---------------------------------------------------------------
+
+
+@needs_pdftotext
+def test_ledger_report_shows_the_article_figures(client_for, generate, demo_official):
+    report = generate(demo_official, kind="ledger")
+
+    assert report.status == GeneratedReport.Status.DONE and report.progress == 100
+    assert report.title == "签约项目台账" and report.data_as_of is not None
+    client = client_for(demo_official)
+    pages = pdf_text(download(client, report, "pdf"))
+    assert "签约项目台账" in pages and "数据截至" in pages and "统计期间：2023" in pages
+    for figure in ARTICLE_FIGURES:
+        assert figure in pages, figure
+    assert re.search(r"签约项目数：\s*33\s", pages)
+    total = pages.count("\f")
+    assert total > 1
+    for number in (2, total):  # the cover has no page number
+        assert re.search(rf"第\s*{number}\s*页\s*共\s*{total}\s*页", pages), number
+    assert "<svg" not in pages  # the charts were drawn, not printed as text
+    assert "各签约年度签约与落地情况" in pages
+
+    book = workbook(download(client, report, "xlsx"))
+    rows = list(book["签约项目清单"].iter_rows(values_only=True))
+    assert rows[-1][0] == "合计" and len(rows) - 2 == 33  # header and totals row
+    assert yi(rows[-1][6]) == Decimal("246.18")
+    summary = {
+        row[0]: yi(row[2])
+        for row in book["分类汇总"].iter_rows(values_only=True)
+        if row and row[0] in UNIT_FIGURES
+    }
+    assert summary == UNIT_FIGURES
+
+
+def test_ledger_report_for_one_year_has_only_that_year(generate, official, enterprise_a):
+    from agreements.tests.factories import agreement_with_party
+
+    agreement_with_party(enterprise_a, amount=Decimal("100000000.00"), signed_on=date(2023, 5, 1))
+    agreement_with_party(enterprise_a, amount=Decimal("250000000.00"), signed_on=date(2024, 5, 1))
+
+    report = generate(official, kind="ledger", year="2024")
+
+    assert report.parameters == {"year": 2024} and report.title == "2024年签约项目台账"
+    rows = list(workbook(report.xlsx.read())["签约项目清单"].iter_rows(values_only=True))
+    assert len(rows) - 2 == 1 and yi(rows[-1][6]) == Decimal("2.50")
+
+
+# --- The annual work report -----------------------------------------------------------------
+
+
+@needs_pdftotext
+def test_annual_report_for_the_demo_year(client_for, generate, demo_official):
+    report = generate(demo_official, kind="annual", year="2024")
+
+    assert report.status == GeneratedReport.Status.DONE, report.error
+    assert report.title == "2024年度工作报告"
+    pages = pdf_text(download(client_for(demo_official), report, "pdf"))
+    assert "统计期间：2024年（1月1日至12月31日）" in pages
+    assert re.search(r"湘吐联席会议\s+2024-\d\d-\d\d\s+已举办\s+第一次联席会议", pages)
+    decisions = Decision.objects.filter(minutes__meeting__start__year=2024)
+    assert re.search(rf"形成议定事项：\s*{decisions.count()}\s", pages)
+    cumulative = agreement_statistics(Agreement.objects.projects())
+    assert f"（{cumulative.landed_count}/{cumulative.project_count}）" in pages
+
+    book = workbook(report.xlsx.read())
+    compliance = list(book["机制执行情况"].iter_rows(values_only=True))
+    assert ("湘吐联席会议", "已举办", "第一次联席会议") in [(r[0], r[2], r[3]) for r in compliance]
+    meetings = list(book["会议"].iter_rows(values_only=True))[1:]
+    assert [row[0] for row in meetings] == ["第一次联席会议"]
+
+
+@needs_pdftotext
+def test_annual_report_says_a_deleted_joint_meeting_was_not_held(
+    client_for, generate, demo_official
+):
+    joint = Mechanism.objects.get(kind=Mechanism.Kind.JOINT_MEETING)
+    meeting = joint.meetings.get(start__year=2024)
+    Minutes.objects.filter(meeting=meeting).delete()
+    meeting.delete()
+
+    report = generate(demo_official, kind="annual", year="2024")
+
+    pages = pdf_text(download(client_for(demo_official), report, "pdf"))
+    assert re.search(rf"{joint.name}\s+2024-\d\d-\d\d\s+未举办", pages)
+    assert "第一次联席会议" not in pages
+    assert "本年度无会议。" in pages
+    compliance = list(workbook(report.xlsx.read())["机制执行情况"].iter_rows(values_only=True))
+    assert (joint.name, "未举办") in [(row[0], row[2]) for row in compliance]
+
+
+# --- The decision follow-up (督办) report ----------------------------------------------------
+
+
+@needs_pdftotext
+def test_follow_up_report_lists_open_and_overdue_decisions_by_unit(
+    client_for, generate, demo_official
+):
+    report = generate(demo_official, kind="follow_up")
+
+    today = timezone.localdate()
+    visible = Decision.objects.visible_to(demo_official)  # published minutes only
+    unfinished = visible.unfinished()
+    overdue = visible.overdue(today)
+    assert overdue.exists()  # the demo has overdue decisions
+    pages = pdf_text(download(client_for(demo_official), report, "pdf"))
+    assert "议定事项督办报告" in pages and f"截至 {today:%Y-%m-%d}" in pages
+    assert re.search(rf"未完成议定事项：\s*{unfinished.count()}\s", pages)
+    assert re.search(rf"已逾期：\s*{overdue.count()}\s", pages)
+    late = overdue.order_by("deadline").first()
+    assert f"逾期 {(today - late.deadline).days} 天" in pages
+
+    book = workbook(report.xlsx.read())
+    by_unit = list(book["按责任单位"].iter_rows(values_only=True))
+    assert by_unit[-1][1] == unfinished.count() and by_unit[-1][4] == overdue.count()
+    for unit in late.responsible_units.all():
+        row = next(r for r in by_unit if r[0] == unit.display_name)
+        assert row[4] == overdue.filter(responsible_units=unit).count()
+    listed = list(book["未完成议定事项"].iter_rows(values_only=True))[1:]
+    assert {row[3] for row in listed} == set(unfinished.values_list("text", flat=True))
+
+
+# --- The event report -------------------------------------------------------------------------
+
+
+@needs_pdftotext
+def test_event_report_for_the_demo_event(client_for, generate, demo_official):
+    event = Meeting.objects.get(kind=Meeting.Kind.EVENT, start__year=2023)
+
+    report = generate(demo_official, kind="event", meeting=str(event.pk))
+
+    assert report.status == GeneratedReport.Status.DONE, report.error
+    assert report.title == f"活动报告：{event.title}"
+    pages = pdf_text(download(client_for(demo_official), report, "pdf"))
+    assert re.search(r"已邀请：\s*98", pages)
+    assert re.search(r"出席：\s*91\s*/\s*98（请假 4 · 缺席 3）", pages)
+    for figure in ARTICLE_FIGURES:
+        assert figure in pages, figure
+    assert re.search(r"签约项目：\s*33\s*·\s*246.18 亿元（另有 4 份其他协议）", pages)
+
+    book = workbook(report.xlsx.read())
+    participants = list(book["参会单位"].iter_rows(values_only=True))
+    assert participants[-1][3:] == (98, 91)
+    by_unit = {
+        row[0]: yi(row[2])
+        for row in book["各单位签约"].iter_rows(values_only=True)
+        if row and row[0] in UNIT_FIGURES
+    }
+    assert by_unit == UNIT_FIGURES
+
+
+# --- Every report for an empty year ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [("ledger", {}), ("ledger", {"year": "2026"}), ("annual", {"year": "2026"}), ("follow_up", {})],
+)
+def test_every_report_renders_with_no_data(generate, official, kind, data):
+    report = generate(official, kind=kind, **data)
+
+    assert report.status == GeneratedReport.Status.DONE, report.error
+    assert report.pdf.read().startswith(b"%PDF")
+    assert workbook(report.xlsx.read()).sheetnames
+
+
+def test_event_report_renders_for_an_event_nobody_came_to(generate, official):
+    event = MeetingFactory(kind=Meeting.Kind.EVENT, status=Meeting.Status.SCHEDULED)
+
+    report = generate(official, kind="event", meeting=str(event.pk))
+
+    assert report.status == GeneratedReport.Status.DONE, report.error
+    assert report.pdf.read().startswith(b"%PDF")
+
+
+# --- Progress, keeping, failures ------------------------------------------------------------
+
+
+def test_progress_is_saved_while_the_report_is_made(generate, official, monkeypatch):
+    seen = []
+    original = generation.report_pdf
+
+    def watching(*args, **kwargs):
+        row = GeneratedReport.objects.get()
+        seen.append((row.status, row.progress, row.step))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(generation, "report_pdf", watching)
+
+    report = generate(official, kind="follow_up")
+
+    assert seen == [(GeneratedReport.Status.RUNNING, 30, "正在生成 PDF")]
+    assert report.status == GeneratedReport.Status.DONE and report.step == "已完成"
+
+
+def test_pending_report_page_refreshes_and_shows_progress(client_for, official):
+    report = GeneratedReport.objects.create(
+        kind="ledger", title="签约项目台账", requested_by=official, progress=30, step="正在生成 PDF"
+    )
+
+    response = client_for(official).get(f"/reports/{report.pk}/")
+
+    content = response.content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in content
+    assert '<progress id="report-progress" max="100" value="30">' in content
+    assert "正在生成 PDF" in content
+    assert f"/reports/{report.pk}/report.pdf" not in content
+    assert client_for(official).get(f"/reports/{report.pk}/report.pdf").status_code == 404
+
+
+def test_finished_report_page_links_both_files_and_stops_refreshing(client_for, generate, official):
+    report = generate(official, kind="follow_up")
+
+    content = client_for(official).get(f"/reports/{report.pk}/").content.decode()
+
+    assert "http-equiv" not in content
+    assert f"/reports/{report.pk}/report.pdf" in content
+    assert f"/reports/{report.pk}/report.xlsx" in content
+
+
+def test_kept_report_downloads_again_with_the_same_bytes(client_for, generate, official):
+    report = generate(official, kind="follow_up")
+    client = client_for(official)
+
+    first = download(client, report, "xlsx")
+    again = download(client, report, "xlsx")
+
+    assert first == again == report.xlsx.read()
+    listing = client.get("/reports/").content.decode()
+    assert f"/reports/{report.pk}/report.xlsx" in listing
+
+
+def test_same_report_asked_for_twice_while_pending_is_made_once(client_for, official):
+    client = client_for(official)
+
+    first = client.post("/reports/", {"kind": "annual", "year": "2026"})
+    second = client.post("/reports/", {"kind": "annual", "year": "2026"}, follow=True)
+
+    assert GeneratedReport.objects.count() == 1
+    assert first["Location"] == second.redirect_chain[0][0]
+    assert "该报告正在生成中。" in second.content.decode()
+
+
+def test_a_lost_report_shows_as_failed_and_can_be_asked_for_again(client_for, official):
+    lost = GeneratedReport.objects.create(
+        kind="follow_up",
+        title="议定事项督办报告",
+        requested_by=official,
+        status=GeneratedReport.Status.RUNNING,
+        requested_at=timezone.now() - timedelta(hours=1),
+    )
+    client = client_for(official)
+
+    page = client.get(f"/reports/{lost.pk}/").content.decode()
+    client.post("/reports/", {"kind": "follow_up"})
+
+    assert "失败" in page and "http-equiv" not in page
+    assert GeneratedReport.objects.count() == 2
+
+
+def test_a_failing_report_is_recorded_as_failed_and_keeps_no_file(
+    generate, official, monkeypatch, settings
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(generation, "report_pdf", broken)
+
+    report = generate(official, kind="ledger")
+
+    assert report.status == GeneratedReport.Status.FAILED
+    assert report.error == "报告未能生成，请稍后重试。"
+    assert not report.pdf and not report.xlsx
+    stored = settings.MEDIA_ROOT / "private" / "reports"
+    assert not stored.exists() or not any(stored.iterdir())
+
+
+def test_report_is_made_in_the_language_it_was_asked_in(
+    client_for, official, django_capture_on_commit_callbacks
+):
+    client = client_for(official)
+    client.cookies["django_language"] = "en"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/reports/", {"kind": "annual", "year": "2026"})
+
+    report = GeneratedReport.objects.get()
+    assert report.language == "en" and report.title == "Annual work report 2026"
+    assert report.status == GeneratedReport.Status.DONE and report.step == "Ready"
+    assert "Meetings" in workbook(report.xlsx.read()).sheetnames
+
+
+# --- Bad requests ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"kind": "annual"}, "请选择年度工作报告的年份。"),
+        ({"kind": "annual", "year": "abc"}, "选择一个有效的选项"),
+        ({"kind": "annual", "year": "1900"}, "选择一个有效的选项"),
+        ({"kind": "event"}, "请选择活动。"),
+        ({"kind": "bogus"}, "选择一个有效的选项"),
+        ({}, "该字段是必填项。"),
+    ],
+)
+def test_bad_report_requests_are_refused_with_a_message(client_for, official, data, message):
+    response = client_for(official).post("/reports/", data)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not GeneratedReport.objects.exists()
+
+
+def test_event_report_refuses_a_meeting_that_is_not_an_event(client_for, official):
+    meeting = MeetingFactory(kind=Meeting.Kind.JOINT_MEETING, status=Meeting.Status.HELD)
+
+    response = client_for(official).post("/reports/", {"kind": "event", "meeting": meeting.pk})
+
+    assert response.status_code == 400
+    assert not GeneratedReport.objects.exists()
+
+
+def test_event_report_of_an_event_deleted_meanwhile_fails_with_a_reason(official):
+    event = MeetingFactory(kind=Meeting.Kind.EVENT, status=Meeting.Status.HELD)
+    report = GeneratedReport.objects.create(
+        kind="event", title="活动报告", requested_by=official, parameters={"meeting": event.pk}
+    )
+    event.delete()
+
+    generation.generate_report(report.pk)
+
+    report.refresh_from_db()
+    assert report.status == GeneratedReport.Status.FAILED
+    assert report.error == "该活动已不存在或不是活动。"
+
+
+# --- Permissions ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def kept_report(generate, secretariat):
+    return generate(secretariat, kind="follow_up")
+
+
+@pytest.mark.parametrize("name", ["member_a", "member_b"])
+def test_members_cannot_reach_reports(client_for, persona, kept_report, name):
+    client = client_for(persona[name])
+
+    assert client.get("/reports/").status_code == 403
+    assert client.post("/reports/", {"kind": "follow_up"}).status_code == 403
+    assert client.get(f"/reports/{kept_report.pk}/").status_code == 403
+    assert client.get(f"/reports/{kept_report.pk}/report.pdf").status_code == 403
+    assert client.post(f"/reports/{kept_report.pk}/delete/").status_code == 403
+    assert GeneratedReport.objects.count() == 1
+
+
+def test_anonymous_go_to_login(client, kept_report):
+    for url in (
+        "/reports/",
+        f"/reports/{kept_report.pk}/",
+        f"/reports/{kept_report.pk}/report.pdf",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_official_downloads_but_cannot_remove_another_users_report(
+    client_for, official, kept_report
+):
+    client = client_for(official)
+
+    assert client.get(f"/reports/{kept_report.pk}/report.pdf").status_code == 200
+    assert client.post(f"/reports/{kept_report.pk}/delete/").status_code == 403
+    assert GeneratedReport.objects.filter(pk=kept_report.pk).exists()
+
+
+def test_the_requester_removes_a_report_and_its_files(
+    client_for, generate, official, django_capture_on_commit_callbacks
+):
+    report = generate(official, kind="follow_up")
+    files = [Path(report.pdf.path), Path(report.xlsx.path)]
+    assert all(path.exists() for path in files)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(official).post(f"/reports/{report.pk}/delete/")
+
+    assert response.status_code == 302
+    assert not GeneratedReport.objects.exists()
+    assert not any(path.exists() for path in files)
+
+
+def test_unknown_format_is_not_found(client_for, official, kept_report):
+    assert client_for(official).get(f"/reports/{kept_report.pk}/report.docx").status_code == 404
+
+
+# --- Query counts -----------------------------------------------------------------------------
+
+
+def _reports(size: int) -> None:
+    for n in range(size):
+        GeneratedReport.objects.create(
+            kind="ledger", title=f"签约项目台账 {n}", requested_by=UserFactory()
+        )
+
+
+def test_report_list_constant_query_count(client_for, official):
+    client = client_for(official)
+    _reports(2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/reports/").status_code == 200
+    _reports(15)
+
+    with CaptureQueriesContext(connection) as large:
+        assert client.get("/reports/").status_code == 200
+
+    assert len(large) == len(small)
+
+
+def test_report_figures_use_a_constant_number_of_queries(official, enterprise_a):
+    from agreements.tests.factories import agreement_with_party
+
+    def count(size):
+        for n in range(size):
+            agreement_with_party(enterprise_a, amount=Decimal("1000000.00") * (n + 1))
+        with CaptureQueriesContext(connection) as queries:
+            figures = ledger.figures(official, {}, datetime.now(UTC))
+            list(figures.agreements)
+        return len(queries)
+
+    assert count(1) == count(5)
