@@ -873,6 +873,18 @@ class GeneratedReport(models.Model):
         return self.status == self.Status.DONE and bool(self.pdf) and bool(self.xlsx)
 
     @property
+    def parameters_text(self) -> str:
+        """What the report covers, in words: its year or its event."""
+        year = self.parameters.get("year")
+        if self.kind == self.Kind.EVENT:
+            return self.parameters.get("meeting_title", "—")
+        if self.kind == self.Kind.FOLLOW_UP:
+            return str(_("as of the time it was made"))
+        if year:
+            return str(_("year %(year)s")) % {"year": year}
+        return str(_("all years"))
+
+    @property
     def shown_status(self) -> str:
         """The status in words; a lost report says failed."""
         if self.is_stale():

@@ -246,6 +246,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"ReportKindEnum": "liaison.models.GeneratedReport.Kind"},
     # The schema and docs are for signed-in users, like the rest of the API.
     "SERVE_PERMISSIONS": ["liaison.api.permissions.RolePermission"],
 }

@@ -4,6 +4,7 @@ from rest_framework.routers import DefaultRouter
 
 from agreements.api.views import AgreementViewSet, ProgressReportViewSet, SigningUnitViewSet
 from liaison.api import views
+from liaison.api.reports import GeneratedReportViewSet
 from meetings.api.minutes import (
     DecisionViewSet,
     FollowUpViewSet,
@@ -38,6 +39,7 @@ router.register("follow-ups", FollowUpViewSet, basename="api-follow-up")
 router.register("signing-units", SigningUnitViewSet, basename="api-signing-unit")
 router.register("agreements", AgreementViewSet, basename="api-agreement")
 router.register("progress-reports", ProgressReportViewSet, basename="api-progress-report")
+router.register("reports", GeneratedReportViewSet, basename="api-report")
 
 urlpatterns = [
     path("auth/token/", views.obtain_token, name="api-token"),

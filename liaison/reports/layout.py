@@ -54,9 +54,9 @@ def publisher() -> str:
     return _("Hunan–Turpan Liaison")
 
 
-def report_pdf(template: str, *, title: str, period: str, as_of: datetime, figures) -> bytes:
-    """The report template rendered to PDF, with the cover's title, period and time."""
-    html = render_to_string(
+def report_html(template: str, *, title: str, period: str, as_of: datetime, figures) -> str:
+    """The report template with the cover's title, period and time, as HTML."""
+    return render_to_string(
         template,
         {
             "title": title,
@@ -68,4 +68,9 @@ def report_pdf(template: str, *, title: str, period: str, as_of: datetime, figur
             "running_title": css_string(title),
         },
     )
+
+
+def report_pdf(template: str, *, title: str, period: str, as_of: datetime, figures) -> bytes:
+    """The report rendered to PDF (see ``report_html``)."""
+    html = report_html(template, title=title, period=period, as_of=as_of, figures=figures)
     return render_pdf(html, metadata=PdfMetadata(title=title, author=publisher()))

@@ -19,7 +19,7 @@ from django.utils import timezone
 from agreements.models import Agreement
 from agreements.statistics import agreement_statistics
 from liaison.models import GeneratedReport, Mechanism
-from liaison.reports import generation, ledger
+from liaison.reports import generation
 from liaison.tests.factories import UserFactory
 from liaison.tests.test_dashboard import (
     ARTICLE_FIGURES,
@@ -29,6 +29,7 @@ from liaison.tests.test_dashboard import (
 )
 from meetings.models import Decision, Meeting, Minutes
 from meetings.tests.factories import MeetingFactory
+from meetings.tests.minutes_setup import decision
 
 pytestmark = pytest.mark.django_db
 
@@ -487,15 +488,164 @@ def test_report_list_constant_query_count(client_for, official):
     assert len(large) == len(small)
 
 
-def test_report_figures_use_a_constant_number_of_queries(official, enterprise_a):
+# --- The API ----------------------------------------------------------------------------------
+
+
+def test_api_asks_for_a_report_follows_it_and_downloads_it(
+    api_for, official, django_capture_on_commit_callbacks
+):
+    client = api_for(official)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/api/v1/reports/", {"kind": "annual", "year": 2026}, format="json")
+
+    assert response.status_code == 202
+    report_id = response.data["id"]
+    report = client.get(f"/api/v1/reports/{report_id}/").data
+    assert report["status"] == "done" and report["progress"] == 100
+    assert report["title"] == "2026年度工作报告" and report["parameters"] == {"year": 2026}
+    pdf = client.get(report["pdf_url"])
+    xlsx = client.get(report["xlsx_url"])
+    assert pdf.status_code == xlsx.status_code == 200
+    assert b"".join(pdf.streaming_content).startswith(b"%PDF")
+    assert (
+        xlsx["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    listing = client.get("/api/v1/reports/").data
+    assert [item["id"] for item in listing["results"]] == [report_id]
+
+
+def test_api_pending_report_has_no_files_yet(api_for, official):
+    client = api_for(official)
+
+    response = client.post("/api/v1/reports/", {"kind": "follow_up"}, format="json")
+
+    assert response.status_code == 202
+    assert response.data["status"] == "queued" and response.data["pdf_url"] is None
+    assert client.get(f"/api/v1/reports/{response.data['id']}/pdf/").status_code == 404
+    removing = client.delete(f"/api/v1/reports/{response.data['id']}/")
+    assert removing.status_code == 400
+    assert removing.data["detail"] == "报告生成期间不能删除。"
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"kind": "annual"}, "year", "请选择年度工作报告的年份。"),
+        ({"kind": "event"}, "meeting", "请选择活动。"),
+        ({"kind": "event", "meeting": 999999}, "meeting", "选择一个有效的选项"),
+        ({"kind": "bogus"}, "kind", "不是合法选项"),
+    ],
+)
+def test_api_refuses_bad_requests_in_the_common_error_shape(
+    api_for, official, data, field, message
+):
+    response = api_for(official).post("/api/v1/reports/", data, format="json")
+
+    assert response.status_code == 400
+    assert message in response.data["errors"][field][0]
+    assert not GeneratedReport.objects.exists()
+
+
+def test_api_reports_are_closed_to_members(api_for, member_a, kept_report):
+    client = api_for(member_a)
+
+    assert client.get("/api/v1/reports/").status_code == 403
+    assert client.get(f"/api/v1/reports/{kept_report.pk}/").status_code == 403
+    assert client.get(f"/api/v1/reports/{kept_report.pk}/pdf/").status_code == 403
+    assert client.post("/api/v1/reports/", {"kind": "follow_up"}).status_code == 403
+    assert client.delete(f"/api/v1/reports/{kept_report.pk}/").status_code == 403
+
+
+def test_api_only_requester_or_secretariat_removes(
+    api_for, official, secretariat, kept_report, django_capture_on_commit_callbacks
+):
+    assert api_for(official).delete(f"/api/v1/reports/{kept_report.pk}/").status_code == 403
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_for(secretariat).delete(f"/api/v1/reports/{kept_report.pk}/")
+
+    assert response.status_code == 204
+    assert not GeneratedReport.objects.exists()
+
+
+def test_api_report_list_constant_query_count(api_for, official):
+    client = api_for(official)
+    _reports(2)
+    with CaptureQueriesContext(connection) as small:
+        assert client.get("/api/v1/reports/").status_code == 200
+    _reports(15)
+
+    with CaptureQueriesContext(connection) as large:
+        assert client.get("/api/v1/reports/").status_code == 200
+
+    assert len(large) == len(small)
+
+
+def _more_of_everything(n: int, *, minutes, setting, secretariat, event) -> None:
+    """n more of what each report lists: decisions with follow-ups, meetings of 2024 with
+    attendees, agreements signed in 2024 and at the event, and participants of the event."""
     from agreements.tests.factories import agreement_with_party
+    from liaison.tests.factories import OrganisationFactory
+    from meetings import minutes as workflow
+    from meetings.models import Attendee, Invitation
+    from meetings.tests.factories import InvitationFactory
 
-    def count(size):
-        for n in range(size):
-            agreement_with_party(enterprise_a, amount=Decimal("1000000.00") * (n + 1))
-        with CaptureQueriesContext(connection) as queries:
-            figures = ledger.figures(official, {}, datetime.now(UTC))
-            list(figures.agreements)
-        return len(queries)
+    for _ in range(n):
+        unit = OrganisationFactory()
+        made = decision(minutes, secretariat, units=[unit], deadline=date(2025, 1, 1))
+        workflow.add_follow_up(made, actor=secretariat, date=date(2025, 2, 1), text="已推进")
+        meeting = MeetingFactory(
+            partnership=setting.meeting.partnership,
+            start=datetime(2024, 9, 1, 2, tzinfo=UTC),
+            status=Meeting.Status.HELD,
+        )
+        for target in (meeting, event):
+            invitation = InvitationFactory(
+                meeting=target,
+                organisation=unit,
+                status=Invitation.Status.ACCEPTED,
+                answered_at=timezone.now(),
+            )
+            Attendee.objects.create(invitation=invitation, name="与会者", attendance="present")
+        agreement_with_party(unit, signed_on=date(2024, 3, 1), signed_at_meeting=event)
 
-    assert count(1) == count(5)
+
+@pytest.mark.usefixtures("fake_renderer")
+@pytest.mark.parametrize("kind", ["ledger", "annual", "follow_up", "event"])
+def test_report_figures_and_pages_use_a_constant_number_of_queries(
+    kind, minutes, setting, secretariat
+):
+    from liaison.reports import REPORT_TYPES
+    from liaison.reports.layout import report_html
+
+    event = MeetingFactory(
+        partnership=setting.meeting.partnership,
+        kind=Meeting.Kind.EVENT,
+        status=Meeting.Status.HELD,
+        start=datetime(2024, 10, 1, 2, tzinfo=UTC),
+    )
+    report_type = REPORT_TYPES[kind]
+    parameters = {"ledger": {}, "annual": {"year": 2024}, "follow_up": {}}.get(
+        kind, {"meeting": event.pk}
+    )
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            figures = report_type.module.figures(secretariat, parameters, timezone.now())
+            html = report_html(
+                report_type.template,
+                title=kind,
+                period=figures.period,
+                as_of=timezone.now(),
+                figures=figures,
+            )
+            report_type.module.workbook(figures)
+        assert html.count("<tr") >= 5  # the rows were drawn
+        return len(captured)
+
+    _more_of_everything(1, minutes=minutes, setting=setting, secretariat=secretariat, event=event)
+    small = queries()
+    _more_of_everything(4, minutes=minutes, setting=setting, secretariat=secretariat, event=event)
+
+    assert queries() == small
