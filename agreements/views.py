@@ -16,7 +16,7 @@ from agreements.filters import AgreementFilter
 from agreements.models import Agreement, AgreementDocument, ProgressReport, ProgressReportAttachment
 from agreements.statistics import agreement_statistics, agreement_totals
 from liaison import audit, permissions, uploads
-from liaison.views import directory_reader_required
+from liaison.views import directory_reader_required, role_required
 
 
 def _filtered(request, data):
@@ -119,18 +119,7 @@ def agreement_statistics_page(request):
 # --- The agreement page's forms and private files ---------------------------------------------
 
 
-def secretariat_required(view):
-    """Signed in (anonymous users go to the login page) and of the secretariat."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not permissions.can_write(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+secretariat_required = role_required(permissions.can_write)
 
 
 def _perform(request, pk: int, form, change, success: str):

@@ -92,24 +92,30 @@ class Dashboard:
 
     @property
     def unit_chart(self) -> SafeString:
-        return amount_chart(
-            self.projects.by_unit, chart_id="chart-unit", title=_("Signed amount by signing unit")
-        )
+        return unit_chart(self.projects)
 
     @property
     def sector_chart(self) -> SafeString:
-        return amount_chart(
-            self.projects.by_sector,
-            chart_id="chart-sector",
-            title=_("Signed amount by industry sector"),
-        )
+        return sector_chart(self.projects)
 
     @property
     def year_chart(self) -> SafeString:
-        return signed_landed_chart(self.projects, chart_id="chart-years")
+        return signed_landed_chart(self.projects)
 
 
-def signed_landed_chart(stats: AgreementStatistics, *, chart_id: str) -> SafeString:
+def unit_chart(stats: AgreementStatistics) -> SafeString:
+    return amount_chart(
+        stats.by_unit, chart_id="chart-unit", title=_("Signed amount by signing unit")
+    )
+
+
+def sector_chart(stats: AgreementStatistics) -> SafeString:
+    return amount_chart(
+        stats.by_sector, chart_id="chart-sector", title=_("Signed amount by industry sector")
+    )
+
+
+def signed_landed_chart(stats: AgreementStatistics, *, chart_id: str = "chart-years") -> SafeString:
     """Per signing year, the amount signed next to the amount of those agreements that have
     landed (in operation or completed)."""
     pairs = stats.signed_and_landed_by_year()

@@ -9,7 +9,6 @@ its requester or the secretariat removes it.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -25,7 +24,7 @@ from liaison.models import GeneratedReport
 from liaison.reports.forms import ReportRequestForm
 from liaison.reports.generation import delete_report, request_report
 from liaison.uploads import private_file_response
-from liaison.views import directory_reader_required
+from liaison.views import directory_reader_required, role_required
 
 REPORTS_PER_PAGE = 20
 REFRESH_SECONDS = 2
@@ -35,18 +34,8 @@ FORMATS = {
 }
 
 
-def reader_of_all_required(view):
-    """Signed in as an official or the secretariat (members get 403)."""
-
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not permissions.can_read_all(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+# Officials and the secretariat (members get 403).
+reader_of_all_required = role_required(permissions.can_read_all)
 
 
 def _year(value: str | None) -> int | None:

@@ -1,6 +1,8 @@
 """Pages of the partnership core: home, directory, organisation, partnership and sign-in (the
 dashboard and the reports are in ``report_views``)."""
 
+import functools
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -19,18 +21,25 @@ from liaison.models import Membership, Organisation, Partnership, Person
 from meetings.models import Meeting
 
 
-def directory_reader_required(view):
-    """Signed in, and a role that reads the directory (anonymous users go to the login page)."""
+def role_required(allowed):
+    """A view decorator: signed in (anonymous users go to the login page) and
+    ``allowed(user)`` (a predicate of ``liaison.permissions``), else 403."""
 
-    @login_required
-    def wrapped(request, *args, **kwargs):
-        if not permissions.can_read_directory(request.user):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+    def decorator(view):
+        @login_required
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not allowed(request.user):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
+        return wrapped
+
+    return decorator
+
+
+# Every role that reads the directory: the secretariat, officials and members.
+directory_reader_required = role_required(permissions.can_read_directory)
 
 
 class SignInView(LoginView):

@@ -16,10 +16,10 @@ from agreements.models import Agreement
 from agreements.statistics import AgreementStatistics, agreement_statistics
 from liaison.dashboard import (
     MechanismCompliance,
-    amount_chart,
     mechanism_compliance,
     mechanisms_with_meetings,
     signed_landed_chart,
+    unit_chart,
 )
 from liaison.reports.layout import ReportError
 from liaison.xlsx import bold_row, new_workbook, style_header, workbook_bytes
@@ -75,15 +75,11 @@ class AnnualFigures:
 
     @property
     def unit_chart(self) -> SafeString:
-        return amount_chart(
-            self.signed.by_unit,
-            chart_id="chart-unit",
-            title=_("Signed amount by signing unit"),
-        )
+        return unit_chart(self.signed)
 
     @property
     def year_chart(self) -> SafeString:
-        return signed_landed_chart(self.cumulative, chart_id="chart-years")
+        return signed_landed_chart(self.cumulative)
 
 
 def title(parameters: dict) -> str:

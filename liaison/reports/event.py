@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from agreements.excel.export import yi
 from agreements.models import Agreement
 from agreements.statistics import AgreementStatistics, agreement_statistics
-from liaison.dashboard import amount_chart
+from liaison.dashboard import sector_chart, unit_chart
 from liaison.reports.layout import ReportError
 from liaison.xlsx import bold_row, new_workbook, style_header, workbook_bytes
 from meetings.attendance import AttendanceCounts, attendance_counts
@@ -52,17 +52,11 @@ class EventFigures:
 
     @property
     def unit_chart(self) -> SafeString:
-        return amount_chart(
-            self.stats.by_unit, chart_id="chart-unit", title=_("Signed amount by signing unit")
-        )
+        return unit_chart(self.stats)
 
     @property
     def sector_chart(self) -> SafeString:
-        return amount_chart(
-            self.stats.by_sector,
-            chart_id="chart-sector",
-            title=_("Signed amount by industry sector"),
-        )
+        return sector_chart(self.stats)
 
 
 def title(parameters: dict) -> str:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from agreements.excel import export_agreements
 from agreements.models import Agreement
 from agreements.statistics import AgreementStatistics, agreement_statistics
-from liaison.dashboard import amount_chart, signed_landed_chart
+from liaison.dashboard import sector_chart, signed_landed_chart, unit_chart
 from liaison.reports.layout import signing_period
 
 
@@ -42,21 +42,15 @@ class LedgerFigures:
 
     @property
     def unit_chart(self) -> SafeString:
-        return amount_chart(
-            self.stats.by_unit, chart_id="chart-unit", title=_("Signed amount by signing unit")
-        )
+        return unit_chart(self.stats)
 
     @property
     def sector_chart(self) -> SafeString:
-        return amount_chart(
-            self.stats.by_sector,
-            chart_id="chart-sector",
-            title=_("Signed amount by industry sector"),
-        )
+        return sector_chart(self.stats)
 
     @property
     def year_chart(self) -> SafeString:
-        return signed_landed_chart(self.stats, chart_id="chart-years")
+        return signed_landed_chart(self.stats)
 
 
 def title(parameters: dict) -> str:
