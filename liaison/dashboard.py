@@ -77,8 +77,26 @@ class UpcomingMeeting:
     counts: dict[str, int]  # as ``invitation_counts``
 
 
+class AgreementCharts:
+    """The charts of figures whose ``stats`` are agreement statistics."""
+
+    stats: AgreementStatistics
+
+    @property
+    def unit_chart(self) -> SafeString:
+        return unit_chart(self.stats)
+
+    @property
+    def sector_chart(self) -> SafeString:
+        return sector_chart(self.stats)
+
+    @property
+    def year_chart(self) -> SafeString:
+        return signed_landed_chart(self.stats)
+
+
 @dataclass(frozen=True)
-class Dashboard:
+class Dashboard(AgreementCharts):
     as_of: datetime
     year: int | None  # the signing year the agreement figures are narrowed to
     years: list[int]  # the signing years there are, newest first
@@ -91,16 +109,8 @@ class Dashboard:
     recent_reports: list[ProgressReport]
 
     @property
-    def unit_chart(self) -> SafeString:
-        return unit_chart(self.projects)
-
-    @property
-    def sector_chart(self) -> SafeString:
-        return sector_chart(self.projects)
-
-    @property
-    def year_chart(self) -> SafeString:
-        return signed_landed_chart(self.projects)
+    def stats(self) -> AgreementStatistics:
+        return self.projects
 
 
 def unit_chart(stats: AgreementStatistics) -> SafeString:

@@ -9,13 +9,12 @@ from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from agreements.excel.export import yi
 from agreements.models import Agreement
 from agreements.statistics import AgreementStatistics, agreement_statistics
-from liaison.dashboard import sector_chart, unit_chart
+from liaison.dashboard import AgreementCharts
 from liaison.reports.layout import ReportError
 from liaison.xlsx import bold_row, new_workbook, style_header, workbook_bytes
 from meetings.attendance import AttendanceCounts, attendance_counts
@@ -33,7 +32,7 @@ def event_choices(user) -> QuerySet:
 
 
 @dataclass(frozen=True)
-class EventFigures:
+class EventFigures(AgreementCharts):
     meeting: Meeting
     invitations: dict[str, int]  # as ``invitation_counts``
     attendance: AttendanceCounts
@@ -49,14 +48,6 @@ class EventFigures:
         if start.date() == end.date():
             return f"{start:%Y-%m-%d}"
         return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
-
-    @property
-    def unit_chart(self) -> SafeString:
-        return unit_chart(self.stats)
-
-    @property
-    def sector_chart(self) -> SafeString:
-        return sector_chart(self.stats)
 
 
 def title(parameters: dict) -> str:

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import QuerySet
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from agreements.excel import export_agreements
 from agreements.models import Agreement
 from agreements.statistics import AgreementStatistics, agreement_statistics
-from liaison.dashboard import sector_chart, signed_landed_chart, unit_chart
+from liaison.dashboard import AgreementCharts
 from liaison.reports.layout import signing_period
 
 
@@ -31,7 +30,7 @@ def ledger_agreements(user, year: int | None = None) -> QuerySet:
 
 
 @dataclass(frozen=True)
-class LedgerFigures:
+class LedgerFigures(AgreementCharts):
     year: int | None
     stats: AgreementStatistics
     agreements: QuerySet
@@ -39,18 +38,6 @@ class LedgerFigures:
     @property
     def period(self) -> str:
         return str(self.year) if self.year else signing_period(self.stats)
-
-    @property
-    def unit_chart(self) -> SafeString:
-        return unit_chart(self.stats)
-
-    @property
-    def sector_chart(self) -> SafeString:
-        return sector_chart(self.stats)
-
-    @property
-    def year_chart(self) -> SafeString:
-        return signed_landed_chart(self.stats)
 
 
 def title(parameters: dict) -> str:
