@@ -854,6 +854,12 @@ class GeneratedReport(models.Model):
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="report_progress_at_most_100"
             ),
+            # The same report is made once at a time, however many times it is asked for.
+            models.UniqueConstraint(
+                fields=["kind", "parameters"],
+                condition=Q(status__in=["queued", "running"]),
+                name="report_one_pending_per_request",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -28,29 +28,45 @@ logger = logging.getLogger(__name__)
 
 def request_report(user, kind: str, parameters: dict) -> tuple[GeneratedReport, bool]:
     """The report of ``kind`` with ``parameters`` (already validated), queued for generation,
-    and whether it is new (False: the same report is already being made)."""
+    and whether it is new (False: the same report is already being made). A database
+    constraint keeps one pending report per request, so simultaneous clicks make one."""
     report_type = REPORT_TYPES[kind]
-    with transaction.atomic():
-        pending = (
-            GeneratedReport.objects.filter(
-                kind=kind, parameters=parameters, status__in=GeneratedReport.PENDING
+    same = GeneratedReport.objects.filter(kind=kind, parameters=parameters)
+    _retire_lost(same)
+    try:
+        with transaction.atomic():
+            report = GeneratedReport(
+                kind=kind,
+                parameters=parameters,
+                title=report_type.title(parameters),
+                language=translation.get_language() or "zh-hans",
+                requested_by=user,
+                step=_("Waiting to start"),
             )
-            .order_by("-requested_at")
-            .first()
-        )
-        if pending is not None and not pending.is_stale():
-            return pending, False
-        report = GeneratedReport(
-            kind=kind,
-            parameters=parameters,
-            title=report_type.title(parameters),
-            language=translation.get_language() or "zh-hans",
-            requested_by=user,
-            step=_("Waiting to start"),
-        )
-        audit.save_audited(report, actor=user)
-        submit(generate_report, report.pk)
+            audit.save_audited(report, actor=user)
+            submit(generate_report, report.pk)
+    except IntegrityError:
+        pending = same.filter(status__in=GeneratedReport.PENDING).first()
+        if pending is None:
+            raise
+        return pending, False
     return report, True
+
+
+def _retire_lost(reports) -> None:
+    """Mark as failed the reports still pending long after they were asked for (their worker
+    stopped), so they no longer stand in the way of a new request."""
+    GeneratedReport.objects.filter(
+        pk__in=reports.filter(
+            status__in=GeneratedReport.PENDING,
+            requested_at__lt=timezone.now() - GeneratedReport.STALE_AFTER,
+        ).values("pk")
+    ).update(
+        status=GeneratedReport.Status.FAILED,
+        step=_("Failed"),
+        error=_("The report was not finished in time. Please ask for it again."),
+        finished_at=timezone.now(),
+    )
 
 
 def _progress(report: GeneratedReport, percent: int, step: str, **fields) -> None:

@@ -330,6 +330,9 @@ def test_a_lost_report_shows_as_failed_and_can_be_asked_for_again(client_for, of
 
     assert "失败" in page and "http-equiv" not in page
     assert GeneratedReport.objects.count() == 2
+    lost.refresh_from_db()
+    assert lost.status == GeneratedReport.Status.FAILED
+    assert lost.error == "报告未在规定时间内完成，请重新生成。"
 
 
 def test_a_failing_report_is_recorded_as_failed_and_keeps_no_file(
@@ -474,7 +477,10 @@ def test_unknown_format_is_not_found(client_for, official, kept_report):
 def _reports(size: int) -> None:
     for n in range(size):
         GeneratedReport.objects.create(
-            kind="ledger", title=f"签约项目台账 {n}", requested_by=UserFactory()
+            kind="ledger",
+            title=f"签约项目台账 {n}",
+            requested_by=UserFactory(),
+            status=GeneratedReport.Status.DONE if n % 2 else GeneratedReport.Status.FAILED,
         )
 
 
@@ -571,3 +577,23 @@ def test_api_only_requester_or_secretariat_removes(
 
     assert response.status_code == 204
     assert not GeneratedReport.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_requests_for_the_same_report_make_one(monkeypatch):
+    from meetings.tests.test_concurrency import run_at_once
+
+    monkeypatch.setattr(generation, "submit", lambda *args: None)  # stays pending
+    users = [UserFactory(role="official") for _n in range(8)]
+    results = []
+
+    def ask(user):
+        return lambda: results.append(generation.request_report(user, "annual", {"year": 2025}))
+
+    errors = run_at_once([ask(user) for user in users])
+
+    assert errors == []
+    assert GeneratedReport.objects.count() == 1
+    (report,) = GeneratedReport.objects.all()
+    assert {made.pk for made, _new in results} == {report.pk}
+    assert sum(1 for _made, new in results if new) == 1
