@@ -7,8 +7,9 @@
   three Turpan county-level governments are invited, with a mix of answers; the demo member's
   organisation (湖南兴盛优选电子商务有限公司) has not answered yet, so it can answer in the demo.
 - Attendance: the 2023 event's attendees checked in (most present, a few excused or absent);
-  its signing ceremony the same afternoon; the first joint meeting (2024) held with its
-  parties' attendees checked in; the agenda of the third joint meeting.
+  its signing ceremony the same afternoon; the first (2024) and second (2025) joint meetings
+  held with their parties' attendees checked in; the 2025 event with the seven named
+  enterprises and 40 illustrative ones checked in; the agenda of the third joint meeting.
 
 Idempotent like the rest of ``seed_demo``: invitations are created only when missing, and an
 answer is recorded only for an invitation created in the same run, so what members and the
@@ -204,6 +205,23 @@ ANSWERS_2024 = {
     ],
 }
 EXCUSED_2024 = {"古丽米拉·吐尔逊（示例）"}
+JOINT_2025 = "第二次联席会议"
+# The second joint meeting, in Turpan (illustrative attendees).
+ANSWERS_2025 = {
+    FEDERATION: [
+        {"name": "刘事青", "title": "党组书记"},
+        {"name": "彭晓岚", "title": "联络处副处长"},
+    ],
+    TURPAN: [
+        {"name": "艾力·买买提", "title": "市政府办公室联络员"},
+        {"name": "古丽米拉·吐尔逊（示例）", "title": "市商务局副局长"},
+        {"name": "王建新（示例）", "title": "市工商联副主席"},
+    ],
+}
+EXCUSED_2025 = {"王建新（示例）"}
+EVENT_2025 = "2025湖南民营企业进边疆·吐鲁番行"
+# Of the illustrative enterprises, how many came again in 2025 with the seven named ones.
+RETURNING_2025 = 40
 AGENDA_2026 = (
     ("上次会议议定事项落实情况", "秘书处", 20),
     ("签约项目落实落地和到位资金情况汇报", "吐鲁番市商务局", 30),
@@ -226,6 +244,49 @@ def _event_mark(position: int, attendee) -> str:
     if position % ABSENT_EVERY == 0:
         return Attendee.Attendance.ABSENT
     return Attendee.Attendance.PRESENT
+
+
+def _accept_with(invitation, attendees, *, actor) -> None:
+    services.record_rsvp(
+        invitation,
+        status="accepted",
+        attendees=attendees,
+        actor=actor,
+        channel=Invitation.Channel.PHONE,
+    )
+
+
+def _seed_joint_attendance(seeder, title: str, answers: dict, excused: set, *, actor) -> None:
+    """A held joint meeting: both parties invited, their attendees checked in."""
+    joint = Meeting.objects.filter(title=title).first()
+    if joint is None:
+        return
+    parties = audience.parties(joint.partnership)
+    services.set_cohosts(joint, parties, actor=actor)
+    for invitation in _invite(seeder, joint, parties, actor=actor):
+        _accept_with(invitation, answers.get(invitation.organisation.name, []), actor=actor)
+    _check_in(
+        attendance.expected_attendees(joint),
+        actor=actor,
+        mark=lambda _position, attendee: (
+            Attendee.Attendance.EXCUSED if attendee.name in excused else Attendee.Attendance.PRESENT
+        ),
+    )
+
+
+def _seed_event_2025(seeder, *, actor) -> None:
+    """The second event (2025, held): the seven named enterprises and some of the
+    illustrative ones came again, one attendee each, checked in."""
+    event = Meeting.objects.filter(title=EVENT_2025).first()
+    if event is None:
+        return
+    services.set_cohosts(event, audience.parties(event.partnership), actor=actor)
+    named = list(Organisation.objects.filter(name__in=ARTICLE_ENTERPRISES).order_by("name"))
+    returning = _illustrative_enterprises(seeder)[:RETURNING_2025]
+    for invitation in _invite(seeder, event, named + returning, actor=actor):
+        name = f"{invitation.organisation.name[:-4]}代表"
+        _accept_with(invitation, [{"name": name, "title": "总经理（示例）"}], actor=actor)
+    _check_in(attendance.expected_attendees(event), actor=actor, mark=_event_mark)
 
 
 def seed_attendance(seeder) -> None:
@@ -256,27 +317,12 @@ def seed_attendance(seeder) -> None:
     )
     services.set_cohosts(signing, audience.parties(signing.partnership), actor=secretariat)
 
-    joint = Meeting.objects.get(title=JOINT_2024)
-    services.set_cohosts(joint, audience.parties(joint.partnership), actor=secretariat)
-    for invitation in _invite(
-        seeder, joint, audience.parties(joint.partnership), actor=secretariat
+    for title, answers, excused in (
+        (JOINT_2024, ANSWERS_2024, EXCUSED_2024),
+        (JOINT_2025, ANSWERS_2025, EXCUSED_2025),
     ):
-        services.record_rsvp(
-            invitation,
-            status="accepted",
-            attendees=ANSWERS_2024.get(invitation.organisation.name, []),
-            actor=secretariat,
-            channel=Invitation.Channel.PHONE,
-        )
-    _check_in(
-        attendance.expected_attendees(joint),
-        actor=secretariat,
-        mark=lambda _position, attendee: (
-            Attendee.Attendance.EXCUSED
-            if attendee.name in EXCUSED_2024
-            else Attendee.Attendance.PRESENT
-        ),
-    )
+        _seed_joint_attendance(seeder, title, answers, excused, actor=secretariat)
+    _seed_event_2025(seeder, actor=secretariat)
 
     next_joint = Meeting.objects.get(title=JOINT_2026)
     if not next_joint.agenda_items.exists():
