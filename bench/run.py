@@ -51,6 +51,7 @@ def main() -> None:
         "/organisations/",
         "/organisations/?q=企业",
         f"/partnerships/{partnership.pk}/",
+        f"/associations/{partnership.associations.get().pk}/",
         "/meetings/",
         "/api/v1/organisations/",
         "/api/v1/organisations/?search=企业",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("organisations/", views.organisation_list, name="organisation-list"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
     path("partnerships/<int:pk>/", views.partnership_detail, name="partnership-detail"),
+    path("associations/<int:pk>/", views.association_detail, name="association-detail"),
     path("meetings/", include("meetings.urls")),
     path("agreements/", include("agreements.urls")),
     path("admin/", admin.site.urls),

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from liaison import audit, permissions
 from liaison.forms import OrganisationSearchForm, SignInForm
-from liaison.models import Membership, Organisation, Partnership, Person
+from liaison.models import Association, Membership, Organisation, Partnership, Person
 from meetings.models import Meeting
 
 
@@ -115,6 +115,10 @@ def organisation_detail(request, pk: int):
     )
 
 
+MEMBERS_ON_PARTNERSHIP_PAGE = 20
+MEMBERS_PER_PAGE = 50
+
+
 @directory_reader_required
 def partnership_detail(request, pk: int):
     partnership = get_object_or_404(
@@ -128,8 +132,14 @@ def partnership_detail(request, pk: int):
     mechanism_rows = [
         (m, m.summary(today=today, meetings=list(m.meetings.all()))) for m in mechanisms
     ]
-    associations = partnership.associations.prefetch_related(
-        Prefetch("memberships", queryset=Membership.objects.with_related().by_rank())
+    # The leading members of each association (by rank); the association page lists all.
+    associations = partnership.associations.annotate(member_count=Count("memberships"))
+    associations = associations.prefetch_related(
+        Prefetch(
+            "memberships",
+            queryset=Membership.objects.with_related().by_rank()[:MEMBERS_ON_PARTNERSHIP_PAGE],
+            to_attr="leading_members",
+        )
     )
     return render(
         request,
@@ -142,4 +152,20 @@ def partnership_detail(request, pk: int):
             if permissions.can_see_history(request.user)
             else None,
         },
+    )
+
+
+@directory_reader_required
+def association_detail(request, pk: int):
+    """Every member of an association, by rank, a page at a time."""
+    association = get_object_or_404(
+        Association.objects.select_related("partnership").annotate(
+            member_count=Count("memberships")
+        ),
+        pk=pk,
+    )
+    members = Membership.objects.with_related().filter(association=association).by_rank()
+    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "liaison/association_detail.html", {"association": association, "page": page}
     )

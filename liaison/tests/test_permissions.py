@@ -92,6 +92,10 @@ PAGES = {
         lambda w: f"/partnerships/{w['partnership'].pk}/",
         lambda w: w["mechanism"].name,
     ),
+    "association": (
+        lambda w: f"/associations/{w['association'].pk}/",
+        lambda w: w["enterprise_b"].name,
+    ),
     "meetings": (lambda w: "/meetings/", lambda w: w["scheduled"].title),
     "meeting": (lambda w: f"/meetings/{w['scheduled'].pk}/", lambda w: w["scheduled"].title),
 }

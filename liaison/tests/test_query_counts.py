@@ -192,6 +192,17 @@ def test_partnership_page_query_count_constant(client_for, persona, partnership,
     assert_constant(client_for(persona[name]), f"/partnerships/{partnership.pk}/", make)
 
 
+@pytest.mark.parametrize("name", ["official", "member_a"])
+def test_association_page_query_count_constant(client_for, persona, partnership, name):
+    association = AssociationFactory(partnership=partnership)
+
+    assert_constant(
+        client_for(persona[name]),
+        f"/associations/{association.pk}/",
+        lambda: _membership(association),
+    )
+
+
 def test_organisation_page_query_count_constant(client_for, official, enterprise_a):
     """An organisation with N people and N association memberships."""
 

@@ -172,3 +172,13 @@ def test_seed_demo_repairs_changes_and_resets_passwords(monkeypatch, client):
     assert entry.action == AuditEntry.Action.UPDATE
     assert [change["field"] for change in entry.changes] == ["short_name"]
     assert client.login(username="member", password="another-secret-42")
+
+
+@pytest.mark.django_db
+def test_seed_demo_prints_the_address_the_demo_is_served_on(monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    out = StringIO()
+
+    call_command("seed_demo", stdout=out)
+
+    assert "demo users at http://127.0.0.1:8123" in out.getvalue()

@@ -48,7 +48,6 @@ from meetings.services import save_meeting
 
 NOTE = "seed_demo"
 BEIJING = ZoneInfo("Asia/Shanghai")
-SITE = "http://127.0.0.1:8000"
 DEFAULT_PASSWORD = "demo12345"
 
 # --- Regions: (GB/T 2260 code, name, level, parent's code) -- parents before children ---------
@@ -710,7 +709,8 @@ class Command(BaseCommand):
                 f"{seeder.updated} updated, {seeder.unchanged} unchanged."
             )
         )
-        self.stdout.write(f"\n演示账号 / demo users at {SITE}\n")
+        site = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+        self.stdout.write(f"\n演示账号 / demo users at {site}\n")
         rows = [("role", "user name", "password", "organisation")]
         rows += [
             (user.role, user.username, password, str(user.organisation or "")) for user in users
