@@ -89,14 +89,40 @@ class AttendeeForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if name in ATTENDEE_FIELDS}
 
 
-def attendee_formset(meeting: Meeting, invitation: Invitation, data=None):
-    """The attendees' forms: those already named, and empty rows to add more."""
-    initial = [
-        {name: getattr(attendee, name) for name in ATTENDEE_FIELDS}
-        for attendee in invitation.attendees.all()
-    ]
-    formset_class = forms.formset_factory(AttendeeForm, extra=2 if not initial else 1, max_num=50)
+MAX_ATTENDEES = 50
+
+
+def attendee_formset(
+    meeting: Meeting, invitation: Invitation, data=None, *, rows=None, extra: int | None = None
+):
+    """The attendees' forms: those already named (or ``rows``, the ones being filled in), and
+    empty rows to add more (``extra``; two for a first answer, else one)."""
+    initial = rows
+    if initial is None:
+        initial = [
+            {name: getattr(attendee, name) for name in ATTENDEE_FIELDS}
+            for attendee in invitation.attendees.all()
+        ]
+    if extra is None:
+        extra = 2 if not initial else 1
+    formset_class = forms.formset_factory(
+        AttendeeForm, extra=extra, max_num=MAX_ATTENDEES, absolute_max=MAX_ATTENDEES
+    )
     return formset_class(data, initial=initial, prefix="attendee", form_kwargs={"meeting": meeting})
+
+
+def with_another_attendee(meeting: Meeting, invitation: Invitation, data):
+    """The answer form as posted and its attendees with one more empty row, unsaved and
+    without errors (the "add an attendee" button). Rows that do not validate keep the
+    posted formset, errors shown."""
+    answer = AnswerForm(initial={name: data.get(name, "") for name in AnswerForm.base_fields})
+    posted = attendee_formset(meeting, invitation, data)
+    if not posted.is_valid():
+        return answer, posted
+    rows = [form.cleaned_data for form in posted.forms if form.cleaned_data]
+    blank = len(posted.forms) - len(rows)
+    extra = max(0, min(blank + 1, MAX_ATTENDEES - len(rows)))
+    return answer, attendee_formset(meeting, invitation, rows=rows, extra=extra)
 
 
 class InvitationFilterForm(forms.Form):

@@ -27,6 +27,7 @@ from meetings.forms import (
     RescheduleForm,
     ScheduleForm,
     attendee_formset,
+    with_another_attendee,
 )
 from meetings.models import (
     AgendaItem,
@@ -104,7 +105,9 @@ def _answer_page(request, invitation: Invitation, *, channel: str, actor):
     may_answer = channel == Invitation.Channel.LINK or permissions.can_answer_invitation(
         request.user, invitation
     )
-    if request.method == "POST" and may_answer:
+    if request.method == "POST" and may_answer and "add_attendee" in request.POST:
+        form, attendees = with_another_attendee(meeting, invitation, request.POST)
+    elif request.method == "POST" and may_answer:
         form = AnswerForm(request.POST)
         attendees = attendee_formset(meeting, invitation, request.POST)
         if form.is_valid() and attendees.is_valid():

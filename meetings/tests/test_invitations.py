@@ -93,6 +93,41 @@ def test_member_answers_on_the_page(client_for, member_a, invitation_a):
     assert "张三" in page and zh(S.ACCEPTED.label) in page
 
 
+def test_add_an_attendee_keeps_what_was_typed_and_saves_nothing(client_for, member_a, invitation_a):
+    client = client_for(member_a)
+    data = form_data(status="", names=["张三", ""], note="晚到半小时")
+
+    response = client.post(
+        f"/meetings/invitations/{invitation_a.pk}/", {**data, "add_attendee": "1"}
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    invitation_a.refresh_from_db()
+    assert invitation_a.status == S.PENDING and not invitation_a.attendees.exists()
+    assert page.count('<fieldset class="attendee">') == 3  # 张三, the blank row, one more
+    assert 'value="张三"' in page and "晚到半小时" in page
+    assert 'class="field-error"' not in page  # no "answer required" before sending
+    # The enlarged form then saves as usual.
+    saved = client.post(
+        f"/meetings/invitations/{invitation_a.pk}/",
+        form_data(names=["张三", "李四", "王五"]),
+    )
+    assert saved.status_code == 302
+    assert [a.name for a in invitation_a.attendees.all()] == ["张三", "李四", "王五"]
+
+
+def test_clearing_a_name_removes_that_attendee(client_for, member_a, invitation_a):
+    client = client_for(member_a)
+    url = f"/meetings/invitations/{invitation_a.pk}/"
+    client.post(url, form_data(names=["张三", "李四"]))
+
+    # As the page sends it: the two stored attendees are the formset's initial rows.
+    client.post(url, form_data(names=["张三", ""], **{"attendee-INITIAL_FORMS": "2"}))
+
+    assert [a.name for a in invitation_a.attendees.all()] == ["张三"]
+
+
 def test_member_b_can_neither_see_nor_answer_a_on_the_page(client_for, member_b, invitation_a):
     client = client_for(member_b)
 
