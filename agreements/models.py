@@ -19,8 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from liaison import permissions
-from liaison.models import Organisation, Partnership, Sector
-from liaison.uploads import private_storage, private_upload_to
+from liaison.models import Organisation, Partnership, PrivateFile, Sector
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 CENT = Decimal("0.01")
@@ -428,36 +427,16 @@ class PrivateFileQuerySet(models.QuerySet):
         )
 
 
-class PrivateFile(models.Model):
-    """A PDF or image stored privately (``agreements.uploads``) under a random name; the
-    uploaded name is kept for display and for the download."""
-
-    file = models.FileField(
-        _("file"), storage=private_storage, upload_to=private_upload_to, max_length=200
-    )
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=64)
-    size = models.PositiveBigIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+class AgreementFile(PrivateFile):
+    """A private file of an agreement, readable by whoever may read the agreement."""
 
     objects = PrivateFileQuerySet.as_manager()
 
     class Meta:
         abstract = True
 
-    def __str__(self) -> str:
-        return self.original_name
 
-
-class AgreementDocument(PrivateFile):
+class AgreementDocument(AgreementFile):
     """The scan of the signed agreement (签约文本扫描件). Replacing it keeps the old and new
     name in the agreement's history."""
 
@@ -473,7 +452,7 @@ class AgreementDocument(PrivateFile):
         verbose_name_plural = _("signed document scans")
 
 
-class ProgressReportAttachment(PrivateFile):
+class ProgressReportAttachment(AgreementFile):
     """A PDF or image attached to a progress report (photos of the site, a bank statement …)."""
 
     UPLOAD_FOLDER = "progress"

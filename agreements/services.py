@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from agreements.models import (
     Agreement,
     AgreementDocument,
+    AgreementFile,
     AgreementParty,
     GoodsLine,
-    PrivateFile,
     ProgressReport,
     ProgressReportAttachment,
     StatusChange,
@@ -365,14 +365,9 @@ def _removed_on_error() -> Iterator[list[str]]:
         raise
 
 
-def _store(record: PrivateFile, upload, kind: uploads.FileType, *, actor) -> PrivateFile:
+def _store(record: AgreementFile, upload, kind: uploads.FileType, *, actor) -> AgreementFile:
     """Write ``upload`` to the private storage under a random name and save ``record``."""
-    record.original_name = uploads.display_name(upload.name)
-    record.content_type = kind.content_type
-    record.size = upload.size
-    record.uploaded_by = actor if getattr(actor, "is_authenticated", False) else None
-    record.uploaded_at = timezone.now()
-    record.file.save(record.original_name, upload, save=False)
+    uploads.store_upload(record, upload, kind, actor=actor)
     try:
         record.full_clean(exclude=["file"])
         record.save()

@@ -792,6 +792,33 @@ class CalendarToken(models.Model):
         return str(self.user)
 
 
+class PrivateFile(models.Model):
+    """A PDF or image stored privately (``liaison.uploads``) under a random name; the
+    uploaded name is kept for display and for the download. Subclasses set ``UPLOAD_FOLDER``."""
+
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=private_upload_to, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
 class GeneratedReport(models.Model):
     """A report an official or the secretariat asked for: its kind and parameters, how far its
     generation has come, and, once done, its PDF and ``.xlsx`` kept for downloading again."""

@@ -124,6 +124,20 @@ def check_upload(upload, *, field: str = "file") -> FileType:
     return kind
 
 
+def store_upload(record, upload, kind: FileType, *, actor) -> None:
+    """Fill a private-file record (``liaison.models.PrivateFile``) from ``upload``, already
+    checked as ``kind``, and write the file under a random name. The caller saves the record
+    and, should that fail, deletes the written file with ``delete_stored``."""
+    from django.utils import timezone
+
+    record.original_name = display_name(upload.name)
+    record.content_type = kind.content_type
+    record.size = upload.size
+    record.uploaded_by = actor if getattr(actor, "is_authenticated", False) else None
+    record.uploaded_at = timezone.now()
+    record.file.save(record.original_name, upload, save=False)
+
+
 def delete_stored(name: str) -> None:
     """Remove a stored private file; a missing file is not an error."""
     if name:

@@ -637,15 +637,8 @@ def attach_agenda_material(item: AgendaItem, *, actor, upload) -> AgendaMaterial
     """Store a PDF, JPEG or PNG for an agenda item privately, checked by content and size."""
     _check_can_edit_agenda(actor)
     kind = uploads.check_upload(upload)
-    material = AgendaMaterial(
-        item=item,
-        original_name=uploads.display_name(upload.name),
-        content_type=kind.content_type,
-        size=upload.size,
-        uploaded_by=actor,
-        uploaded_at=timezone.now(),
-    )
-    material.file.save(material.original_name, upload, save=False)
+    material = AgendaMaterial(item=item)
+    uploads.store_upload(material, upload, kind, actor=actor)
     try:
         with transaction.atomic():
             material.save()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -13,8 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from liaison import permissions
-from liaison.models import Mechanism, Organisation, Partnership, Person
-from liaison.uploads import private_storage, private_upload_to
+from liaison.models import Mechanism, Organisation, Partnership, Person, PrivateFile
 
 
 class MeetingQuerySet(models.QuerySet):
@@ -447,7 +445,7 @@ class AgendaItem(models.Model):
         return self.title
 
 
-class AgendaMaterial(models.Model):
+class AgendaMaterial(PrivateFile):
     """A file for an agenda item (PDF or image), stored privately and served after a
     permission check (``liaison.uploads``)."""
 
@@ -459,29 +457,11 @@ class AgendaMaterial(models.Model):
         related_name="materials",
         verbose_name=_("agenda item"),
     )
-    file = models.FileField(
-        _("file"), storage=private_storage, upload_to=private_upload_to, max_length=200
-    )
-    original_name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(_("content type"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uploaded by"),
-    )
-    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("meeting material")
         verbose_name_plural = _("meeting materials")
         ordering = ["item", "uploaded_at", "pk"]
-
-    def __str__(self) -> str:
-        return self.original_name
 
 
 class MailDelivery(models.Model):
