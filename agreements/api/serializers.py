@@ -180,6 +180,9 @@ class StatisticsSerializer(serializers.Serializer):
     by_status = StatisticsRowSerializer(many=True)
     by_year = StatisticsRowSerializer(many=True)
     by_meeting = StatisticsRowSerializer(many=True)
+    landed_by_year = StatisticsRowSerializer(
+        many=True, help_text="The landed agreements (in operation or completed) by signing year."
+    )
 
 
 class DocumentUploadSerializer(serializers.Serializer):

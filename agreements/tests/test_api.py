@@ -1,5 +1,6 @@
 """The agreements API: scoped reads, writes through the services, progress, statistics."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -191,6 +192,24 @@ def test_statistics_api_is_exact_decimal_strings(api_for, official):
 
     assert body["count"] == 2
     assert body["amount"] == "0.30"
+
+
+def test_statistics_api_gives_signed_and_landed_by_signing_year(api_for, official):
+    AgreementFactory(amount=Decimal("100.00"), signed_on=date(2023, 5, 1))
+    AgreementFactory(
+        amount=Decimal("40.00"), signed_on=date(2023, 6, 1), status=Agreement.Status.COMPLETED
+    )
+    AgreementFactory(amount=Decimal("70.00"), signed_on=date(2024, 6, 1))
+
+    body = api_for(official).get(f"{LIST}statistics/").json()
+
+    assert [(r["label"], r["amount"]) for r in body["by_year"]] == [
+        ("2023", "140.00"),
+        ("2024", "70.00"),
+    ]
+    assert [(r["label"], r["count"], r["amount"]) for r in body["landed_by_year"]] == [
+        ("2023", 1, "40.00")
+    ]
 
 
 def report_payload(agreement):

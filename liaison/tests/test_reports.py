@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -79,8 +80,12 @@ def test_ledger_report_shows_the_article_figures(client_for, generate, demo_offi
     assert report.status == GeneratedReport.Status.DONE and report.progress == 100
     assert report.title == "签约项目台账" and report.data_as_of is not None
     client = client_for(demo_official)
-    pages = pdf_text(download(client, report, "pdf"))
+    pdf = download(client, report, "pdf")
+    pages = pdf_text(pdf)
     assert "签约项目台账" in pages and "数据截至" in pages and "统计期间：2023" in pages
+    # The charts are vector drawings: the PDF holds no raster image at all.
+    images = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True, check=True)
+    assert len(images.stdout.decode().strip().splitlines()) == 2  # the header only
     for figure in ARTICLE_FIGURES:
         assert figure in pages, figure
     assert re.search(r"签约项目数：\s*33\s", pages)
