@@ -1,0 +1,355 @@
+"""Invitations and answers (回执): inviting organisations and people, signed links, and the one
+RSVP service every channel goes through, with capacity and the waiting list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison import audit, permissions
+from liaison.models import AuditEntry, Organisation, Person
+from meetings import mail
+from meetings.models import (
+    Attendee,
+    Invitation,
+    MailDelivery,
+    Meeting,
+)
+from meetings.services.locking import lock_meeting
+
+# --- Invitations -----------------------------------------------------------------------------
+
+Answer = Invitation.Status
+Channel = Invitation.Channel
+
+# What an invitee may answer (pending and the waiting list are the system's to set).
+ANSWERS = (Answer.ACCEPTED, Answer.DECLINED, Answer.TENTATIVE)
+# The channels through which an invitee's answer arrives (WAITLIST is the system moving one up).
+ANSWER_CHANNELS = (Channel.PAGE, Channel.LINK, Channel.API, Channel.PHONE, Channel.CALENDAR)
+ATTENDEE_FIELDS = (
+    "name",
+    "title",
+    "phone",
+    "arrival_date",
+    "arrival_transport",
+    "departure_date",
+    "departure_transport",
+    "needs_accommodation",
+    "dietary",
+    "dietary_note",
+)
+DELEGATE_FIELDS = ("name", "title", "phone")
+
+
+@dataclass
+class RsvpResult:
+    """The invitation as answered, and the invitations the answer moved up from the waiting
+    list (whom the mail module tells that they now have a seat)."""
+
+    invitation: Invitation
+    promoted: list[Invitation] = field(default_factory=list)
+
+
+def _invite(meeting: Meeting, *, actor, organisation=None, person=None) -> Invitation:
+    invitation = Invitation(meeting=meeting, organisation=organisation, person=person)
+    invitation.full_clean(validate_unique=False, validate_constraints=False)
+    invitation.save()
+    audit.record(
+        invitation,
+        actor=actor,
+        action=AuditEntry.Action.CREATE,
+        changes=audit.diff({}, audit.snapshot(invitation), invitation),
+        note=_("invited"),
+    )
+    return invitation
+
+
+def check_can_invite(meeting: Meeting, actor) -> None:
+    if not permissions.can_manage_invitations(actor):
+        raise PermissionDenied
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be given invitations."))
+
+
+def invite_organisations(
+    meeting: Meeting, organisations: Iterable[Organisation], *, actor
+) -> list[Invitation]:
+    """Invite organisations to the meeting; those already invited are skipped, so inviting the
+    same list twice creates nothing. Returns the new invitations (the mail module sends them)."""
+    check_can_invite(meeting, actor)
+    with transaction.atomic():
+        lock_meeting(meeting)
+        invited = set(
+            meeting.invitations.filter(person__isnull=True).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        created = []
+        for organisation in organisations:
+            if organisation.pk in invited:
+                continue
+            invited.add(organisation.pk)
+            created.append(_invite(meeting, actor=actor, organisation=organisation))
+    return created
+
+
+def invite_people(meeting: Meeting, people: Iterable[Person], *, actor) -> list[Invitation]:
+    """Invite people by name (idempotent like ``invite_organisations``)."""
+    check_can_invite(meeting, actor)
+    with transaction.atomic():
+        lock_meeting(meeting)
+        invited = set(
+            meeting.invitations.filter(person__isnull=False).values_list("person_id", flat=True)
+        )
+        created = []
+        for person in people:
+            if person.pk in invited:
+                continue
+            invited.add(person.pk)
+            created.append(_invite(meeting, actor=actor, person=person))
+    return created
+
+
+def revoke_links(invitation: Invitation, *, actor) -> Invitation:
+    """Make every answer link sent so far for this invitation stop working."""
+    if not permissions.can_manage_invitations(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+        before = audit.snapshot(invitation)
+        invitation.token_version += 1
+        invitation.save(update_fields=["token_version"])
+        audit.record(
+            invitation,
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            changes=audit.diff(before, audit.snapshot(invitation), invitation),
+            note=_("answer links revoked"),
+        )
+    return invitation
+
+
+# --- Answers (回执) -----------------------------------------------------------------------------
+
+
+def check_may_answer(invitation: Invitation, meeting: Meeting, *, actor, channel: str, now) -> None:
+    """Who may answer, and until when. A link in the invitation stands for the invitee (the
+    caller has verified its signature); after the deadline only the secretariat records
+    answers, given to it by phone."""
+    if channel not in ANSWER_CHANNELS:
+        raise ValidationError({"channel": _("Unknown answer channel.")})
+    secretariat = permissions.can_answer_after_deadline(actor)
+    if channel == Channel.PHONE and not permissions.can_manage_invitations(actor):
+        raise PermissionDenied
+    if channel != Channel.LINK and not permissions.can_answer_invitation(actor, invitation):
+        raise PermissionDenied
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("This meeting has been cancelled."))
+    if secretariat and channel in (Channel.PHONE, Channel.API, Channel.PAGE):
+        return
+    if not meeting.answers_open(now):
+        raise ValidationError(
+            _(
+                "Answers to this meeting closed on %(deadline)s. Please call the secretariat "
+                "to change your answer."
+            )
+            % {"deadline": timezone.localtime(meeting.answers_close_at).strftime("%Y-%m-%d %H:%M")}
+        )
+
+
+def _clean_attendees(attendees: Iterable[dict] | None) -> list[Attendee]:
+    """The attendees as unsaved, validated objects; rows without a name are dropped."""
+    cleaned, errors = [], []
+    for position, data in enumerate(attendees or []):
+        values = {name: data[name] for name in ATTENDEE_FIELDS if data.get(name) is not None}
+        values["name"] = str(values.get("name", "")).strip()
+        if not values["name"]:
+            continue
+        attendee = Attendee(position=position, **values)
+        try:
+            attendee.full_clean(exclude=["invitation"], validate_unique=False)
+        except ValidationError as error:
+            errors += [f"{values['name']}: {m}" for m in error.messages]
+        cleaned.append(attendee)
+    if errors:
+        raise ValidationError({"attendees": errors})
+    return cleaned
+
+
+def _clean_delegate(delegate: dict | None) -> dict:
+    delegate = {name: str((delegate or {}).get(name) or "").strip() for name in DELEGATE_FIELDS}
+    if (delegate["title"] or delegate["phone"]) and not delegate["name"]:
+        raise ValidationError({"delegate": _("Give the delegate's name.")})
+    return delegate
+
+
+def _default_attendees(invitation: Invitation, delegate: dict) -> list[Attendee]:
+    """Who comes when the answer names nobody: the delegate, or else the invited person."""
+    if delegate["name"]:
+        return [Attendee(name=delegate["name"], title=delegate["title"], phone=delegate["phone"])]
+    if invitation.person_id:
+        person = invitation.person
+        return [Attendee(name=person.name, title=person.title, phone=person.phone)]
+    return []
+
+
+def _seats_taken(meeting: Meeting, *, excluding: Invitation | None = None) -> int:
+    taken = Attendee.objects.filter(invitation__meeting=meeting, invitation__status=Answer.ACCEPTED)
+    if excluding is not None:
+        taken = taken.exclude(invitation=excluding)
+    return taken.count()
+
+
+def _next_waitlist_position(meeting: Meeting) -> int:
+    highest = meeting.invitations.aggregate(highest=Max("waitlist_position"))["highest"]
+    return (highest or 0) + 1
+
+
+def _status_for_acceptance(invitation: Invitation, meeting: Meeting, headcount: int) -> str:
+    """ACCEPTED when the attendees fit and nobody waits ahead, else WAITLISTED."""
+    if meeting.capacity is None:
+        return Answer.ACCEPTED
+    fits = _seats_taken(meeting, excluding=invitation) + headcount <= meeting.capacity
+    if invitation.status == Answer.ACCEPTED:
+        return Answer.ACCEPTED if fits else Answer.WAITLISTED
+    ahead = meeting.invitations.waiting().exclude(pk=invitation.pk)
+    if invitation.status == Answer.WAITLISTED:
+        ahead = ahead.filter(waitlist_position__lt=invitation.waitlist_position)
+    return Answer.ACCEPTED if fits and not ahead.exists() else Answer.WAITLISTED
+
+
+def _sync_attendees(invitation: Invitation, attendees: list[Attendee]) -> None:
+    """Make the stored attendees the given ones. A returning name keeps its row, and so its
+    check-in code and attendance."""
+    existing = {a.name: a for a in invitation.attendees.all()}
+    for attendee in attendees:
+        stored = existing.pop(attendee.name, None)
+        if stored is not None:
+            for name in (*ATTENDEE_FIELDS, "position"):
+                setattr(stored, name, getattr(attendee, name))
+            stored.save()
+        else:
+            attendee.invitation = invitation
+            attendee.save()
+    if existing:
+        invitation.attendees.filter(pk__in=[a.pk for a in existing.values()]).delete()
+
+
+def _summary(attendees: list[Attendee]) -> str:
+    if not attendees:
+        return ""
+    return _("%(count)s attending: %(names)s") % {
+        "count": len(attendees),
+        "names": "、".join(a.name for a in attendees),
+    }
+
+
+def record_rsvp(
+    invitation: Invitation,
+    *,
+    status: str,
+    attendees: Iterable[dict] | None = None,
+    delegate: dict | None = None,
+    note: str = "",
+    actor,
+    channel: str,
+    now: datetime | None = None,
+) -> RsvpResult:
+    """Record an invitee's answer, through any channel (page, link, API, phone, calendar).
+
+    Members answer and change their answer until the deadline; afterwards the secretariat
+    records answers given by phone. An acceptance that does not fit the capacity goes to the
+    end of the waiting list; seats freed by this answer move the waiting list up, in order.
+    The meeting row is locked for the whole change, and the answer is audited with its channel.
+    """
+    if status not in ANSWERS:
+        raise ValidationError({"status": _("Answer attending, not attending or tentative.")})
+    now = now or timezone.now()
+    with transaction.atomic():
+        meeting = lock_meeting(invitation.meeting)
+        # Read again under the lock: another answer may have changed it since.
+        invitation = Invitation.objects.select_related("person", "organisation").get(
+            pk=invitation.pk
+        )
+        invitation.meeting = meeting
+        check_may_answer(invitation, meeting, actor=actor, channel=channel, now=now)
+        delegate = _clean_delegate(delegate)
+        people = [] if status == Answer.DECLINED else _clean_attendees(attendees)
+        if status != Answer.DECLINED and not people:
+            people = _default_attendees(invitation, delegate)
+        if status == Answer.ACCEPTED and not people:
+            raise ValidationError({"attendees": _("Name at least one person who will attend.")})
+
+        before = audit.snapshot(invitation)
+        if status == Answer.ACCEPTED:
+            status = _status_for_acceptance(invitation, meeting, len(people))
+        if status == Answer.WAITLISTED and invitation.status != Answer.WAITLISTED:
+            invitation.waitlist_position = _next_waitlist_position(meeting)
+        elif status != Answer.WAITLISTED:
+            invitation.waitlist_position = None
+        invitation.status = status
+        invitation.note = note.strip()
+        invitation.delegate_name = delegate["name"]
+        invitation.delegate_title = delegate["title"]
+        invitation.delegate_phone = delegate["phone"]
+        invitation.answered_at = now
+        invitation.answered_via = channel
+        invitation.save(
+            update_fields=[
+                "status",
+                "waitlist_position",
+                "note",
+                "delegate_name",
+                "delegate_title",
+                "delegate_phone",
+                "answered_at",
+                "answered_via",
+            ]
+        )
+        _sync_attendees(invitation, people)
+        audit.record(
+            invitation,
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            changes=audit.diff(before, audit.snapshot(invitation), invitation),
+            note=" · ".join(filter(None, [str(Channel(channel).label), _summary(people)])),
+        )
+        promoted = promote_waiting(meeting, actor=actor)
+    return RsvpResult(invitation, promoted)
+
+
+def promote_waiting(meeting: Meeting, *, actor) -> list[Invitation]:
+    """Move waiting invitations up, first come first served, while their attendees fit.
+
+    Stops at the first that does not fit: nobody overtakes an earlier place on the list."""
+    waiting = meeting.invitations.waiting().annotate(headcount=Count("attendees"))
+    if not waiting.exists():
+        return []
+    taken = _seats_taken(meeting)
+    promoted = []
+    for invitation in waiting.select_related("organisation", "person__organisation"):
+        if meeting.capacity is not None and taken + invitation.headcount > meeting.capacity:
+            break
+        before = audit.snapshot(invitation)
+        invitation.status = Answer.ACCEPTED
+        invitation.waitlist_position = None
+        invitation.save(update_fields=["status", "waitlist_position"])
+        audit.record(
+            invitation,
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            changes=audit.diff(before, audit.snapshot(invitation), invitation),
+            note=str(Channel.WAITLIST.label),
+        )
+        taken += invitation.headcount
+        promoted.append(invitation)
+    # Tell them they have a seat now (after the commit, like all mail).
+    mail.queue(meeting, promoted, kind=MailDelivery.Kind.WAITLIST)
+    return promoted

@@ -1,0 +1,106 @@
+"""Mail about meetings: invitations, resending, and reminders to those who have not answered."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from liaison import audit, permissions
+from liaison.models import AuditEntry
+from meetings import mail
+from meetings.models import (
+    Invitation,
+    MailDelivery,
+    Meeting,
+)
+from meetings.services.answers import check_can_invite
+from meetings.services.locking import lock_meeting
+
+# --- Mail: invitations, resending, reminders -------------------------------------------------
+
+Status = Meeting.Status
+Answer = Invitation.Status
+Delivery = MailDelivery.Status
+
+
+def send_invitations(
+    meeting: Meeting, *, actor, invitations: Iterable[Invitation] | None = None
+) -> int:
+    """Mail the invitation to ``invitations``, by default to every invitation of the meeting
+    that has not been mailed yet. Returns how many deliveries were recorded (one batch)."""
+    if not permissions.can_manage_invitations(actor):
+        raise PermissionDenied
+    if meeting.status not in (Status.SCHEDULED, Status.POSTPONED):
+        raise ValidationError(_("Invitations are mailed for scheduled meetings only."))
+    if invitations is None:
+        mailed = MailDelivery.objects.filter(
+            invitation=OuterRef("pk"), kind=MailDelivery.Kind.INVITATION
+        )
+        invitations = meeting.invitations.exclude(Exists(mailed))
+    invitations = list(
+        Invitation.objects.filter(pk__in=[i.pk for i in invitations]).select_related(
+            "organisation", "person__organisation"
+        )
+    )
+    if not invitations:
+        return 0
+    with transaction.atomic():
+        mail.queue(meeting, invitations, kind=MailDelivery.Kind.INVITATION)
+        audit.record(
+            meeting,
+            actor=actor,
+            action=AuditEntry.Action.UPDATE,
+            note=_("invitation mails: %(count)s") % {"count": len(invitations)},
+        )
+    return len(invitations)
+
+
+def resend_mail(meeting: Meeting, *, actor, invitation: Invitation | None = None) -> int:
+    """Send the meeting's failed mail again (to the current addresses), or only the given
+    invitation's; an invitation with no failed mail is sent its invitation again."""
+    if not permissions.can_manage_invitations(actor):
+        raise PermissionDenied
+    failed = meeting.mail_deliveries.filter(status=Delivery.FAILED).select_related(
+        "invitation__organisation", "invitation__person__organisation"
+    )
+    with transaction.atomic():
+        if invitation is None:
+            return mail.requeue(failed)
+        failed = list(failed.filter(invitation=invitation))
+        if failed:
+            return mail.requeue(failed)
+        check_can_invite(meeting, actor)
+        return send_invitations(meeting, actor=actor, invitations=[invitation])
+
+
+def remind_pending(*, days: int = 3, now: datetime | None = None) -> int:
+    """Remind every invitation still unanswered of the meetings whose RSVP deadline falls in
+    the next ``days`` days, unless it was reminded in the last 24 hours (so running this twice
+    a day sends nothing twice). Returns how many reminders were recorded."""
+    now = now or timezone.now()
+    meetings = Meeting.objects.filter(
+        status__in=(Status.SCHEDULED, Status.POSTPONED),
+        rsvp_deadline__gte=now,
+        rsvp_deadline__lte=now + timedelta(days=days),
+    )
+    sent = 0
+    for meeting in meetings:
+        with transaction.atomic():
+            meeting = lock_meeting(meeting)
+            pending = list(
+                meeting.invitations.filter(status=Answer.PENDING)
+                .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - timedelta(hours=24)))
+                .select_related("organisation", "person__organisation")
+            )
+            if not pending:
+                continue
+            mail.queue(meeting, pending, kind=MailDelivery.Kind.REMINDER)
+            Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(reminded_at=now)
+            sent += len(pending)
+    return sent
