@@ -1,0 +1,59 @@
+"""The partnership core, by concept: who takes part (``directory``: regions, sectors,
+organisations, people, users and roles), the partnership with its mechanisms and the
+association (``partnership``), what the system keeps about use (``records``: audit trail,
+sign-in throttling, calendar links), and stored files with the generated reports (``files``).
+"""
+
+from liaison.models.directory import (
+    Organisation,
+    OrganisationQuerySet,
+    Person,
+    PersonQuerySet,
+    Region,
+    Sector,
+    User,
+)
+from liaison.models.files import (
+    GeneratedReport,
+    PrivateFile,
+)
+from liaison.models.partnership import (
+    Association,
+    FocusArea,
+    Mechanism,
+    Membership,
+    MembershipQuerySet,
+    Occurrence,
+    Partnership,
+)
+from liaison.models.records import (
+    AuditEntry,
+    AuditEntryQuerySet,
+    CalendarToken,
+    LoginThrottle,
+    new_calendar_key,
+)
+
+__all__ = [
+    "Association",
+    "AuditEntry",
+    "AuditEntryQuerySet",
+    "CalendarToken",
+    "FocusArea",
+    "GeneratedReport",
+    "LoginThrottle",
+    "Mechanism",
+    "Membership",
+    "MembershipQuerySet",
+    "Occurrence",
+    "Organisation",
+    "OrganisationQuerySet",
+    "Partnership",
+    "Person",
+    "PersonQuerySet",
+    "PrivateFile",
+    "Region",
+    "Sector",
+    "User",
+    "new_calendar_key",
+]

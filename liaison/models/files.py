@@ -1,0 +1,147 @@
+"""Stored files: the private-file base, and the reports generated for officials."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from liaison.uploads import private_storage, private_upload_to
+
+
+class PrivateFile(models.Model):
+    """A PDF or image stored privately (``liaison.uploads``) under a random name; the
+    uploaded name is kept for display and for the download. Subclasses set ``UPLOAD_FOLDER``."""
+
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=private_upload_to, max_length=200
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class GeneratedReport(models.Model):
+    """A report an official or the secretariat asked for: its kind and parameters, how far its
+    generation has come, and, once done, its PDF and ``.xlsx`` kept for downloading again."""
+
+    class Kind(models.TextChoices):
+        LEDGER = "ledger", _("agreements ledger")
+        ANNUAL = "annual", _("annual work report")
+        FOLLOW_UP = "follow_up", _("decision follow-up report")
+        EVENT = "event", _("event report")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("report", "queued")
+        RUNNING = "running", pgettext_lazy("report", "being generated")
+        DONE = "done", pgettext_lazy("report", "ready")
+        FAILED = "failed", pgettext_lazy("report", "failed")
+
+    PENDING = (Status.QUEUED, Status.RUNNING)
+    UPLOAD_FOLDER = "reports"
+    # A report still pending this long after it was asked for is taken as lost (its worker
+    # stopped); it shows as failed and can be asked for again.
+    STALE_AFTER = timedelta(minutes=30)
+
+    kind = models.CharField(_("report"), max_length=16, choices=Kind.choices)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    language = models.CharField(_("language"), max_length=16, default="zh-hans")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    step = models.CharField(_("step"), max_length=100, blank=True)
+    data_as_of = models.DateTimeField(_("data as of"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+    pdf = models.FileField(
+        _("PDF"), storage=private_storage, upload_to=private_upload_to, max_length=200, blank=True
+    )
+    xlsx = models.FileField(
+        _("Excel workbook"),
+        storage=private_storage,
+        upload_to=private_upload_to,
+        max_length=200,
+        blank=True,
+    )
+
+    class Meta:
+        verbose_name = _("generated report")
+        verbose_name_plural = _("generated reports")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["kind", "status"], name="report_kind_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="report_progress_at_most_100"
+            ),
+            # The same report is made once at a time, however many times it is asked for.
+            models.UniqueConstraint(
+                fields=["kind", "parameters"],
+                condition=Q(status__in=["queued", "running"]),
+                name="report_one_pending_per_request",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def is_stale(self, now: datetime | None = None) -> bool:
+        return self.status in self.PENDING and (
+            (now or timezone.now()) - self.requested_at > self.STALE_AFTER
+        )
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING and not self.is_stale()
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.DONE and bool(self.pdf) and bool(self.xlsx)
+
+    @property
+    def parameters_text(self) -> str:
+        """What the report covers, in words: its year or its event."""
+        year = self.parameters.get("year")
+        if self.kind == self.Kind.EVENT:
+            return self.parameters.get("meeting_title", "—")
+        if self.kind == self.Kind.FOLLOW_UP:
+            return str(_("as of the time it was made"))
+        if year:
+            return str(_("year %(year)s")) % {"year": year}
+        return str(_("all years"))
+
+    @property
+    def shown_status(self) -> str:
+        """The status in words; a lost report says failed."""
+        if self.is_stale():
+            return str(self.Status.FAILED.label)
+        return self.get_status_display()
