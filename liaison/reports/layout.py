@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from agreements.statistics import AgreementStatistics
 from liaison.pdf import PdfMetadata, render_pdf
@@ -66,6 +67,10 @@ def report_html(template: str, *, title: str, period: str, as_of: datetime, figu
             "publisher": publisher(),
             "page_counter": page_counter_css(_("page %(page)s of %(pages)s")),
             "running_title": css_string(title),
+            # Punctuation that differs by language: "：" and "（…）" in Chinese.
+            "colon": pgettext("label separator", ": "),
+            "lp": pgettext("opening bracket", " ("),
+            "rp": pgettext("closing bracket", ")"),
         },
     )
 

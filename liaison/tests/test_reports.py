@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import subprocess
 from datetime import date, timedelta
 from decimal import Decimal
@@ -370,6 +371,10 @@ def test_report_is_made_in_the_language_it_was_asked_in(
     assert report.language == "en" and report.title == "Annual work report 2026"
     assert report.status == GeneratedReport.Status.DONE and report.step == "Ready"
     assert "Meetings" in workbook(report.xlsx.read()).sheetnames
+    if shutil.which("pdftotext"):
+        pages = pdf_text(report.pdf.read())
+        assert "Period: 2026 (1 January to 31 December)" in pages
+        assert "：" not in pages and "（" not in pages  # English punctuation throughout
 
 
 # --- Bad requests ----------------------------------------------------------------------------
