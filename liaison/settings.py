@@ -151,7 +151,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,  # daily
         "kwargs": {"days": 7},
     },
+    "prune-reports": {
+        "task": "liaison.reports.generation.prune_reports_task",
+        "schedule": 24 * 60 * 60,  # daily; does nothing unless REPORTS_KEEP_DAYS is set
+    },
 }
+# Generated reports (PDF and .xlsx) older than this many days are removed; 0 keeps them all.
+REPORTS_KEEP_DAYS = int(os.environ.get("REPORTS_KEEP_DAYS", "0"))
 
 # --- Authentication --------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -10,7 +10,9 @@ that one. A failure is recorded with its message; nothing half-made is kept.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
@@ -140,3 +142,24 @@ def delete_report(report: GeneratedReport, *, actor) -> None:
     with transaction.atomic():
         audit.delete_audited(report, actor=actor)
         transaction.on_commit(lambda: [delete_stored(name) for name in names])
+
+
+def prune_reports(*, now=None) -> int:
+    """Remove the reports asked for more than ``settings.REPORTS_KEEP_DAYS`` days ago, with
+    their files; 0 keeps every report. One still pending after a day is lost (see
+    ``GeneratedReport.STALE_AFTER``) and goes too. Returns how many were removed."""
+    days = settings.REPORTS_KEEP_DAYS
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    old = GeneratedReport.objects.filter(requested_at__lt=cutoff)
+    removed = 0
+    for report in list(old):
+        delete_report(report, actor=None)
+        removed += 1
+    return removed
+
+
+@background_task(name="liaison.reports.generation.prune_reports_task")
+def prune_reports_task() -> int:
+    return prune_reports()

@@ -607,3 +607,52 @@ def test_simultaneous_requests_for_the_same_report_make_one(monkeypatch):
     (report,) = GeneratedReport.objects.all()
     assert {made.pk for made, _new in results} == {report.pk}
     assert sum(1 for _made, new in results if new) == 1
+
+
+# --- Keeping reports --------------------------------------------------------------------------
+
+
+def test_old_finished_reports_are_pruned_with_their_files(
+    generate, official, settings, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+
+    old = generate(official, kind="follow_up")
+    recent = generate(official, kind="ledger")
+    pending = GeneratedReport.objects.create(
+        kind="annual", title="-", requested_by=official, parameters={"year": 2026}
+    )
+    long_ago = timezone.now() - timedelta(days=40)
+    GeneratedReport.objects.filter(pk__in=[old.pk, pending.pk]).update(requested_at=long_ago)
+    files = [Path(old.pdf.path), Path(old.xlsx.path)]
+
+    settings.REPORTS_KEEP_DAYS = 0
+    assert generation.prune_reports() == 0  # keeping every report is the default
+    settings.REPORTS_KEEP_DAYS = 30
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("prune_reports", stdout=out)
+
+    assert out.getvalue().strip() == "2 reports removed."  # the old one, and the lost one
+    assert list(GeneratedReport.objects.values_list("pk", flat=True)) == [recent.pk]
+    assert not any(path.exists() for path in files)
+    assert Path(recent.pdf.path).exists()
+
+
+def test_the_beat_schedule_prunes_reports_daily(official, settings):
+    from django.conf import settings as live
+
+    entry = live.CELERY_BEAT_SCHEDULE["prune-reports"]
+    assert entry["task"] == generation.prune_reports_task.name
+    assert entry["schedule"] == 24 * 60 * 60
+    GeneratedReport.objects.create(
+        kind="follow_up",
+        title="-",
+        requested_by=official,
+        status=GeneratedReport.Status.FAILED,
+        requested_at=timezone.now() - timedelta(days=9),
+    )
+    settings.REPORTS_KEEP_DAYS = 7
+
+    assert generation.prune_reports_task.apply().get() == 1
+    assert not GeneratedReport.objects.exists()
