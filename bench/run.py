@@ -53,6 +53,8 @@ def main() -> None:
         f"/partnerships/{partnership.pk}/",
         f"/associations/{partnership.associations.get().pk}/",
         "/meetings/",
+        "/dashboard/",
+        "/reports/",
         "/api/v1/organisations/",
         "/api/v1/organisations/?search=企业",
         "/api/v1/people/",
