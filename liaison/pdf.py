@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import mimetypes
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePosixPath
@@ -127,8 +127,12 @@ def render_pdf(
     metadata: PdfMetadata | None = None,
     pdf_variant: str | None = None,
     attachments: Sequence[PdfAttachment] = (),
+    on_laid_out: Callable[[int], None] | None = None,
 ) -> bytes:
-    """Render an HTML document to PDF bytes (``pdf_variant`` e.g. ``PDF_A_3B``)."""
+    """Render an HTML document to PDF bytes (``pdf_variant`` e.g. ``PDF_A_3B``).
+
+    ``on_laid_out(pages)`` is called once the pages are laid out, before the PDF is written
+    (a long document's progress)."""
     fetcher = StaticOnlyURLFetcher()
     pdf_attachments = [
         Attachment(
@@ -146,6 +150,8 @@ def render_pdf(
         document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=fetcher).render(
             font_config=font_config, **options
         )
+        if on_laid_out is not None:
+            on_laid_out(len(document.pages))
         if metadata:
             document.metadata.title = metadata.title or document.metadata.title
             if metadata.author:

@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from liaison import audit
 from liaison.models import GeneratedReport
@@ -105,6 +106,12 @@ def _generate(report: GeneratedReport) -> None:
         period=figures.period,
         as_of=now,
         figures=figures,
+        on_laid_out=lambda pages: _progress(
+            report,
+            60,
+            ngettext("Writing the PDF (%(pages)s page)", "Writing the PDF (%(pages)s pages)", pages)
+            % {"pages": pages},
+        ),
     )
     _progress(report, 80, _("Writing the Excel workbook"))
     xlsx = report_type.module.workbook(figures)

@@ -6,6 +6,7 @@ page)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 
 from django.template.loader import render_to_string
@@ -75,7 +76,18 @@ def report_html(template: str, *, title: str, period: str, as_of: datetime, figu
     )
 
 
-def report_pdf(template: str, *, title: str, period: str, as_of: datetime, figures) -> bytes:
-    """The report rendered to PDF (see ``report_html``)."""
+def report_pdf(
+    template: str,
+    *,
+    title: str,
+    period: str,
+    as_of: datetime,
+    figures,
+    on_laid_out: Callable[[int], None] | None = None,
+) -> bytes:
+    """The report rendered to PDF (see ``report_html``); ``on_laid_out(pages)`` as in
+    ``render_pdf``."""
     html = report_html(template, title=title, period=period, as_of=as_of, figures=figures)
-    return render_pdf(html, metadata=PdfMetadata(title=title, author=publisher()))
+    return render_pdf(
+        html, metadata=PdfMetadata(title=title, author=publisher()), on_laid_out=on_laid_out
+    )

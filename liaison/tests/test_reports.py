@@ -261,15 +261,23 @@ def test_progress_is_saved_while_the_report_is_made(generate, official, monkeypa
     original = generation.report_pdf
 
     def watching(*args, **kwargs):
-        row = GeneratedReport.objects.get()
-        seen.append((row.status, row.progress, row.step))
-        return original(*args, **kwargs)
+        def step():
+            row = GeneratedReport.objects.get()
+            seen.append((row.status, row.progress, row.step))
+
+        step()
+        pdf = original(*args, **kwargs)
+        step()
+        return pdf
 
     monkeypatch.setattr(generation, "report_pdf", watching)
 
     report = generate(official, kind="follow_up")
 
-    assert seen == [(GeneratedReport.Status.RUNNING, 30, "正在生成 PDF")]
+    assert seen[0] == (GeneratedReport.Status.RUNNING, 30, "正在生成 PDF")
+    assert seen[1][:2] == (GeneratedReport.Status.RUNNING, 60)
+    laid_out = re.fullmatch(r"正在写入 PDF（共 (\d+) 页）", seen[1][2])
+    assert laid_out and int(laid_out.group(1)) >= 2  # the cover and the content
     assert report.status == GeneratedReport.Status.DONE and report.step == "已完成"
 
 
