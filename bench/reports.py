@@ -12,7 +12,6 @@ commits on the same machine.
 import argparse
 import io
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,17 +21,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def page_count(pdf: bytes) -> str:
-    try:
-        info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout
-    except (OSError, subprocess.CalledProcessError):
-        return "?"
-    for line in info.decode().splitlines():
-        if line.startswith("Pages:"):
-            return line.split()[1]
-    return "?"
 
 
 def main() -> None:
@@ -75,8 +63,14 @@ def main() -> None:
             started = time.perf_counter()
             figures = report_type.module.figures(official, {}, now)
             gathered = time.perf_counter()
+            pages = []
             pdf = report_pdf(
-                report_type.template, title=label, period="—", as_of=now, figures=figures
+                report_type.template,
+                title=label,
+                period="—",
+                as_of=now,
+                figures=figures,
+                on_laid_out=pages.append,
             )
             drawn = time.perf_counter()
             xlsx = report_type.module.workbook(figures)
@@ -84,7 +78,7 @@ def main() -> None:
             rows = size + 33 if kind == "ledger" else len(figures.decisions)
             print(
                 f"{label:28} {rows:6d} {gathered - started:10.2f} {drawn - gathered:7.2f} "
-                f"{page_count(pdf):>6} {written - drawn:7.2f} {len(pdf) // 1024:7d} "
+                f"{pages[0]:>6} {written - drawn:7.2f} {len(pdf) // 1024:7d} "
                 f"{len(xlsx) // 1024:8d}"
             )
 

@@ -125,23 +125,22 @@ def sector_chart(stats: AgreementStatistics) -> SafeString:
     )
 
 
-def signed_landed_chart(stats: AgreementStatistics, *, chart_id: str = "chart-years") -> SafeString:
+def signed_landed_chart(stats: AgreementStatistics) -> SafeString:
     """Per signing year, the amount signed next to the amount of those agreements that have
     landed (in operation or completed)."""
-    pairs = stats.signed_and_landed_by_year()
-    landed_amounts = [landed.amount if landed else ZERO for _row, landed in pairs]
+    years = [
+        (row.label, row.amount, landed.amount if landed else ZERO)
+        for row, landed in stats.signed_and_landed_by_year()
+    ]
     description = "；".join(
         _("%(year)s: %(signed)s signed, %(landed)s landed")
-        % {"year": row.label, "signed": yuan(row.amount), "landed": yuan(amount)}
-        for (row, _landed), amount in zip(pairs, landed_amounts, strict=True)
+        % {"year": label, "signed": yuan(signed), "landed": yuan(landed)}
+        for label, signed, landed in years
     ) or _("No agreements.")
     return grouped_bar_chart(
-        [
-            (row.label, [row.amount, amount])
-            for (row, _landed), amount in zip(pairs, landed_amounts, strict=True)
-        ],
+        [(label, [signed, landed]) for label, signed, landed in years],
         series=[Series(_("signed"), SIGNED), Series(_("landed"), LANDED)],
-        chart_id=chart_id,
+        chart_id="chart-years",
         title=_("Signed and landed by signing year"),
         description=description,
         value_text=yuan,
@@ -174,21 +173,28 @@ def mechanism_compliance(
     mechanisms, *, today: date, start: date | None = None, end: date | None = None
 ) -> list[MechanismCompliance]:
     """Each mechanism's expected occurrences from ``start`` (when it began) to ``end`` (the
-    end of this year), from its prefetched meetings."""
+    end of this year), and the next one still scheduled or due (as ``Mechanism.summary``
+    finds it), from its prefetched meetings: one pass over the occurrences."""
+    end = end or date(today.year, 12, 31)
     result = []
     for mechanism in mechanisms:
-        meetings = list(mechanism.meetings.all())
-        occurrences = mechanism.occurrences(
-            start or mechanism.first_date,
-            end or date(today.year, 12, 31),
+        everything = mechanism.occurrences(
+            mechanism.first_date,
+            max(end, date(today.year + 4, 12, 31)),
             today=today,
-            meetings=meetings,
+            meetings=list(mechanism.meetings.all()),
         )
-        upcoming = mechanism.summary(today=today, meetings=meetings)["next"]
+        upcoming = next(
+            (o for o in everything if o.state in (Mechanism.SCHEDULED, Mechanism.DUE)), None
+        )
         result.append(
             MechanismCompliance(
                 mechanism=mechanism,
-                occurrences=[OccurrenceLine(o) for o in occurrences],
+                occurrences=[
+                    OccurrenceLine(o)
+                    for o in everything
+                    if (start or mechanism.first_date) <= o.date <= end
+                ],
                 next=OccurrenceLine(upcoming) if upcoming else None,
             )
         )
@@ -207,6 +213,9 @@ def dashboard_figures(user, *, now: datetime | None = None, year: int | None = N
     today = timezone.localdate(now)
     member = permissions.is_member(user)
     all_agreements = Agreement.objects.visible_to(user)
+    years = signing_years(all_agreements)
+    if year not in years:
+        year = None  # an unknown year shows every year
     agreements = all_agreements.filter(signed_on__year=year) if year else all_agreements
     decisions = Decision.objects.visible_to(user)
     if member:
@@ -224,7 +233,7 @@ def dashboard_figures(user, *, now: datetime | None = None, year: int | None = N
     return Dashboard(
         as_of=now,
         year=year,
-        years=signing_years(all_agreements),
+        years=years,
         organisation=user.organisation if member else None,
         projects=agreement_statistics(agreements.projects()),
         all_agreements=agreement_totals(agreements),

@@ -149,3 +149,10 @@ def can_follow_up_decision(user, decision) -> bool:
     return is_secretariat(user) or (
         is_member(user) and decision.responsible_units.filter(pk=user.organisation_id).exists()
     )
+
+
+def can_delete_report(user, report) -> bool:
+    """A generated report is removed by whoever asked for it, or by the secretariat."""
+    return is_secretariat(user) or (
+        can_read_all(user) and report.requested_by_id == getattr(user, "pk", None)
+    )

@@ -11,27 +11,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agreements.excel import XLSX_CONTENT_TYPE
 from liaison import permissions
 from liaison.dashboard import dashboard_figures
 from liaison.models import GeneratedReport
 from liaison.reports.forms import ReportRequestForm
-from liaison.reports.generation import delete_report, request_report
-from liaison.uploads import private_file_response
+from liaison.reports.generation import delete_report, report_file_response, request_report
 from liaison.views import directory_reader_required, role_required
 
 REPORTS_PER_PAGE = 20
 REFRESH_SECONDS = 2
-FORMATS = {
-    "pdf": ("pdf", "application/pdf"),
-    "xlsx": ("xlsx", XLSX_CONTENT_TYPE),
-}
 
 
 # Officials and the secretariat (members get 403).
@@ -48,8 +40,6 @@ def _year(value: str | None) -> int | None:
 @directory_reader_required
 def dashboard(request):
     figures = dashboard_figures(request.user, year=_year(request.GET.get("year")))
-    if figures.year and figures.year not in figures.years:
-        figures = dashboard_figures(request.user)
     return render(request, "liaison/dashboard.html", {"figures": figures})
 
 
@@ -83,31 +73,21 @@ def report_detail(request, pk: int):
         {
             "report": report,
             "refresh": REFRESH_SECONDS if report.is_pending else None,
-            "can_delete": _can_delete(request.user, report),
+            "can_delete": permissions.can_delete_report(request.user, report),
         },
     )
 
 
 @reader_of_all_required
 def report_download(request, pk: int, fmt: str):
-    report = get_object_or_404(GeneratedReport, pk=pk)
-    if fmt not in FORMATS or not report.is_ready:
-        raise Http404
-    suffix, content_type = FORMATS[fmt]
-    stored = report.pdf if fmt == "pdf" else report.xlsx
-    filename = f"{report.title}-{timezone.localtime(report.data_as_of):%Y%m%d}.{suffix}"
-    return private_file_response(stored.name, filename=filename, content_type=content_type)
-
-
-def _can_delete(user, report: GeneratedReport) -> bool:
-    return permissions.is_secretariat(user) or report.requested_by_id == user.pk
+    return report_file_response(get_object_or_404(GeneratedReport, pk=pk), fmt)
 
 
 @require_POST
 @reader_of_all_required
 def report_delete(request, pk: int):
     report = get_object_or_404(GeneratedReport, pk=pk)
-    if not _can_delete(request.user, report):
+    if not permissions.can_delete_report(request.user, report):
         raise PermissionDenied
     if report.is_pending:
         messages.error(request, _("A report cannot be removed while it is being generated."))

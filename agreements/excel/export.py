@@ -23,9 +23,9 @@ from agreements.excel.columns import (
     kind_label,
 )
 from agreements.models import Agreement, AgreementParty, SigningUnit
-from agreements.statistics import agreement_statistics
+from agreements.statistics import AgreementStatistics, agreement_statistics
 from liaison.models import Sector
-from liaison.xlsx import new_workbook, style_header, workbook_bytes
+from liaison.xlsx import bold_row, new_workbook, style_header, workbook_bytes
 from meetings.models import Meeting
 
 # --- Export ----------------------------------------------------------------------------------
@@ -42,13 +42,12 @@ def _party_names(agreement: Agreement) -> dict[str, str]:
     return {party.role: party.organisation.name for party in agreement.parties.all()}
 
 
-def export_agreements(agreements: QuerySet) -> bytes:
+def export_agreements(agreements: QuerySet, *, stats: AgreementStatistics | None = None) -> bytes:
     """``agreements`` (already permission-scoped and filtered, in the order wanted) as an
     ``.xlsx``: one row per agreement, then 合计 from the statistics service; a second sheet
-    with the statistics by signing unit and by sector. A constant number of queries."""
-    from openpyxl.styles import Font
-
-    stats = agreement_statistics(agreements)
+    with the statistics by signing unit and by sector. Pass ``stats`` when the caller has
+    them already (``agreement_statistics(agreements)``). A constant number of queries."""
+    stats = stats or agreement_statistics(agreements)
     workbook = new_workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME
@@ -96,8 +95,7 @@ def export_agreements(agreements: QuerySet) -> bytes:
     total[6] = yi(stats.amount)
     total[11] = yi(stats.funds_in_place)
     sheet.append(total)
-    for cell in sheet[sheet.max_row]:
-        cell.font = Font(bold=True)
+    bold_row(sheet, sheet.max_row)
     for column in ("G", "L"):
         for cell in sheet[column][1:]:
             cell.number_format = AMOUNT_FORMAT
@@ -109,19 +107,24 @@ def export_agreements(agreements: QuerySet) -> bytes:
 
 
 def _summary_sheet(sheet, stats) -> None:
-    sheet.append([_("By signing unit"), _("agreements"), "签约金额(亿元)", "到位资金(亿元)"])
-    for row in stats.by_unit:
-        sheet.append([row.label, row.count, yi(row.amount), yi(row.funds_in_place)])
-    sheet.append([TOTAL_LABEL, stats.count, yi(stats.amount), yi(stats.funds_in_place)])
+    write_breakdown(sheet, _("By signing unit"), stats.by_unit, stats)
     sheet.append([])
-    sheet.append([_("By industry sector"), _("agreements"), "签约金额(亿元)", "到位资金(亿元)"])
-    for row in stats.by_sector:
-        sheet.append([row.label, row.count, yi(row.amount), yi(row.funds_in_place)])
-    sheet.append([TOTAL_LABEL, stats.count, yi(stats.amount), yi(stats.funds_in_place)])
-    for column in ("C", "D"):
-        for cell in sheet[column]:
-            cell.number_format = AMOUNT_FORMAT
+    write_breakdown(sheet, _("By industry sector"), stats.by_sector, stats)
     style_header(sheet, [24, 10, 16, 16])
+
+
+def write_breakdown(sheet, heading: str, rows, stats, *, total_label: str = TOTAL_LABEL) -> None:
+    """A breakdown of the statistics (``stats.by_unit`` or the like) at the foot of ``sheet``:
+    a header row, a row a key with its count, signed amount and funds in 亿元, and the total
+    in bold."""
+    sheet.append([heading, _("agreements"), COLUMNS["amount"], EXPORT_EXTRA_COLUMNS[1]])
+    for row in rows:
+        sheet.append([row.label, row.count, yi(row.amount), yi(row.funds_in_place)])
+    sheet.append([total_label, stats.count, yi(stats.amount), yi(stats.funds_in_place)])
+    bold_row(sheet, sheet.max_row)
+    for line in sheet.iter_rows(min_row=sheet.max_row - len(rows), min_col=3, max_col=4):
+        for cell in line:
+            cell.number_format = AMOUNT_FORMAT
 
 
 def import_template() -> bytes:

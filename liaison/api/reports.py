@@ -5,9 +5,7 @@ form's (``ReportRequestForm``), so both refuse the same requests with the same w
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -20,8 +18,7 @@ from agreements.excel import XLSX_CONTENT_TYPE
 from liaison import permissions
 from liaison.models import GeneratedReport
 from liaison.reports.forms import ReportRequestForm
-from liaison.reports.generation import delete_report, request_report
-from liaison.uploads import private_file_response
+from liaison.reports.generation import delete_report, report_file_response, request_report
 
 
 class ReportPermission(drf.BasePermission):
@@ -30,9 +27,7 @@ class ReportPermission(drf.BasePermission):
 
     def has_object_permission(self, request, view, obj) -> bool:
         if request.method == "DELETE":
-            return permissions.is_secretariat(request.user) or obj.requested_by_id == (
-                request.user.pk
-            )
+            return permissions.can_delete_report(request.user, obj)
         return True
 
 
@@ -68,7 +63,7 @@ class GeneratedReportSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_status(self, report) -> str:
-        return GeneratedReport.Status.FAILED if report.is_stale() else report.status
+        return report.effective_status
 
     def _url(self, report, name: str) -> str | None:
         if not report.is_ready:
@@ -96,18 +91,6 @@ class ReportRequestSerializer(serializers.Serializer):
                 {field: [str(e) for e in errors] for field, errors in form.errors.items()}
             )
         return {"kind": form.cleaned_data["kind"], "parameters": form.parameters()}
-
-
-def _download(report: GeneratedReport, fmt: str):
-    if not report.is_ready:
-        raise Http404
-    stored, content_type = (
-        (report.pdf, "application/pdf") if fmt == "pdf" else (report.xlsx, XLSX_CONTENT_TYPE)
-    )
-    stamp = timezone.localtime(report.data_as_of)
-    return private_file_response(
-        stored.name, filename=f"{report.title}-{stamp:%Y%m%d}.{fmt}", content_type=content_type
-    )
 
 
 class GeneratedReportViewSet(
@@ -148,9 +131,9 @@ class GeneratedReportViewSet(
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_name="pdf")
     def pdf(self, request, pk=None):
-        return _download(self.get_object(), "pdf")
+        return report_file_response(self.get_object(), "pdf")
 
     @extend_schema(responses={(200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"], url_name="xlsx")
     def xlsx(self, request, pk=None):
-        return _download(self.get_object(), "xlsx")
+        return report_file_response(self.get_object(), "xlsx")

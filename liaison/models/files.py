@@ -140,8 +140,11 @@ class GeneratedReport(models.Model):
         return str(_("all years"))
 
     @property
+    def effective_status(self) -> str:
+        """The status, except that a lost report (``is_stale``) is failed."""
+        return self.Status.FAILED if self.is_stale() else self.status
+
+    @property
     def shown_status(self) -> str:
-        """The status in words; a lost report says failed."""
-        if self.is_stale():
-            return str(self.Status.FAILED.label)
-        return self.get_status_display()
+        """The effective status in words."""
+        return str(self.Status(self.effective_status).label)

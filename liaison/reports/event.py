@@ -11,7 +11,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.excel.export import yi
+from agreements.excel.columns import AMOUNT_FORMAT, COLUMNS
+from agreements.excel.export import write_breakdown, yi
 from agreements.models import Agreement
 from agreements.statistics import AgreementStatistics, agreement_statistics
 from liaison.dashboard import AgreementCharts
@@ -93,8 +94,6 @@ def participant_name(invitation: Invitation) -> str:
 
 
 def workbook(figures: EventFigures) -> bytes:
-    from agreements.excel.columns import AMOUNT_FORMAT
-
     book = new_workbook()
     sheet = book.active
     sheet.title = _("Participants")
@@ -132,14 +131,11 @@ def workbook(figures: EventFigures) -> bytes:
     style_header(sheet, [16, 36, 10, 8, 8])
 
     sheet = book.create_sheet(_("Agreements by unit"))
-    sheet.append([_("signing unit"), _("agreements"), "签约金额(亿元)", "到位资金(亿元)"])
-    for row in figures.stats.by_unit:
-        sheet.append([row.label, row.count, yi(row.amount), yi(row.funds_in_place)])
     stats = figures.stats
-    sheet.append([_("total"), stats.count, yi(stats.amount), yi(stats.funds_in_place)])
-    bold_row(sheet, sheet.max_row)
+    write_breakdown(sheet, _("signing unit"), stats.by_unit, stats, total_label=_("total"))
     sheet.append([])
-    sheet.append([_("title"), _("signing unit"), "签约金额(亿元)", _("status")])
+    sheet.append([_("title"), _("signing unit"), COLUMNS["amount"], _("status")])
+    first_agreement_row = sheet.max_row + 1
     for agreement in figures.agreements:
         sheet.append(
             [
@@ -158,8 +154,7 @@ def workbook(figures: EventFigures) -> bytes:
                 agreement.get_status_display(),
             ]
         )
-    for column in ("C", "D"):
-        for cell in sheet[column]:
-            cell.number_format = AMOUNT_FORMAT
+    for (cell,) in sheet.iter_rows(min_row=first_agreement_row, min_col=3, max_col=3):
+        cell.number_format = AMOUNT_FORMAT
     style_header(sheet, [40, 14, 16, 16])
     return workbook_bytes(book)

@@ -22,15 +22,10 @@ def report_years(user) -> list[int]:
     return sorted(years, reverse=True)
 
 
-class EventChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.title}（{timezone.localtime(obj.start):%Y-%m-%d}）"
-
-
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("report"), choices=Kind.choices)
     year = forms.TypedChoiceField(label=_("year"), coerce=int, required=False, empty_value=None)
-    meeting = EventChoiceField(
+    meeting = forms.ModelChoiceField(
         label=_("event"), queryset=Meeting.objects.none(), required=False, empty_label=None
     )
 

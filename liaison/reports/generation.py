@@ -15,16 +15,18 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from agreements.excel import XLSX_CONTENT_TYPE
 from liaison import audit
 from liaison.models import GeneratedReport
 from liaison.reports import REPORT_TYPES
 from liaison.reports.layout import ReportError, report_pdf
 from liaison.tasks import background_task, submit
-from liaison.uploads import delete_stored
+from liaison.uploads import delete_stored, private_file_response
 
 logger = logging.getLogger(__name__)
 
@@ -170,3 +172,20 @@ def prune_reports(*, now=None) -> int:
 @background_task(name="liaison.reports.generation.prune_reports_task")
 def prune_reports_task() -> int:
     return prune_reports()
+
+
+REPORT_FORMATS = {"pdf": "application/pdf", "xlsx": XLSX_CONTENT_TYPE}
+
+
+def report_file_response(report: GeneratedReport, fmt: str):
+    """A kept report's PDF or ``.xlsx`` as a download named after its title and date (the
+    caller checks the permission); 404 for another format or a report not ready."""
+    if fmt not in REPORT_FORMATS or not report.is_ready:
+        raise Http404
+    stored = report.pdf if fmt == "pdf" else report.xlsx
+    stamp = timezone.localtime(report.data_as_of)
+    return private_file_response(
+        stored.name,
+        filename=f"{report.title}-{stamp:%Y%m%d}.{fmt}",
+        content_type=REPORT_FORMATS[fmt],
+    )

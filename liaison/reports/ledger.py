@@ -56,4 +56,4 @@ def figures(user, parameters: dict, now: datetime) -> LedgerFigures:
 
 
 def workbook(figures: LedgerFigures) -> bytes:
-    return export_agreements(figures.agreements)
+    return export_agreements(figures.agreements, stats=figures.stats)
