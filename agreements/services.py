@@ -7,8 +7,7 @@ dated ``StatusChange`` with its note. ``actor=None`` means the system (managemen
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
@@ -278,13 +277,12 @@ def submit_progress_report(
         status=ProgressReport.Status.SUBMITTED,
         submitted_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    with _removed_on_error() as stored, transaction.atomic():
+    with uploads.removed_on_error() as stored, transaction.atomic():
         save_object(report, actor=actor)
         files = [
-            _store(ProgressReportAttachment(report=report), upload, kind, actor=actor)
+            _store(ProgressReportAttachment(report=report), upload, kind, actor=actor, into=stored)
             for upload, kind in zip(attachments, kinds, strict=True)
         ]
-        stored.extend(attachment.file.name for attachment in files)
         if files:
             audit.record(
                 report,
@@ -352,28 +350,15 @@ def refresh_agreement_figures(agreement: Agreement, *, actor) -> None:
 MAX_ATTACHMENTS = 5
 
 
-@contextmanager
-def _removed_on_error() -> Iterator[list[str]]:
-    """Collects the names of files stored inside a transaction and removes them from disk when
-    it fails, so a refused or failed change leaves no file behind."""
-    stored: list[str] = []
-    try:
-        yield stored
-    except BaseException:
-        for name in stored:
-            uploads.delete_stored(name)
-        raise
-
-
-def _store(record: AgreementFile, upload, kind: uploads.FileType, *, actor) -> AgreementFile:
-    """Write ``upload`` to the private storage under a random name and save ``record``."""
+def _store(
+    record: AgreementFile, upload, kind: uploads.FileType, *, actor, into: list[str]
+) -> AgreementFile:
+    """Write ``upload`` to the private storage under a random name, add that name to
+    ``into`` (an ``uploads.removed_on_error`` list) at once, and save ``record``."""
     uploads.store_upload(record, upload, kind, actor=actor)
-    try:
-        record.full_clean(exclude=["file"])
-        record.save()
-    except BaseException:
-        uploads.delete_stored(record.file.name)
-        raise
+    into.append(record.file.name)
+    record.full_clean(exclude=["file"])
+    record.save()
     return record
 
 
@@ -397,14 +382,13 @@ def attach_agreement_document(agreement: Agreement, *, actor, upload) -> Agreeme
     if actor is not None and not permissions.can_write(actor):
         raise PermissionDenied(_("Only the secretariat uploads the signed document."))
     kind = uploads.check_upload(upload)
-    with _removed_on_error() as stored, transaction.atomic():
+    with uploads.removed_on_error() as stored, transaction.atomic():
         current = Agreement.objects.select_for_update().get(pk=agreement.pk)
         document = AgreementDocument.objects.filter(agreement=current).first()
         old_name, old_file = (document.original_name, document.file.name) if document else ("", "")
         document = _store(
-            document or AgreementDocument(agreement=current), upload, kind, actor=actor
+            document or AgreementDocument(agreement=current), upload, kind, actor=actor, into=stored
         )
-        stored.append(document.file.name)
         audit.record(
             current,
             actor=actor,

@@ -69,7 +69,7 @@ class AgreementStatistics:
     by_status: list[Row] = field(default_factory=list)
     by_year: list[Row] = field(default_factory=list)
     by_meeting: list[Row] = field(default_factory=list)
-    landed_by_year: list[Row] = field(default_factory=list)  # landed ones, by signing year
+    landed_by_year: list[Row] = field(default_factory=list)  # landed projects, by signing year
 
     @property
     def funds_ratio(self) -> Decimal | None:
@@ -176,7 +176,7 @@ def agreement_statistics(agreements: QuerySet | None = None) -> AgreementStatist
             Agreement.Status.choices,
         ),
         by_year=_by_year(agreements),
-        landed_by_year=_by_year(agreements.filter(status__in=Agreement.LANDED_STATUSES)),
+        landed_by_year=_by_year(agreements.projects().landed()),
         by_meeting=_breakdown(
             agreements,
             "signed_at_meeting",

@@ -1,13 +1,9 @@
 """Pages of the agreements: the ledger (签约项目台账), an agreement, the statistics."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,6 +13,7 @@ from agreements.models import Agreement, AgreementDocument, ProgressReport, Prog
 from agreements.statistics import agreement_statistics, agreement_totals
 from liaison import audit, permissions, uploads
 from liaison.views import directory_reader_required, role_required
+from liaison.xlsx import xlsx_response
 
 
 def _filtered(request, data):
@@ -182,8 +179,6 @@ def agreement_status_change(request, pk: int):
 @directory_reader_required
 def progress_report_submit(request, pk: int):
     """A member of a party (or the secretariat) reports progress on the agreement."""
-    if not (permissions.is_member(request.user) or permissions.is_secretariat(request.user)):
-        raise PermissionDenied
     agreement = _visible_agreement(request, pk)
     if not permissions.can_report_progress(request.user, agreement):
         raise PermissionDenied
@@ -233,14 +228,6 @@ def progress_attachment(request, pk: int):
 # --- Excel in and out ------------------------------------------------------------------------
 
 
-def xlsx_response(content: bytes, name: str) -> HttpResponse:
-    """An ``.xlsx`` download named ``<name>-<today>.xlsx`` (the Chinese name survives)."""
-    filename = f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
-
-
 @directory_reader_required
 def agreement_export(request):
     """The ledger as filtered (the same filters, the same user scope), with its totals row."""
@@ -268,10 +255,9 @@ def _import_page(request, *, preview=None, errors=(), status=200):
     )
 
 
-@login_required
+@secretariat_required
 def agreement_import(request):
     """The import wizard: upload a 签约项目清单, see every row's problems, then confirm."""
-    excel.check_can_import(request.user)
     if request.method != "POST":
         return _import_page(request)
     try:
@@ -282,9 +268,8 @@ def agreement_import(request):
 
 
 @require_POST
-@login_required
+@secretariat_required
 def agreement_import_commit(request):
-    excel.check_can_import(request.user)
     try:
         created = excel.commit_import(request.POST.get("token", ""), actor=request.user)
     except ValidationError as error:

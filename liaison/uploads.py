@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -136,6 +138,20 @@ def store_upload(record, upload, kind: FileType, *, actor) -> None:
     record.uploaded_by = actor if getattr(actor, "is_authenticated", False) else None
     record.uploaded_at = timezone.now()
     record.file.save(record.original_name, upload, save=False)
+
+
+@contextmanager
+def removed_on_error() -> Iterator[list[str]]:
+    """Collects the names of the private files written inside the block and removes them
+    from disk when it fails, so a refused or failed change leaves no file behind. Append each
+    name as soon as its file is written."""
+    stored: list[str] = []
+    try:
+        yield stored
+    except BaseException:
+        for name in stored:
+            delete_stored(name)
+        raise
 
 
 def delete_stored(name: str) -> None:

@@ -1,9 +1,16 @@
 """Small helpers every ``.xlsx`` the system writes shares: a new workbook, a bold frozen header
-with column widths, and the finished file as bytes (openpyxl is imported on first use)."""
+with column widths, the finished file as bytes (openpyxl is imported on first use), and the
+download response."""
 
 from __future__ import annotations
 
 import io
+
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def new_workbook():
@@ -35,3 +42,12 @@ def workbook_bytes(workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def xlsx_response(content: bytes, name: str, *, dated: bool = True) -> HttpResponse:
+    """An ``.xlsx`` download named ``<name>-<today>.xlsx`` (or ``<name>.xlsx``); a Chinese
+    name survives (RFC 5987)."""
+    filename = f"{name}-{timezone.localdate():%Y%m%d}.xlsx" if dated else f"{name}.xlsx"
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils.translation import gettext as _
 
+from liaison.xlsx import new_workbook, style_header, workbook_bytes
 from meetings.attendance import expected_attendees
 from meetings.models import Meeting
 
@@ -31,19 +30,15 @@ def _headers() -> list[str]:
 WIDTHS = [6, 34, 14, 28, 16, 12, 14, 12, 14, 10, 16, 12, 10]
 
 
-def attendee_list_filename(meeting: Meeting) -> str:
-    return _("Attendee list") + f" {meeting.title}.xlsx"
+def attendee_list_name(meeting: Meeting) -> str:
+    return _("Attendee list") + f" {meeting.title}"
 
 
 def export_attendees(meeting: Meeting) -> bytes:
     """Every attendee of the meeting's accepted invitations, one row each: organisation, name,
     title, phone, arrival and departure (date, flight or train), accommodation, dietary needs,
     whether the attendee is the invitee's delegate, and the attendance. One query."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = _("Attendees")[:31]
     sheet.append(_headers())
@@ -75,14 +70,8 @@ def export_attendees(meeting: Meeting) -> bytes:
                 attendee.get_attendance_display(),
             ]
         )
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for index, width in enumerate(WIDTHS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    style_header(sheet, WIDTHS)
     for column in ("F", "H"):
         for cell in sheet[column][1:]:
             cell.number_format = "yyyy-mm-dd"
-    sheet.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

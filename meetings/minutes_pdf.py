@@ -20,18 +20,9 @@ from django.utils.safestring import SafeString, mark_safe
 
 from liaison.pdf import PDF_A_3B, PdfAttachment, PdfMetadata, render_pdf
 from meetings.minutes_document import MinutesDocument
+from meetings.scheduling import chinese_number
 
 BEIJING = timezone.get_fixed_timezone(480)
-CHINESE_DIGITS = "〇一二三四五六七八九"
-
-
-def chinese_number(number: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (heading numbers 一、（一）)."""
-    if not 0 < number < 100:
-        return str(number)
-    tens, units = divmod(number, 10)
-    text = "" if tens == 0 else ("十" if tens == 1 else CHINESE_DIGITS[tens] + "十")
-    return text + (CHINESE_DIGITS[units] if units else "")
 
 
 def chinese_date(value: date | datetime | None) -> str:

@@ -126,11 +126,12 @@ def plan_next_meeting(mechanism: Mechanism, *, today: date | None = None) -> Mee
     start = beijing(day, DEFAULT_START)
     previous = counted_meetings(mechanism).filter(start__lt=start).order_by("-start").first()
     partnership = mechanism.partnership
+    number = next_number(mechanism, start)
     return MeetingPlan(
         mechanism=mechanism,
         expected_date=occurrence.date,
-        title=meeting_title(mechanism, number=next_number(mechanism, start), day=day),
-        number=next_number(mechanism, start),
+        title=meeting_title(mechanism, number=number, day=day),
+        number=number,
         kind=MECHANISM_MEETING_KIND[mechanism.kind],
         start=start,
         end=beijing(day, DEFAULT_END),

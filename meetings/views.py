@@ -3,17 +3,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison import audit, permissions, uploads
 from liaison.models import Mechanism, Partnership
 from liaison.views import directory_reader_required
+from liaison.xlsx import xlsx_response
 from meetings import attendance, audience, excel, links, mail, scheduling, services
 from meetings.forms import (
     AgendaItemForm,
@@ -551,14 +551,9 @@ def meeting_attendees_xlsx(request, pk: int):
     """The attendee list for the venue and the hosts (secretariat and officials)."""
     _secretariat_or_official(request)
     meeting = get_object_or_404(Meeting, pk=pk)
-    response = HttpResponse(
-        excel.export_attendees(meeting),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return xlsx_response(
+        excel.export_attendees(meeting), excel.attendee_list_name(meeting), dated=False
     )
-    response["Content-Disposition"] = content_disposition_header(
-        True, excel.attendee_list_filename(meeting)
-    )
-    return response
 
 
 # --- Lifecycle and mail (secretariat) ----------------------------------------------------------

@@ -1,7 +1,4 @@
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
-from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, renderers, viewsets
@@ -19,6 +16,7 @@ from agreements.statistics import agreement_statistics
 from liaison import permissions, uploads
 from liaison.api.views import HistoryMixin
 from liaison.api.viewsets import AuditedModelViewSet
+from liaison.xlsx import xlsx_response
 
 
 class XlsxRenderer(renderers.BaseRenderer):
@@ -33,13 +31,6 @@ class XlsxRenderer(renderers.BaseRenderer):
         if isinstance(data, bytes):
             return data
         return renderers.JSONRenderer().render(data)  # an error answered to such a client
-
-
-def _xlsx(content: bytes, name: str) -> HttpResponse:
-    filename = f"{name}-{timezone.localdate():%Y%m%d}.xlsx"
-    response = HttpResponse(content, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
 
 
 class SigningUnitViewSet(HistoryMixin, AuditedModelViewSet):
@@ -144,7 +135,7 @@ class AgreementViewSet(HistoryMixin, AuditedModelViewSet):
     def export(self, request):
         """The (filtered) agreements as .xlsx with a totals row equal to the statistics."""
         agreements = self.filter_queryset(Agreement.objects.visible_to(request.user))
-        return _xlsx(excel.export_agreements(agreements), "签约项目台账")
+        return xlsx_response(excel.export_agreements(agreements), "签约项目台账")
 
     @extend_schema(responses={(200, excel.XLSX_CONTENT_TYPE): OpenApiTypes.BINARY})
     @action(
@@ -157,7 +148,7 @@ class AgreementViewSet(HistoryMixin, AuditedModelViewSet):
     )
     def import_template(self, request):
         """An empty 签约项目清单 with an example row and a sheet of instructions."""
-        return _xlsx(excel.import_template(), "签约项目清单模板")
+        return xlsx_response(excel.import_template(), "签约项目清单模板")
 
     @extend_schema(request=s.ImportUploadSerializer, responses=s.ImportPreviewSerializer)
     @action(

@@ -7,8 +7,8 @@ from decimal import Decimal
 from django.utils import translation
 
 from agreements.models import MONEY, Agreement
+from liaison.xlsx import XLSX_CONTENT_TYPE  # noqa: F401  (part of this module's API)
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_BYTES = 5 * 1024 * 1024  # the uploaded file
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # what the ZIP inflates to (a "zip bomb" guard)
 MAX_ROWS = 2000  # data rows of one sheet

@@ -240,3 +240,39 @@ def test_agreement_page_shows_document_and_upload_form_to_the_secretariat_only(
     assert "document_form" in secretariat_page.context
     assert "签约文本.pdf" in member_page.content.decode()
     assert "document_form" not in member_page.context
+
+
+def test_progress_report_failing_on_its_second_file_leaves_no_file_behind(
+    agreement, member_a, media_root, monkeypatch
+):
+    from datetime import date
+    from decimal import Decimal
+
+    from agreements import services
+    from agreements.models import ProgressReport, ProgressReportAttachment
+
+    real_save = ProgressReportAttachment.save
+    calls = []
+
+    def second_fails(self, *args, **kwargs):
+        calls.append(self.file.name)  # its file is already written
+        if len(calls) == 2:
+            raise OSError("database went away")
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(ProgressReportAttachment, "save", second_fails)
+
+    with pytest.raises(OSError):
+        services.submit_progress_report(
+            agreement,
+            actor=member_a,
+            period_start=date(2024, 1, 1),
+            period_end=date(2024, 6, 30),
+            funds_in_place=Decimal("1000000.00"),
+            percent_complete=10,
+            attachments=[upload("现场.pdf", PDF), upload("凭证.pdf", PDF)],
+        )
+
+    assert len(calls) == 2
+    assert stored_files(media_root) == []  # both written files were removed, the first too
+    assert not ProgressReport.objects.exists()

@@ -120,16 +120,11 @@ def attach_agenda_material(item: AgendaItem, *, actor, upload) -> AgendaMaterial
     _check_can_edit_agenda(actor)
     kind = uploads.check_upload(upload)
     material = AgendaMaterial(item=item)
-    uploads.store_upload(material, upload, kind, actor=actor)
-    try:
-        with transaction.atomic():
-            material.save()
-            _material_change(
-                item, actor=actor, new=material.original_name, note=_("material uploaded")
-            )
-    except BaseException:
-        uploads.delete_stored(material.file.name)
-        raise
+    with uploads.removed_on_error() as stored, transaction.atomic():
+        uploads.store_upload(material, upload, kind, actor=actor)
+        stored.append(material.file.name)
+        material.save()
+        _material_change(item, actor=actor, new=material.original_name, note=_("material uploaded"))
     return material
 
 
