@@ -20,14 +20,10 @@ from liaison.dashboard import dashboard_figures
 from liaison.models import GeneratedReport
 from liaison.reports.forms import ReportRequestForm
 from liaison.reports.generation import delete_report, report_file_response, request_report
-from liaison.views import directory_reader_required, role_required
+from liaison.views import directory_reader_required, reader_of_all_required
 
 REPORTS_PER_PAGE = 20
 REFRESH_SECONDS = 2
-
-
-# Officials and the secretariat (members get 403).
-reader_of_all_required = role_required(permissions.can_read_all)
 
 
 def _year(value: str | None) -> int | None:

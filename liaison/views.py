@@ -40,6 +40,8 @@ def role_required(allowed):
 
 # Every role that reads the directory: the secretariat, officials and members.
 directory_reader_required = role_required(permissions.can_read_directory)
+# Officials and the secretariat (members get 403).
+reader_of_all_required = role_required(permissions.can_read_all)
 
 
 class SignInView(LoginView):

@@ -114,10 +114,16 @@ def render(kind: str, object_id: int) -> tuple[str, str]:
 def send_minutes_mail(delivery_ids: list[int], kind: str, object_id: int) -> None:
     """Send the queued deliveries; each is marked sent, or failed with the error's text."""
     deliveries = MailDelivery.objects.filter(pk__in=delivery_ids, status=Delivery.QUEUED)
+    try:
+        message = render(kind, object_id)  # the same text for every recipient
+    except Exception as error:  # each delivery then fails with the reason
+        message = error
     connection = get_connection()
     for delivery in deliveries:
         try:
-            subject, text = render(kind, object_id)
+            if isinstance(message, Exception):
+                raise message
+            subject, text = message
             EmailMessage(
                 subject,
                 text,

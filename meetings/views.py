@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from liaison import audit, permissions, uploads
 from liaison.models import Mechanism, Partnership
-from liaison.views import directory_reader_required
+from liaison.views import directory_reader_required, reader_of_all_required, role_required
 from liaison.xlsx import xlsx_response
 from meetings import attendance, audience, excel, links, mail, scheduling, services
 from meetings.forms import (
@@ -37,6 +37,9 @@ from meetings.models import (
     Meeting,
     invitation_counts,
 )
+
+# Inviting, scheduling, the agenda and check-in: the secretariat.
+secretariat_required = role_required(permissions.can_manage_invitations)
 
 
 @directory_reader_required
@@ -204,15 +207,9 @@ def invitation_link(request, token: str):
     return _answer_page(request, invitation, channel=Invitation.Channel.LINK, actor=actor)
 
 
-def _secretariat_or_official(request) -> None:
-    if not permissions.can_read_all(request.user):
-        raise PermissionDenied
-
-
-@login_required
+@reader_of_all_required
 def meeting_invitations(request, pk: int):
     """The secretariat's view of a meeting's invitations: live counts and a filterable list."""
-    _secretariat_or_official(request)
     meeting = get_object_or_404(Meeting.objects.with_related(), pk=pk)
     filters = InvitationFilterForm(request.GET or None)
     invitations = filters.filter(
@@ -276,11 +273,6 @@ def meeting_invite(request, pk: int):
 # --- Scheduling ------------------------------------------------------------------------------
 
 
-def _secretariat(request) -> None:
-    if not permissions.can_manage_invitations(request.user):
-        raise PermissionDenied
-
-
 def _schedule_page(request, form, *, partnership, mechanism=None, plan=None):
     return render(
         request,
@@ -289,10 +281,9 @@ def _schedule_page(request, form, *, partnership, mechanism=None, plan=None):
     )
 
 
-@login_required
+@secretariat_required
 def mechanism_schedule_next(request, pk: int):
     """Schedule the next meeting of a mechanism: a form prefilled from its cadence."""
-    _secretariat(request)
     mechanism = get_object_or_404(
         Mechanism.objects.select_related("partnership__party_a", "partnership__party_b"), pk=pk
     )
@@ -318,10 +309,9 @@ def mechanism_schedule_next(request, pk: int):
     return _schedule_page(request, form, partnership=partnership, mechanism=mechanism, plan=plan)
 
 
-@login_required
+@secretariat_required
 def partnership_schedule(request, pk: int):
     """Schedule an ad-hoc meeting of the partnership (signing ceremony, promotion, visit)."""
-    _secretariat(request)
     partnership = get_object_or_404(Partnership.objects.select_related("party_a", "party_b"), pk=pk)
     form = ScheduleForm(
         request.POST or None,
@@ -344,18 +334,13 @@ def partnership_schedule(request, pk: int):
 # --- Agenda ----------------------------------------------------------------------------------
 
 
-def _visible_meeting(request, pk: int) -> Meeting:
-    return get_object_or_404(Meeting.objects.visible_to(request.user).with_related(), pk=pk)
-
-
 def agenda_of(meeting: Meeting):
     return meeting.agenda_items.prefetch_related("materials")
 
 
-@login_required
+@secretariat_required
 def meeting_agenda(request, pk: int):
     """The secretariat's agenda editor: add, change, move, remove items and their materials."""
-    _secretariat(request)
     meeting = get_object_or_404(Meeting.objects.with_related(), pk=pk)
     form = AgendaItemForm(request.POST or None, prefix="new")
     if request.method == "POST" and form.is_valid():
@@ -379,11 +364,10 @@ def meeting_agenda(request, pk: int):
 
 
 def _agenda_item(request, pk: int) -> AgendaItem:
-    _secretariat(request)
     return get_object_or_404(AgendaItem.objects.select_related("meeting"), pk=pk)
 
 
-@login_required
+@secretariat_required
 @require_POST
 def agenda_item_change(request, pk: int):
     item = _agenda_item(request, pk)
@@ -401,7 +385,7 @@ def agenda_item_change(request, pk: int):
     return redirect("meeting-agenda", pk=item.meeting_id)
 
 
-@login_required
+@secretariat_required
 @require_POST
 def agenda_item_move(request, pk: int):
     item = _agenda_item(request, pk)
@@ -409,7 +393,7 @@ def agenda_item_move(request, pk: int):
     return redirect("meeting-agenda", pk=item.meeting_id)
 
 
-@login_required
+@secretariat_required
 @require_POST
 def agenda_item_remove(request, pk: int):
     item = _agenda_item(request, pk)
@@ -418,7 +402,7 @@ def agenda_item_remove(request, pk: int):
     return redirect("meeting-agenda", pk=item.meeting_id)
 
 
-@login_required
+@secretariat_required
 @require_POST
 def agenda_material_upload(request, pk: int):
     item = _agenda_item(request, pk)
@@ -438,10 +422,9 @@ def agenda_material_upload(request, pk: int):
     return redirect("meeting-agenda", pk=item.meeting_id)
 
 
-@login_required
+@secretariat_required
 @require_POST
 def agenda_material_remove(request, pk: int):
-    _secretariat(request)
     material = get_object_or_404(AgendaMaterial.objects.select_related("item"), pk=pk)
     services.remove_agenda_material(material, actor=request.user)
     return redirect("meeting-agenda", pk=material.item.meeting_id)
@@ -460,11 +443,10 @@ def agenda_material_download(request, pk: int):
 # --- Attendance ------------------------------------------------------------------------------
 
 
-@login_required
+@secretariat_required
 def meeting_check_in(request, pk: int):
     """The secretariat's check-in page: every expected attendee, one tap to mark
     present, absent or excused; a search box to find a name at the door."""
-    _secretariat(request)
     meeting = get_object_or_404(Meeting.objects.with_related(), pk=pk)
     if request.method == "POST":
         attendee = get_object_or_404(
@@ -510,11 +492,10 @@ def meeting_check_in(request, pk: int):
     )
 
 
-@login_required
+@secretariat_required
 def attendee_check_in(request, code):
     """Where an attendee's QR code leads: the secretariat confirms, and the attendee is
     marked present (GET only shows; a phone camera's preview changes nothing)."""
-    _secretariat(request)
     attendee = get_object_or_404(
         Attendee.objects.select_related(
             "invitation__meeting", "invitation__organisation", "invitation__person"
@@ -546,10 +527,9 @@ def attendee_check_in(request, code):
     )
 
 
-@login_required
+@reader_of_all_required
 def meeting_attendees_xlsx(request, pk: int):
     """The attendee list for the venue and the hosts (secretariat and officials)."""
-    _secretariat_or_official(request)
     meeting = get_object_or_404(Meeting, pk=pk)
     return xlsx_response(
         excel.export_attendees(meeting), excel.attendee_list_name(meeting), dated=False
