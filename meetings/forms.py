@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Organisation, Person, Region, Sector
+from liaison.widgets import IsoDateInput, IsoDateTimeInput
 from meetings.models import AgendaItem, Attendee, Invitation, MailDelivery, Meeting
 from meetings.services import ANSWERS, ATTENDEE_FIELDS
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = IsoDateInput()
 
 
 class AnswerForm(forms.Form):
@@ -183,7 +184,7 @@ class InviteForm(forms.Form):
 
 # --- Scheduling and the agenda ---------------------------------------------------------------
 
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME = IsoDateTimeInput()
 
 
 class ScheduleForm(forms.Form):
@@ -249,7 +250,7 @@ class MaterialForm(forms.Form):
 
 # --- Lifecycle and mail ------------------------------------------------------------------------
 
-LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+LOCAL_DATETIME = IsoDateTimeInput()
 
 
 class ReasonForm(forms.Form):
