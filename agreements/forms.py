@@ -17,6 +17,7 @@ from agreements.models import CENT, Agreement
 from agreements.services import ALLOWED_TRANSITIONS, MAX_ATTACHMENTS
 from liaison import uploads
 from liaison.uploads import ACCEPT
+from liaison.widgets import IsoDateInput
 
 WAN = Decimal(10_000)
 
@@ -35,13 +36,6 @@ def add_domain_error(form: forms.Form, error: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, error)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class MultipleFileInput(forms.FileInput):
@@ -81,7 +75,7 @@ class AnyStatusField(forms.ChoiceField):
 
 class StatusChangeForm(forms.Form):
     to = AnyStatusField(label=_("new status"))
-    on = forms.DateField(label=_("date"), widget=DateInput())
+    on = forms.DateField(label=_("date"), widget=IsoDateInput())
     reason = forms.CharField(
         label=_("reason"),
         required=False,
@@ -104,8 +98,8 @@ class ProgressReportForm(forms.Form):
     """Funds in place are entered in 万元 (the unit of most project figures) and stored as
     Decimal yuan."""
 
-    period_start = forms.DateField(label=_("period start"), widget=DateInput())
-    period_end = forms.DateField(label=_("period end"), widget=DateInput())
+    period_start = forms.DateField(label=_("period start"), widget=IsoDateInput())
+    period_end = forms.DateField(label=_("period end"), widget=IsoDateInput())
     funds_in_place_wan = forms.DecimalField(
         label=_("funds in place, cumulative (10 thousand yuan)"),
         min_value=0,

@@ -4,15 +4,17 @@ and bulk invitation. They only parse input; ``meetings.services`` does the rest.
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Organisation, Person, Region, Sector
+from liaison.widgets import IsoDateInput, IsoDateTimeInput
 from meetings.models import AgendaItem, Attendee, Invitation, MailDelivery, Meeting
-from meetings.services import ANSWERS, ATTENDEE_FIELDS
+from meetings.services import ANSWERS, ATTENDEE_FIELDS, attendee_key
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = IsoDateInput()
 
 
 class AnswerForm(forms.Form):
@@ -125,6 +127,37 @@ def with_another_attendee(meeting: Meeting, invitation: Invitation, data):
     return answer, attendee_formset(meeting, invitation, rows=rows, extra=extra)
 
 
+def show_answer_errors(form: AnswerForm, attendees, error: ValidationError) -> None:
+    """Show the answer service's refusal where it belongs: an attendee's error on that
+    attendee's row (a repeated name on its repeats), the rest above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, errors in error.error_dict.items():
+        for item in errors:
+            if not (key == "attendees" and _show_on_row(attendees, item)):
+                form.add_error(key if key in form.fields else None, item)
+
+
+def _show_on_row(attendees, error: ValidationError) -> bool:
+    params = error.params or {}
+    if "name" not in params:
+        return False
+    rows = [
+        row
+        for row in attendees.forms
+        if attendee_key(row.cleaned_data.get("name") or "") == attendee_key(params["name"])
+    ]
+    if error.code == "attendee_repeated":
+        rows = rows[1:]
+    field = params.get("field", "name")
+    rows = [row for row in rows if field in row.fields]
+    for row in rows:
+        # On its row the attendee's own error needs no "name: " in front.
+        row.add_error(field, params.get("message", error))
+    return bool(rows)
+
+
 class InvitationFilterForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Answer"), choices=[("", _("all")), *Invitation.Status.choices], required=False
@@ -183,7 +216,7 @@ class InviteForm(forms.Form):
 
 # --- Scheduling and the agenda ---------------------------------------------------------------
 
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATETIME = IsoDateTimeInput()
 
 
 class ScheduleForm(forms.Form):
@@ -249,7 +282,7 @@ class MaterialForm(forms.Form):
 
 # --- Lifecycle and mail ------------------------------------------------------------------------
 
-LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+LOCAL_DATETIME = IsoDateTimeInput()
 
 
 class ReasonForm(forms.Form):

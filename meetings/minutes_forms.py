@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Organisation, User
+from liaison.widgets import IsoDateInput
 from meetings.models import Decision, Minutes
 
 
@@ -86,9 +87,7 @@ class DecisionForm(forms.Form):
     responsible_units = forms.ModelMultipleChoiceField(
         label=_("responsible units"), queryset=Organisation.objects.order_by("name")
     )
-    deadline = forms.DateField(
-        label=_("deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = forms.DateField(label=_("deadline"), required=False, widget=IsoDateInput())
 
 
 class CommentForm(forms.Form):
@@ -111,7 +110,7 @@ class DecisionStatusForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    date = forms.DateField(label=_("date"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("date"), widget=IsoDateInput())
     text = forms.CharField(label=_("what happened"), widget=forms.Textarea(attrs={"rows": 3}))
     reported_by = forms.CharField(label=_("reported by"), max_length=128, required=False)
 

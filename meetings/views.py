@@ -27,6 +27,7 @@ from meetings.forms import (
     RescheduleForm,
     ScheduleForm,
     attendee_formset,
+    show_answer_errors,
     with_another_attendee,
 )
 from meetings.models import (
@@ -125,8 +126,7 @@ def _answer_page(request, invitation: Invitation, *, channel: str, actor):
                     channel=channel,
                 )
             except ValidationError as error:
-                for message in error.messages:
-                    form.add_error(None, message)
+                show_answer_errors(form, attendees, error)
             else:
                 answered = result.invitation
                 if answered.status == Invitation.Status.WAITLISTED:

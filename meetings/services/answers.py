@@ -3,6 +3,7 @@ RSVP service every channel goes through, with capacity and the waiting list."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from liaison import audit, permissions
 from liaison.models import AuditEntry, Organisation, Person
@@ -164,19 +166,49 @@ def check_may_answer(invitation: Invitation, meeting: Meeting, *, actor, channel
         )
 
 
+def attendee_key(name: str) -> str:
+    """A name as compared between attendees: "Li Wei", " li  wei" and "Ｌｉ Ｗｅｉ" are one person."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
 def _clean_attendees(attendees: Iterable[dict] | None) -> list[Attendee]:
-    """The attendees as unsaved, validated objects; rows without a name are dropped."""
-    cleaned, errors = [], []
+    """The attendees as unsaved, validated objects; rows without a name are dropped. A name
+    given twice is refused: each attendee is one seat and one check-in code."""
+    cleaned, errors, seen, repeated = [], [], set(), set()
     for position, data in enumerate(attendees or []):
         values = {name: data[name] for name in ATTENDEE_FIELDS if data.get(name) is not None}
         values["name"] = str(values.get("name", "")).strip()
         if not values["name"]:
             continue
+        key = attendee_key(values["name"])
+        if key in seen:
+            if key in repeated:
+                continue
+            repeated.add(key)
+            errors.append(
+                ValidationError(
+                    _(
+                        "%(name)s is named more than once among the attendees: name each person once."
+                    ),
+                    code="attendee_repeated",
+                    params={"name": values["name"]},
+                )
+            )
+            continue
+        seen.add(key)
         attendee = Attendee(position=position, **values)
         try:
             attendee.full_clean(exclude=["invitation"], validate_unique=False)
         except ValidationError as error:
-            errors += [f"{values['name']}: {m}" for m in error.messages]
+            errors += [
+                ValidationError(
+                    "%(name)s: %(message)s",
+                    code="attendee_invalid",
+                    params={"name": values["name"], "message": message, "field": field},
+                )
+                for field, messages in error.message_dict.items()
+                for message in messages
+            ]
         cleaned.append(attendee)
     if errors:
         raise ValidationError({"attendees": errors})
@@ -212,6 +244,23 @@ def _next_waitlist_position(meeting: Meeting) -> int:
     return (highest or 0) + 1
 
 
+def _check_fits_at_all(meeting: Meeting, headcount: int) -> None:
+    """More attendees than the meeting has seats would wait for ever, and hold back everyone
+    behind them on the waiting list."""
+    if meeting.capacity is not None and headcount > meeting.capacity:
+        raise ValidationError(
+            {
+                "attendees": ngettext(
+                    "The meeting has %(capacity)s seat in all: name at most %(capacity)s attendee.",
+                    "The meeting has %(capacity)s seats in all: name at most %(capacity)s "
+                    "attendees.",
+                    meeting.capacity,
+                )
+                % {"capacity": meeting.capacity}
+            }
+        )
+
+
 def _status_for_acceptance(invitation: Invitation, meeting: Meeting, headcount: int) -> str:
     """ACCEPTED when the attendees fit and nobody waits ahead, else WAITLISTED."""
     if meeting.capacity is None:
@@ -226,20 +275,24 @@ def _status_for_acceptance(invitation: Invitation, meeting: Meeting, headcount: 
 
 
 def _sync_attendees(invitation: Invitation, attendees: list[Attendee]) -> None:
-    """Make the stored attendees the given ones. A returning name keeps its row, and so its
-    check-in code and attendance."""
-    existing = {a.name: a for a in invitation.attendees.all()}
+    """Make the stored attendees exactly the given ones. A returning name keeps its row, and so
+    its check-in code and attendance; every other stored row is removed."""
+    existing: dict[str, list[Attendee]] = {}
+    for stored in invitation.attendees.all():
+        existing.setdefault(attendee_key(stored.name), []).append(stored)
     for attendee in attendees:
-        stored = existing.pop(attendee.name, None)
-        if stored is not None:
+        same_name = existing.get(attendee_key(attendee.name))
+        if same_name:
+            stored = same_name.pop(0)
             for name in (*ATTENDEE_FIELDS, "position"):
                 setattr(stored, name, getattr(attendee, name))
             stored.save()
         else:
             attendee.invitation = invitation
             attendee.save()
-    if existing:
-        invitation.attendees.filter(pk__in=[a.pk for a in existing.values()]).delete()
+    leftover = [stored.pk for rows in existing.values() for stored in rows]
+    if leftover:
+        invitation.attendees.filter(pk__in=leftover).delete()
 
 
 def _summary(attendees: list[Attendee]) -> str:
@@ -286,6 +339,8 @@ def record_rsvp(
             people = _default_attendees(invitation, delegate)
         if status == Answer.ACCEPTED and not people:
             raise ValidationError({"attendees": _("Name at least one person who will attend.")})
+        if status == Answer.ACCEPTED:
+            _check_fits_at_all(meeting, len(people))
 
         before = audit.snapshot(invitation)
         if status == Answer.ACCEPTED:
@@ -328,13 +383,17 @@ def record_rsvp(
 def promote_waiting(meeting: Meeting, *, actor) -> list[Invitation]:
     """Move waiting invitations up, first come first served, while their attendees fit.
 
-    Stops at the first that does not fit: nobody overtakes an earlier place on the list."""
+    Stops at the first that does not fit: nobody overtakes an earlier place on the list. One
+    with more attendees than the meeting has seats (the capacity was lowered after it answered)
+    can never fit, so it holds nobody back."""
     waiting = meeting.invitations.waiting().annotate(headcount=Count("attendees"))
     if not waiting.exists():
         return []
     taken = _seats_taken(meeting)
     promoted = []
     for invitation in waiting.select_related("organisation", "person__organisation"):
+        if meeting.capacity is not None and invitation.headcount > meeting.capacity:
+            continue
         if meeting.capacity is not None and taken + invitation.headcount > meeting.capacity:
             break
         before = audit.snapshot(invitation)
