@@ -74,6 +74,7 @@ def meeting_detail(request, pk: int):
             if permissions.can_read_all(request.user)
             else None,
             "can_manage": permissions.can_manage_invitations(request.user),
+            "my_invitations": _own_invitations(request.user, meeting),
             "history": audit.history(meeting)[:50]
             if permissions.can_see_history(request.user)
             else None,
@@ -83,6 +84,19 @@ def meeting_detail(request, pk: int):
 
 
 # --- Invitations and answers -----------------------------------------------------------------
+
+
+def _own_invitations(user, meeting: Meeting) -> list[Invitation]:
+    """A member's invitations to the meeting (its organisation's and its own person's), for
+    the status and the answer button on the meeting page."""
+    if not permissions.is_member(user):
+        return []
+    return list(
+        Invitation.objects.visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("organisation", "person__organisation")
+        .order_by("pk")
+    )
 
 
 @directory_reader_required
