@@ -14,7 +14,7 @@ from liaison import audit, permissions, uploads
 from liaison.models import Mechanism, Partnership
 from liaison.views import directory_reader_required, reader_of_all_required, role_required
 from liaison.xlsx import xlsx_response
-from meetings import attendance, audience, excel, links, mail, scheduling, services
+from meetings import attendance, audience, excel, links, mail, minutes, scheduling, services
 from meetings.forms import (
     AgendaItemForm,
     AnswerForm,
@@ -40,6 +40,8 @@ from meetings.models import (
 
 # Inviting, scheduling, the agenda and check-in: the secretariat.
 secretariat_required = role_required(permissions.can_manage_invitations)
+# The meetings whose page offers the minutes (and, to the secretariat, starting them).
+MINUTES_STATUSES = (Meeting.Status.HELD, Meeting.Status.CLOSED)
 
 
 @directory_reader_required
@@ -75,6 +77,8 @@ def meeting_detail(request, pk: int):
             else None,
             "can_manage": permissions.can_manage_invitations(request.user),
             "my_invitations": _own_invitations(request.user, meeting),
+            "may_open_minutes": meeting.status in MINUTES_STATUSES
+            and minutes.may_open_minutes(request.user, meeting),
             "history": audit.history(meeting)[:50]
             if permissions.can_see_history(request.user)
             else None,
