@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from liaison import audit, permissions
 from liaison.forms import OrganisationSearchForm, SignInForm
 from liaison.models import Association, Membership, Organisation, Partnership, Person
-from meetings.models import Meeting
+from meetings.models import Invitation, Meeting
 
 
 def role_required(allowed):
@@ -62,7 +62,15 @@ def home(request):
     partnerships = Partnership.objects.select_related("party_a", "party_b")
     upcoming = Meeting.objects.visible_to(request.user).with_related().upcoming()[:5]
     recent = Meeting.objects.visible_to(request.user).with_related().past()[:5]
-    own = request.user.organisation if permissions.is_member(request.user) else None
+    member = permissions.is_member(request.user)
+    # A member's invitations still waiting for its answer, each one tap from the answer page.
+    pending = (
+        Invitation.objects.visible_to(request.user)
+        .awaiting_answer()
+        .select_related("meeting", "person__organisation")
+        if member
+        else Invitation.objects.none()
+    )
     return render(
         request,
         "liaison/home.html",
@@ -70,7 +78,8 @@ def home(request):
             "partnerships": partnerships,
             "upcoming": upcoming,
             "recent": recent,
-            "own_organisation": own,
+            "own_organisation": request.user.organisation if member else None,
+            "pending_invitations": pending,
         },
     )
 

@@ -271,6 +271,26 @@ def current_version(minutes: Minutes) -> MinutesVersion:
     return minutes.versions.order_by("-number").first()
 
 
+# --- Who may open the minutes ----------------------------------------------------------------
+
+
+def readable_version(user, meeting: Meeting) -> MinutesVersion | None:
+    """The newest version of the meeting's minutes that the user may read, if any."""
+    return (
+        MinutesVersion.objects.visible_to(user)
+        .filter(minutes__meeting=meeting)
+        .order_by("-number")
+        .first()
+    )
+
+
+def may_open_minutes(user, meeting: Meeting) -> bool:
+    """Whether the meeting's minutes page opens for the user rather than answering 404: a
+    version they may read, or for the secretariat the page that starts the minutes. The
+    minutes page and every link to it ask this same question."""
+    return permissions.can_draft_minutes(user) or readable_version(user, meeting) is not None
+
+
 # --- Decisions while drafting ---------------------------------------------------------------
 
 

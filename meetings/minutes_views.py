@@ -26,7 +26,7 @@ from meetings.minutes_forms import (
     MinutesFactsForm,
     MinutesTextForm,
 )
-from meetings.models import Decision, Meeting, Minutes, MinutesVersion
+from meetings.models import Decision, Meeting, MinutesVersion
 
 
 def _errors(request, error: ValidationError) -> None:
@@ -49,13 +49,11 @@ def meeting_minutes(request, pk: int):
     """The meeting's minutes: its newest version the user may read; the secretariat starts
     the minutes here."""
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
-    minutes = Minutes.objects.visible_to(request.user).filter(meeting=meeting).first()
-    if minutes is not None:
-        version = MinutesVersion.objects.visible_to(request.user).filter(minutes=minutes).last()
-        if version is not None:
-            return redirect("minutes-version", pk=version.pk)
-    if not permissions.can_draft_minutes(request.user):
+    if not workflow.may_open_minutes(request.user, meeting):
         raise Http404
+    version = workflow.readable_version(request.user, meeting)
+    if version is not None:
+        return redirect("minutes-version", pk=version.pk)
     if request.method == "POST":
         try:
             minutes = workflow.draft_minutes(meeting, actor=request.user)

@@ -14,7 +14,7 @@ from liaison import audit, permissions, uploads
 from liaison.models import Mechanism, Partnership
 from liaison.views import directory_reader_required, reader_of_all_required, role_required
 from liaison.xlsx import xlsx_response
-from meetings import attendance, audience, excel, links, mail, scheduling, services
+from meetings import attendance, audience, excel, links, mail, minutes, scheduling, services
 from meetings.forms import (
     AgendaItemForm,
     AnswerForm,
@@ -41,6 +41,8 @@ from meetings.models import (
 
 # Inviting, scheduling, the agenda and check-in: the secretariat.
 secretariat_required = role_required(permissions.can_manage_invitations)
+# The meetings whose page offers the minutes (and, to the secretariat, starting them).
+MINUTES_STATUSES = (Meeting.Status.HELD, Meeting.Status.CLOSED)
 
 
 @directory_reader_required
@@ -75,6 +77,9 @@ def meeting_detail(request, pk: int):
             if permissions.can_read_all(request.user)
             else None,
             "can_manage": permissions.can_manage_invitations(request.user),
+            "my_invitations": _own_invitations(request.user, meeting),
+            "may_open_minutes": meeting.status in MINUTES_STATUSES
+            and minutes.may_open_minutes(request.user, meeting),
             "history": audit.history(meeting)[:50]
             if permissions.can_see_history(request.user)
             else None,
@@ -84,6 +89,19 @@ def meeting_detail(request, pk: int):
 
 
 # --- Invitations and answers -----------------------------------------------------------------
+
+
+def _own_invitations(user, meeting: Meeting) -> list[Invitation]:
+    """A member's invitations to the meeting (its organisation's and its own person's), for
+    the status and the answer button on the meeting page."""
+    if not permissions.is_member(user):
+        return []
+    return list(
+        Invitation.objects.visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("organisation", "person__organisation")
+        .order_by("pk")
+    )
 
 
 @directory_reader_required

@@ -213,6 +213,23 @@ class InvitationQuerySet(models.QuerySet):
     def waiting(self):
         return self.filter(status=Invitation.Status.WAITLISTED).order_by("waitlist_position")
 
+    def awaiting_answer(self, now=None):
+        """Not answered yet, for a meeting that still takes answers (the same rule as
+        ``Meeting.answers_open``: scheduled or postponed, before the deadline or, without
+        one, before the start); soonest meeting first."""
+        now = now or timezone.now()
+        return (
+            self.filter(
+                status=Invitation.Status.PENDING,
+                meeting__status__in=(Meeting.Status.SCHEDULED, Meeting.Status.POSTPONED),
+            )
+            .filter(
+                Q(meeting__rsvp_deadline__gte=now)
+                | Q(meeting__rsvp_deadline__isnull=True, meeting__start__gte=now)
+            )
+            .order_by("meeting__start", "pk")
+        )
+
 
 class Invitation(models.Model):
     """An invitation of an organisation or a person to a meeting, with its answer (回执).
