@@ -3,6 +3,8 @@ and bulk invitation. They only parse input; ``meetings.services`` does the rest.
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Organisation, Person, Region, Sector
 from meetings.models import AgendaItem, Attendee, Invitation, MailDelivery, Meeting
-from meetings.services import ANSWERS, ATTENDEE_FIELDS
+from meetings.services import ANSWERS, ATTENDEE_FIELDS, DEFAULT_ANSWER_FIELDS, default_answer_fields
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -209,15 +211,30 @@ class ScheduleForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    answer_fields = forms.MultipleChoiceField(
+        label=_("The answer form asks each attendee for"),
+        help_text=_(
+            "The name is always asked. Preselected: what this kind of meeting usually needs."
+        ),
+        choices=Meeting.AnswerField.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    def __init__(self, *args, partnership, ad_hoc: bool, **kwargs):
+    def __init__(self, *args, partnership, ad_hoc: bool, kind: str | None = None, **kwargs):
         from meetings.services import AD_HOC_KINDS
 
         super().__init__(*args, **kwargs)
         if ad_hoc:
             self.fields["kind"].choices = [(k, Meeting.Kind(k).label) for k in AD_HOC_KINDS]
+            kind = self.initial.get("kind", AD_HOC_KINDS[0])
+            # The page's script preselects the new kind's fields when the kind changes.
+            self.fields["kind"].widget.attrs["data-answer-defaults"] = json.dumps(
+                {str(k): default_answer_fields(k) for k in DEFAULT_ANSWER_FIELDS}
+            )
         else:
             del self.fields["kind"]
+        self.initial.setdefault("answer_fields", default_answer_fields(kind or ""))
         party_ids = [partnership.party_a_id, partnership.party_b_id]
         self.fields["cohosts"].queryset = Organisation.objects.filter(
             Q(pk__in=party_ids) | Q(kind__in=["government", "federation"])

@@ -295,7 +295,11 @@ def mechanism_schedule_next(request, pk: int):
             messages.error(request, message)
         return redirect("partnership-detail", pk=partnership.pk)
     form = ScheduleForm(
-        request.POST or None, partnership=partnership, ad_hoc=False, initial=plan.initial()
+        request.POST or None,
+        partnership=partnership,
+        ad_hoc=False,
+        kind=plan.kind,
+        initial=plan.initial(),
     )
     if request.method == "POST" and form.is_valid():
         try:
