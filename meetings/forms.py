@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.models import Organisation, Person, Region, Sector
 from meetings.models import AgendaItem, Attendee, Invitation, MailDelivery, Meeting
@@ -48,7 +49,7 @@ class AttendeeForm(forms.Form):
     """One attendee; only the fields the meeting's answer form asks for are shown."""
 
     name = forms.CharField(label=_("Name"), max_length=64, required=False)
-    title = forms.CharField(label=_("Title"), max_length=128, required=False)
+    title = forms.CharField(label=pgettext_lazy("person", "Title"), max_length=128, required=False)
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=32,
@@ -193,7 +194,7 @@ class ScheduleForm(forms.Form):
     one (signing ceremony, investment promotion, visit)."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=[])
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("meeting", "Title"), max_length=200)
     start = forms.DateTimeField(label=_("Starts (Beijing time)"), widget=DATETIME)
     end = forms.DateTimeField(label=_("Ends (Beijing time)"), widget=DATETIME)
     city = forms.CharField(label=_("City"), max_length=64, required=False)

@@ -90,7 +90,7 @@ class Meeting(models.Model):
         help_text=_("Raised on every change of time, place or status (calendar SEQUENCE)."),
     )
     number = models.PositiveIntegerField(
-        _("number"),
+        pgettext_lazy("meeting", "number"),
         null=True,
         blank=True,
         help_text=_("The ordinal of a recurring meeting (the 3rd joint meeting: 3)."),
