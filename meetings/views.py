@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from liaison import audit, permissions, uploads
+from liaison import history, permissions, uploads
 from liaison.models import Mechanism, Partnership
 from liaison.views import directory_reader_required, reader_of_all_required, role_required
 from liaison.xlsx import xlsx_response
@@ -74,7 +74,7 @@ def meeting_detail(request, pk: int):
             if permissions.can_read_all(request.user)
             else None,
             "can_manage": permissions.can_manage_invitations(request.user),
-            "history": audit.history(meeting)[:50]
+            "history": history.readable_history(meeting)
             if permissions.can_see_history(request.user)
             else None,
             **lifecycle_context(request, meeting),
@@ -172,7 +172,7 @@ def _answer_page(request, invitation: Invitation, *, channel: str, actor):
             "answers_open": meeting.answers_open(),
             "by_phone": channel == Invitation.Channel.PHONE,
             "waiting_rank": waiting_rank,
-            "history": audit.history(invitation)[:30]
+            "history": history.readable_history(invitation)
             if permissions.can_see_history(request.user)
             else None,
         },

@@ -132,6 +132,9 @@ class Meeting(models.Model):
         ACCOMMODATION = "accommodation", _("accommodation")
         DIETARY = "dietary", _("dietary needs")
 
+    # The choices of list-valued fields, for the change history.
+    LIST_CHOICES = {"answer_fields": AnswerField.choices}
+
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
