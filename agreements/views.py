@@ -11,7 +11,7 @@ from agreements import excel, forms, services
 from agreements.filters import AgreementFilter
 from agreements.models import Agreement, AgreementDocument, ProgressReport, ProgressReportAttachment
 from agreements.statistics import agreement_statistics, agreement_totals
-from liaison import audit, permissions, uploads
+from liaison import history, permissions, uploads
 from liaison.views import directory_reader_required, role_required
 from liaison.xlsx import xlsx_response
 
@@ -67,7 +67,9 @@ def _agreement_page(request, pk: int, *, bound_form=None):
         "document": AgreementDocument.objects.filter(agreement=agreement)
         .select_related("uploaded_by")
         .first(),
-        "history": audit.history(agreement)[:50] if permissions.can_see_history(user) else None,
+        "history": history.readable_history(agreement)
+        if permissions.can_see_history(user)
+        else None,
     }
 
     def form(kind, **kwargs):

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from liaison import audit, permissions
+from liaison import history, permissions
 from liaison.forms import OrganisationSearchForm, SignInForm
 from liaison.models import Association, Membership, Organisation, Partnership, Person
 from meetings.models import Invitation, Meeting
@@ -119,7 +119,7 @@ def organisation_detail(request, pk: int):
             "people": people,
             "memberships": memberships,
             "show_contacts": permissions.can_see_contact_details(request.user, organisation),
-            "history": audit.history(organisation)[:50]
+            "history": history.readable_history(organisation)
             if permissions.can_see_history(request.user)
             else None,
         },
@@ -159,7 +159,7 @@ def partnership_detail(request, pk: int):
             "partnership": partnership,
             "mechanism_rows": mechanism_rows,
             "associations": associations,
-            "history": audit.history(partnership)[:50]
+            "history": history.readable_history(partnership)
             if permissions.can_see_history(request.user)
             else None,
         },

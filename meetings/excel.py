@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from liaison.xlsx import new_workbook, style_header, workbook_bytes
 from meetings.attendance import expected_attendees
@@ -14,7 +15,7 @@ def _headers() -> list[str]:
         _("No."),
         _("Organisation"),
         _("Name"),
-        _("Title"),
+        pgettext("person", "Title"),
         _("Phone"),
         _("Arrival date"),
         _("Arrival flight or train no."),

@@ -3,16 +3,25 @@ and bulk invitation. They only parse input; ``meetings.services`` does the rest.
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison.models import Organisation, Person, Region, Sector
 from liaison.widgets import IsoDateInput, IsoDateTimeInput
 from meetings.models import AgendaItem, Attendee, Invitation, MailDelivery, Meeting
-from meetings.services import ANSWERS, ATTENDEE_FIELDS, attendee_key
+from meetings.services import (
+    ANSWERS,
+    ATTENDEE_FIELDS,
+    DEFAULT_ANSWER_FIELDS,
+    attendee_key,
+    default_answer_fields,
+)
 
 DATE = IsoDateInput()
 
@@ -48,7 +57,7 @@ class AttendeeForm(forms.Form):
     """One attendee; only the fields the meeting's answer form asks for are shown."""
 
     name = forms.CharField(label=_("Name"), max_length=64, required=False)
-    title = forms.CharField(label=_("Title"), max_length=128, required=False)
+    title = forms.CharField(label=pgettext_lazy("person", "Title"), max_length=128, required=False)
     phone = forms.CharField(
         label=_("Mobile phone"),
         max_length=32,
@@ -224,7 +233,7 @@ class ScheduleForm(forms.Form):
     one (signing ceremony, investment promotion, visit)."""
 
     kind = forms.ChoiceField(label=_("Kind"), choices=[])
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=pgettext_lazy("meeting", "Title"), max_length=200)
     start = forms.DateTimeField(label=_("Starts (Beijing time)"), widget=DATETIME)
     end = forms.DateTimeField(label=_("Ends (Beijing time)"), widget=DATETIME)
     city = forms.CharField(label=_("City"), max_length=64, required=False)
@@ -242,15 +251,30 @@ class ScheduleForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    answer_fields = forms.MultipleChoiceField(
+        label=_("The answer form asks each attendee for"),
+        help_text=_(
+            "The name is always asked. Preselected: what this kind of meeting usually needs."
+        ),
+        choices=Meeting.AnswerField.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
 
-    def __init__(self, *args, partnership, ad_hoc: bool, **kwargs):
+    def __init__(self, *args, partnership, ad_hoc: bool, kind: str | None = None, **kwargs):
         from meetings.services import AD_HOC_KINDS
 
         super().__init__(*args, **kwargs)
         if ad_hoc:
             self.fields["kind"].choices = [(k, Meeting.Kind(k).label) for k in AD_HOC_KINDS]
+            kind = self.initial.get("kind", AD_HOC_KINDS[0])
+            # The page's script preselects the new kind's fields when the kind changes.
+            self.fields["kind"].widget.attrs["data-answer-defaults"] = json.dumps(
+                {str(k): default_answer_fields(k) for k in DEFAULT_ANSWER_FIELDS}
+            )
         else:
             del self.fields["kind"]
+        self.initial.setdefault("answer_fields", default_answer_fields(kind or ""))
         party_ids = [partnership.party_a_id, partnership.party_b_id]
         self.fields["cohosts"].queryset = Organisation.objects.filter(
             Q(pk__in=party_ids) | Q(kind__in=["government", "federation"])

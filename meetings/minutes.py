@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from liaison import audit, permissions, uploads
 from liaison.models import AuditEntry, Organisation
@@ -260,7 +261,15 @@ def update_draft(version: MinutesVersion, *, actor, content: dict) -> MinutesVer
             actor=actor,
             action=AuditEntry.Action.UPDATE,
             changes=[
-                {"field": "content", "label": _("content"), "old": "", "new": str(len(changes))}
+                {
+                    "field": "content",
+                    "label": _("content"),
+                    "old": "",
+                    "new": ngettext(
+                        "%(count)s passage changed", "%(count)s passages changed", len(changes)
+                    )
+                    % {"count": len(changes)},
+                }
             ],
             note=_("text changed"),
         )

@@ -13,7 +13,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from liaison import audit, permissions
+from liaison import history, permissions
 from liaison.views import directory_reader_required
 from meetings import minutes as workflow
 from meetings.minutes_forms import (
@@ -100,7 +100,9 @@ def minutes_version(request, pk: int):
             "comment_form": CommentForm(),
             "decision_form": DecisionForm() if secretariat and version.is_editable else None,
             "correction_form": CorrectionForm() if secretariat else None,
-            "history": audit.history(version)[:30] if permissions.can_see_history(user) else None,
+            "history": history.readable_history(version)
+            if permissions.can_see_history(user)
+            else None,
         },
     )
 
@@ -316,7 +318,9 @@ def decision_detail(request, pk: int):
             "follow_up_form": follow_up_form
             if permissions.can_follow_up_decision(user, decision)
             else None,
-            "history": audit.history(decision)[:30] if permissions.can_see_history(user) else None,
+            "history": history.readable_history(decision)
+            if permissions.can_see_history(user)
+            else None,
         },
     )
 

@@ -10,7 +10,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from liaison import audit, permissions, uploads
+from liaison import history, permissions, uploads
 from liaison.models import Mechanism, Partnership
 from liaison.views import directory_reader_required, reader_of_all_required, role_required
 from liaison.xlsx import xlsx_response
@@ -80,7 +80,7 @@ def meeting_detail(request, pk: int):
             "my_invitations": _own_invitations(request.user, meeting),
             "may_open_minutes": meeting.status in MINUTES_STATUSES
             and minutes.may_open_minutes(request.user, meeting),
-            "history": audit.history(meeting)[:50]
+            "history": history.readable_history(meeting)
             if permissions.can_see_history(request.user)
             else None,
             **lifecycle_context(request, meeting),
@@ -190,7 +190,7 @@ def _answer_page(request, invitation: Invitation, *, channel: str, actor):
             "answers_open": meeting.answers_open(),
             "by_phone": channel == Invitation.Channel.PHONE,
             "waiting_rank": waiting_rank,
-            "history": audit.history(invitation)[:30]
+            "history": history.readable_history(invitation)
             if permissions.can_see_history(request.user)
             else None,
         },
@@ -313,7 +313,11 @@ def mechanism_schedule_next(request, pk: int):
             messages.error(request, message)
         return redirect("partnership-detail", pk=partnership.pk)
     form = ScheduleForm(
-        request.POST or None, partnership=partnership, ad_hoc=False, initial=plan.initial()
+        request.POST or None,
+        partnership=partnership,
+        ad_hoc=False,
+        kind=plan.kind,
+        initial=plan.initial(),
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -65,7 +65,7 @@ class GeneratedReport(models.Model):
 
     kind = models.CharField(_("report"), max_length=16, choices=Kind.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(pgettext_lazy("report", "title"), max_length=200)
     language = models.CharField(_("language"), max_length=16, default="zh-hans")
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

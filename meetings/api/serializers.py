@@ -5,7 +5,15 @@ from meetings.models import AgendaItem, AgendaMaterial, Attendee, Invitation, Me
 from meetings.services import ANSWERS, ATTENDEE_FIELDS
 
 
+def answer_fields_field() -> serializers.ListField:
+    """What the answer form asks of each attendee; left out, the kind's defaults."""
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=Meeting.AnswerField.choices), required=False
+    )
+
+
 class MeetingSerializer(serializers.ModelSerializer):
+    answer_fields = answer_fields_field()
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
     mechanism_name = serializers.CharField(source="mechanism.name", read_only=True, default="")
@@ -135,6 +143,7 @@ class ScheduleNextSerializer(serializers.Serializer):
     capacity = serializers.IntegerField(required=False, allow_null=True, min_value=1)
     online_url = serializers.URLField(required=False, allow_blank=True)
     cohosts = serializers.ListField(child=serializers.IntegerField(), required=False)
+    answer_fields = answer_fields_field()
 
 
 class AgendaMaterialSerializer(serializers.ModelSerializer):

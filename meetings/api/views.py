@@ -52,6 +52,12 @@ class MeetingViewSet(AttendanceMixin, LifecycleMixin, HistoryMixin, AuditedModel
     def save(self, instance) -> None:
         services.save_meeting(instance, actor=self.request.user)
 
+    def perform_create(self, serializer) -> None:
+        if "answer_fields" not in serializer.validated_data:
+            kind = serializer.validated_data.get("kind", "")
+            serializer.validated_data["answer_fields"] = services.default_answer_fields(kind)
+        super().perform_create(serializer)
+
     @extend_schema(responses=InvitationCountsSerializer)
     @action(detail=True, methods=["get"])
     def counts(self, request, pk=None):

@@ -90,7 +90,7 @@ class Meeting(models.Model):
         help_text=_("Raised on every change of time, place or status (calendar SEQUENCE)."),
     )
     number = models.PositiveIntegerField(
-        _("number"),
+        pgettext_lazy("meeting", "number"),
         null=True,
         blank=True,
         help_text=_("The ordinal of a recurring meeting (the 3rd joint meeting: 3)."),
@@ -131,6 +131,9 @@ class Meeting(models.Model):
         TRAVEL = "travel", _("arrival and departure")
         ACCOMMODATION = "accommodation", _("accommodation")
         DIETARY = "dietary", _("dietary needs")
+
+    # The choices of list-valued fields, for the change history.
+    LIST_CHOICES = {"answer_fields": AnswerField.choices}
 
     class Meta:
         verbose_name = _("meeting")

@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from liaison import permissions
 from liaison.models import Organisation, Person
@@ -404,7 +405,7 @@ class Decision(models.Model):
     minutes = models.ForeignKey(
         Minutes, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("minutes")
     )
-    number = models.PositiveSmallIntegerField(_("number"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("decision", "number"))
     text = models.TextField(_("decision"))
     responsible_units = models.ManyToManyField(
         Organisation, related_name="decisions", verbose_name=_("responsible units")

@@ -45,7 +45,9 @@ from meetings.services.meetings import (
 )
 from meetings.services.scheduling import (
     AD_HOC_KINDS,
+    DEFAULT_ANSWER_FIELDS,
     SCHEDULE_FIELDS,
+    default_answer_fields,
     schedule_meeting,
     schedule_next_meeting,
 )
@@ -63,6 +65,7 @@ __all__ = [
     "ANSWER_CHANNELS",
     "ATTENDEE_FIELDS",
     "CALENDAR_FIELDS",
+    "DEFAULT_ANSWER_FIELDS",
     "DELEGATE_FIELDS",
     "RESCHEDULABLE",
     "SCHEDULE_FIELDS",
@@ -77,6 +80,7 @@ __all__ = [
     "check_may_answer",
     "check_status_transition",
     "close_meeting",
+    "default_answer_fields",
     "invite_organisations",
     "invite_people",
     "move_agenda_item",

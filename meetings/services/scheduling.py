@@ -41,6 +41,33 @@ AD_HOC_KINDS = (
     Meeting.Kind.OTHER,
 )
 
+_ASK = Meeting.AnswerField
+# What the answer form asks of each attendee, by kind of meeting, unless the secretariat
+# chooses otherwise. Whoever travels (the event in Turpan, a visit) is asked for the journey,
+# a bed and meals (Xinjiang caters halal); meetings at home ask for a title and a phone.
+DEFAULT_ANSWER_FIELDS: dict[str, tuple[str, ...]] = {
+    Meeting.Kind.JOINT_MEETING: (_ASK.TITLE, _ASK.PHONE),
+    Meeting.Kind.EVENT: (_ASK.TITLE, _ASK.PHONE, _ASK.TRAVEL, _ASK.ACCOMMODATION, _ASK.DIETARY),
+    Meeting.Kind.SIGNING: (_ASK.TITLE, _ASK.PHONE),
+    Meeting.Kind.PROMOTION: (_ASK.TITLE, _ASK.PHONE),
+    Meeting.Kind.VISIT: (_ASK.TITLE, _ASK.PHONE, _ASK.TRAVEL, _ASK.ACCOMMODATION, _ASK.DIETARY),
+    Meeting.Kind.ASSOCIATION: (_ASK.PHONE,),
+    Meeting.Kind.OTHER: (_ASK.PHONE,),
+}
+
+
+def default_answer_fields(kind: str) -> list[str]:
+    """What a new meeting of ``kind`` asks of each attendee besides the name."""
+    return [str(field) for field in DEFAULT_ANSWER_FIELDS.get(kind, ())]
+
+
+def _in_form_order(answer_fields) -> list[str]:
+    """The chosen answer fields once each, in the order the answer form shows them;
+    unknown ones are kept for ``Meeting.clean`` to refuse."""
+    chosen = list(dict.fromkeys(str(field) for field in answer_fields))
+    known = [field for field in Meeting.AnswerField.values if field in chosen]
+    return known + [field for field in chosen if field not in known]
+
 
 def _check_can_schedule(actor) -> None:
     if not permissions.can_manage_invitations(actor):
@@ -59,13 +86,18 @@ def schedule_meeting(
 ) -> Meeting:
     """Create a meeting of the partnership (an ad-hoc one, or one of a mechanism through
     ``schedule_next_meeting``), validated and audited, co-hosted by ``cohosts`` (by default
-    both parties of the partnership)."""
+    both parties of the partnership). Without ``answer_fields`` the answer form asks what
+    ``DEFAULT_ANSWER_FIELDS`` gives for the kind; an empty list asks for names only."""
     _check_can_schedule(actor)
     unknown = set(values) - set(SCHEDULE_FIELDS)
     if unknown:
         raise ValueError(f"Unknown meeting fields: {sorted(unknown)}")
     if status not in (Meeting.Status.DRAFT, Meeting.Status.SCHEDULED):
         raise ValidationError({"status": _("A new meeting is a draft or scheduled.")})
+    if values.get("answer_fields") is None:
+        values["answer_fields"] = default_answer_fields(values.get("kind", ""))
+    else:
+        values["answer_fields"] = _in_form_order(values["answer_fields"])
     meeting = Meeting(
         partnership=partnership, mechanism=mechanism, number=number, status=status, **values
     )

@@ -259,3 +259,172 @@ def test_ad_hoc_meeting_takes_the_chosen_cohosts(secretariat, future):
         end=start + timedelta(hours=1),
     )
     assert list(meeting.cohosts.all()) == [other]
+
+
+# --- What the answer form asks (answer fields) ---------------------------------------------
+
+
+def test_next_event_asks_for_travel_and_accommodation(event, secretariat):
+    meeting = services.schedule_next_meeting(event, actor=secretariat, today=date(2025, 1, 10))
+    assert {"travel", "accommodation"} <= set(meeting.answer_fields)
+    meeting.refresh_from_db()
+    assert meeting.asked == {"title", "phone", "travel", "accommodation", "dietary"}
+
+
+def test_next_joint_meeting_asks_for_title_and_phone(joint, secretariat):
+    meeting = services.schedule_next_meeting(joint, actor=secretariat, today=TODAY)
+    meeting.refresh_from_db()
+    assert meeting.answer_fields == ["title", "phone"]
+
+
+def test_chosen_answer_fields_win_over_the_defaults(joint, secretariat):
+    meeting = services.schedule_next_meeting(
+        joint, actor=secretariat, today=TODAY, answer_fields=["dietary", "phone", "phone"]
+    )
+    meeting.refresh_from_db()
+    assert meeting.answer_fields == ["phone", "dietary"]
+
+
+def test_no_answer_fields_chosen_asks_for_names_only(joint, secretariat):
+    start = datetime(2026, 8, 1, 2, 0, tzinfo=UTC)
+    meeting = services.schedule_meeting(
+        joint.partnership,
+        actor=secretariat,
+        title="考察",
+        kind=Meeting.Kind.VISIT,
+        start=start,
+        end=start + timedelta(hours=1),
+        answer_fields=[],
+    )
+    meeting.refresh_from_db()
+    assert meeting.answer_fields == []
+
+
+def test_unknown_answer_field_is_refused(joint, secretariat):
+    with pytest.raises(ValidationError):
+        services.schedule_next_meeting(
+            joint, actor=secretariat, today=TODAY, answer_fields=["shoe_size"]
+        )
+    assert joint.meetings.count() == 2
+
+
+@pytest.mark.parametrize("kind", Meeting.Kind.values)
+def test_every_kind_has_default_answer_fields(kind):
+    assert set(services.default_answer_fields(kind)) <= set(Meeting.AnswerField.values)
+    assert kind in services.DEFAULT_ANSWER_FIELDS
+
+
+def _checked(html: str) -> set[str]:
+    import re
+
+    boxes = re.findall(r'<input type="checkbox" name="answer_fields"[^>]*>', html)
+    return {re.search(r'value="(\w+)"', box).group(1) for box in boxes if " checked" in box}
+
+
+@pytest.fixture
+def future_event():
+    return MechanismFactory(
+        kind=Mechanism.Kind.EVENT,
+        name="湖南民营企业进边疆·吐鲁番行",
+        rrule="FREQ=YEARLY;INTERVAL=2",
+        first_date=date(timezone.localdate().year + 1, 12, 20),
+    )
+
+
+def test_schedule_next_page_preselects_the_kinds_answer_fields(
+    client_for, secretariat, future, future_event
+):
+    client = client_for(secretariat)
+    event_page = client.get(f"/meetings/schedule/mechanism/{future_event.pk}/").content.decode()
+    assert _checked(event_page) == {"title", "phone", "travel", "accommodation", "dietary"}
+    joint_page = client.get(f"/meetings/schedule/mechanism/{future.pk}/").content.decode()
+    assert _checked(joint_page) == {"title", "phone"}
+    assert 'name="answer_fields" value="travel"' in joint_page
+
+
+def test_schedule_next_page_saves_the_chosen_answer_fields(client_for, secretariat, future):
+    year = future.first_date.year
+    client_for(secretariat).post(
+        f"/meetings/schedule/mechanism/{future.pk}/",
+        {
+            "title": "第一次联席会议",
+            "start": f"{year}-06-01T09:30",
+            "end": f"{year}-06-01T12:00",
+            "answer_fields": ["travel", "accommodation"],
+        },
+    )
+    assert future.meetings.get().answer_fields == ["travel", "accommodation"]
+
+
+def test_ad_hoc_page_offers_answer_fields_with_the_kinds_defaults(client_for, secretariat, future):
+    client = client_for(secretariat)
+    page = client.get(f"/meetings/schedule/partnership/{future.partnership.pk}/")
+    assert _checked(page.content.decode()) == {"title", "phone"}
+    assert "js/schedule.js" in page.content.decode()
+    client.post(
+        f"/meetings/schedule/partnership/{future.partnership.pk}/",
+        {
+            "kind": "visit",
+            "title": "考察",
+            "start": "2030-06-01T10:00",
+            "end": "2030-06-01T11:00",
+            "answer_fields": ["phone", "travel"],
+        },
+    )
+    assert Meeting.objects.get().answer_fields == ["phone", "travel"]
+
+
+def test_api_schedule_next_takes_answer_fields_or_the_defaults(
+    api_for, secretariat, future, future_event
+):
+    api = api_for(secretariat)
+    chosen = api.post(
+        f"/api/v1/mechanisms/{future.pk}/schedule-next/",
+        {"answer_fields": ["phone", "dietary"]},
+        format="json",
+    )
+    assert chosen.status_code == 201, chosen.content
+    assert future.meetings.get().answer_fields == ["phone", "dietary"]
+    default = api.post(f"/api/v1/mechanisms/{future_event.pk}/schedule-next/", {}, format="json")
+    assert default.json()["answer_fields"] == [
+        "title",
+        "phone",
+        "travel",
+        "accommodation",
+        "dietary",
+    ]
+
+
+def test_api_schedule_next_refuses_an_unknown_answer_field(api_for, secretariat, future):
+    response = api_for(secretariat).post(
+        f"/api/v1/mechanisms/{future.pk}/schedule-next/",
+        {"answer_fields": ["shoe_size"]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "answer_fields" in response.json()["errors"]
+    assert not future.meetings.exists()
+
+
+def test_api_meeting_create_defaults_answer_fields_by_kind(api_for, secretariat, future):
+    api = api_for(secretariat)
+    body = {
+        "title": "考察",
+        "kind": "visit",
+        "partnership": future.partnership.pk,
+        "start": "2030-06-15T09:00:00+08:00",
+        "end": "2030-06-15T12:00:00+08:00",
+    }
+    assert api.post("/api/v1/meetings/", body, format="json").status_code == 201
+    chosen = api.post(
+        "/api/v1/meetings/", {**body, "title": "签约", "answer_fields": []}, format="json"
+    )
+    assert chosen.status_code == 201
+    assert Meeting.objects.get(title="考察").answer_fields == [
+        "title",
+        "phone",
+        "travel",
+        "accommodation",
+        "dietary",
+    ]
+    assert Meeting.objects.get(title="签约").answer_fields == []
