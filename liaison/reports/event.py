@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.excel.columns import AMOUNT_FORMAT, COLUMNS
-from agreements.excel.export import write_breakdown, yi
+from agreements.excel.export import write_breakdown, yi_cell
 from agreements.models import Agreement
 from agreements.statistics import AgreementStatistics, agreement_statistics
 from liaison.dashboard import AgreementCharts
@@ -141,7 +141,7 @@ def workbook(figures: EventFigures) -> bytes:
             [
                 agreement.title,
                 agreement.signing_unit.name if agreement.signing_unit else None,
-                yi(agreement.amount),
+                yi_cell(agreement.amount),
                 agreement.get_status_display(),
             ]
         )
@@ -150,7 +150,7 @@ def workbook(figures: EventFigures) -> bytes:
             [
                 agreement.title,
                 agreement.get_kind_display(),
-                yi(agreement.amount),
+                yi_cell(agreement.amount),
                 agreement.get_status_display(),
             ]
         )
