@@ -18,7 +18,7 @@ from agreements.statistics import AgreementStatistics, agreement_statistics
 from liaison.dashboard import AgreementCharts
 from liaison.reports.layout import ReportError
 from liaison.xlsx import bold_row, new_workbook, style_header, workbook_bytes
-from meetings.attendance import AttendanceCounts, attendance_counts
+from meetings.attendance import AttendanceCounts, attendance_counts, attendance_percent
 from meetings.models import Attendee, Invitation, Meeting, invitation_counts
 
 
@@ -41,6 +41,10 @@ class EventFigures(AgreementCharts):
     stats: AgreementStatistics  # of the project agreements signed at the event
     agreements: QuerySet  # those project agreements
     other_agreements: list[Agreement]  # framework and other agreements signed there
+
+    @property
+    def attendance_percent(self) -> int | None:
+        return attendance_percent(self.meeting, self.attendance)
 
     @property
     def period(self) -> str:
