@@ -81,6 +81,11 @@ class AgreementStatistics:
         """Project agreements in operation or completed, over all project agreements."""
         return ratio(self.landed_count, self.project_count)
 
+    @property
+    def landed_amount(self) -> Decimal:
+        """The signed amount of the landed project agreements (each year's, added up)."""
+        return sum((row.amount for row in self.landed_by_year), ZERO)
+
     def signed_and_landed_by_year(self) -> list[tuple[Row, Row | None]]:
         """Each signing year's row with the row of those of its agreements that have landed
         (None when none has)."""

@@ -33,7 +33,7 @@ from agreements.statistics import (
 from liaison import permissions
 from liaison.charts import LANDED, SIGNED, Series, bar_chart, grouped_bar_chart
 from liaison.models import Mechanism, Occurrence, Organisation
-from liaison.templatetags.liaison_format import yuan
+from liaison.money import money_column
 from meetings.models import Decision, Meeting, invitation_counts_by_meeting
 
 UPCOMING_MEETINGS = 5
@@ -132,9 +132,10 @@ def signed_landed_chart(stats: AgreementStatistics) -> SafeString:
         (row.label, row.amount, landed.amount if landed else ZERO)
         for row, landed in stats.signed_and_landed_by_year()
     ]
+    column = money_column(amount for _label, *amounts in years for amount in amounts)
     description = "；".join(
         _("%(year)s: %(signed)s signed, %(landed)s landed")
-        % {"year": label, "signed": yuan(signed), "landed": yuan(landed)}
+        % {"year": label, "signed": column.text(signed), "landed": column.text(landed)}
         for label, signed, landed in years
     ) or _("No agreements.")
     return grouped_bar_chart(
@@ -143,14 +144,15 @@ def signed_landed_chart(stats: AgreementStatistics) -> SafeString:
         chart_id="chart-years",
         title=_("Signed and landed by signing year"),
         description=description,
-        value_text=yuan,
+        value_text=column.text,
     )
 
 
 def amount_chart(rows: list[Row], *, chart_id: str, title: str) -> SafeString:
     """A bar chart of the signed amount of each row, its figures repeated in the description."""
+    column = money_column(row.amount for row in rows)
     if rows:
-        description = "；".join(f"{row.label} {yuan(row.amount)}" for row in rows)
+        description = "；".join(f"{row.label} {column.text(row.amount)}" for row in rows)
     else:
         description = _("No agreements.")
     return bar_chart(
@@ -158,7 +160,7 @@ def amount_chart(rows: list[Row], *, chart_id: str, title: str) -> SafeString:
         chart_id=chart_id,
         title=title,
         description=description,
-        value_text=yuan,
+        value_text=column.text,
     )
 
 

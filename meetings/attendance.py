@@ -54,6 +54,14 @@ class AttendanceCounts:
         return None if self.rate is None else round(self.rate * 100)
 
 
+def attendance_percent(meeting: Meeting, counts: AttendanceCounts) -> int | None:
+    """The meeting's attendance rate in percent, None until it has been held (a meeting
+    ahead has had nobody present yet, which is not 0 %) or when nobody was expected."""
+    if meeting.status != Meeting.Status.HELD:
+        return None
+    return counts.percent
+
+
 def attendance_counts(meeting: Meeting) -> AttendanceCounts:
     """The meeting's expected attendees by attendance, in one query."""
     counts = Attendee.objects.filter(

@@ -26,12 +26,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F, Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from liaison import audit, permissions, uploads
 from liaison.models import AuditEntry, Organisation
+from liaison.money import money_column
 from liaison.services import save_object
 from meetings import minutes_mail
 from meetings.attendance import expected_attendees
@@ -127,18 +128,24 @@ def attendance_lists(meeting: Meeting) -> dict[str, list[str]]:
 
 
 def _agreement_lines(meeting: Meeting) -> list[dict]:
-    lines = []
-    for agreement in meeting.agreements.prefetch_related("parties__organisation").order_by("pk"):
-        amount = getattr(agreement, "amount", None)
-        lines.append(
-            {
-                "id": agreement.pk,
-                "title": str(agreement),
-                "parties": [str(p.organisation) for p in agreement.parties.all()],
-                "amount_label": f"{amount / 100000000:.2f} 亿元" if amount else "",
-            }
-        )
-    return lines
+    """The agreements signed at the meeting, their amounts all in one unit (the largest's)."""
+    agreements = list(meeting.agreements.prefetch_related("parties__organisation").order_by("pk"))
+    column = money_column(agreement.amount for agreement in agreements)
+    with translation.override("zh-hans"):  # the minutes are a Chinese document
+        amounts = {
+            agreement.pk: column.text(agreement.amount)
+            for agreement in agreements
+            if agreement.amount is not None
+        }
+    return [
+        {
+            "id": agreement.pk,
+            "title": str(agreement),
+            "parties": [str(p.organisation) for p in agreement.parties.all()],
+            "amount_label": amounts.get(agreement.pk, ""),
+        }
+        for agreement in agreements
+    ]
 
 
 def next_serial(year: int) -> int:

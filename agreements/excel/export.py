@@ -25,6 +25,7 @@ from agreements.excel.columns import (
 from agreements.models import Agreement, AgreementParty, SigningUnit
 from agreements.statistics import AgreementStatistics, agreement_statistics
 from liaison.models import Sector
+from liaison.money import UNKNOWN
 from liaison.xlsx import bold_row, new_workbook, style_header, workbook_bytes
 from meetings.models import Meeting
 
@@ -36,6 +37,12 @@ def yi(amount: Decimal | None) -> Decimal | None:
     if amount is None:
         return None
     return (Decimal(amount) / YI).quantize(YI_PLACES)
+
+
+def yi_cell(amount: Decimal | None) -> Decimal | str:
+    """An amount for a 亿元 column: the number, or "—" when it is unknown (as on the pages;
+    the import reads "—" back as no amount)."""
+    return UNKNOWN if amount is None else yi(amount)
 
 
 def _party_names(agreement: Agreement) -> dict[str, str]:
@@ -78,7 +85,7 @@ def export_agreements(agreements: QuerySet, *, stats: AgreementStatistics | None
                 agreement.signing_unit.name if agreement.signing_unit else None,
                 parties.get(AgreementParty.Role.A),
                 parties.get(AgreementParty.Role.B),
-                yi(agreement.amount),
+                yi_cell(agreement.amount),
                 agreement.sector.name if agreement.sector else None,
                 agreement.signed_on,
                 agreement.signed_at_meeting.title if agreement.signed_at_meeting else None,

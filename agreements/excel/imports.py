@@ -212,10 +212,13 @@ def _kind_names() -> dict[str, str]:
     return names
 
 
+NO_AMOUNT = ("—", "–", "-", "－")  # an unknown amount, as the export writes it
+
+
 def parse_amount(value) -> Decimal | None:
     """A cell in 亿元 as Decimal yuan rounded to the fen; None when empty. ValueError, with
     the message to show, when it is not a number or not a positive amount."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    if value is None or (isinstance(value, str) and value.strip() in ("", *NO_AMOUNT)):
         return None
     if isinstance(value, bool):
         raise ValueError(_("The amount “%(value)s” is not a number.") % {"value": value})

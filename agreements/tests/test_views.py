@@ -33,9 +33,11 @@ def test_statistics_page_shows_the_article_figures(client_for):
 
     page = text(client_for(official).get("/agreements/statistics/"))
 
-    assert " 33 " in page
-    for figure in ("246.18 亿元", "78.75 亿元", "91.95 亿元", "73.38 亿元", "2.10 亿元"):
-        assert figure in page, figure
+    assert " 33 " in page and "246.18 亿元" in page
+    assert "签约金额（亿元）" in page  # the by-unit column, one unit for all its rows
+    for unit, figure in (("高昌区", "78.75"), ("鄯善县", "91.95"), ("托克逊县", "73.38")):
+        assert re.search(rf"{unit} \d+ {figure} ", page), unit
+    assert re.search(r"市直单位 \d+ 2.10 ", page)
     for sector in ("现代农业", "智能智造", "生物医药", "食品加工", "文旅康养"):
         assert sector in page
 

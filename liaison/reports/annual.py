@@ -23,7 +23,11 @@ from liaison.dashboard import (
     unit_chart,
 )
 from liaison.xlsx import new_workbook, style_header, workbook_bytes
-from meetings.attendance import AttendanceCounts, attendance_counts_by_meeting
+from meetings.attendance import (
+    AttendanceCounts,
+    attendance_counts_by_meeting,
+    attendance_percent,
+)
 from meetings.models import Decision, Meeting, invitation_counts_by_meeting
 
 
@@ -33,6 +37,11 @@ class MeetingLine:
     invited: int
     accepted: int
     attendance: AttendanceCounts
+
+    @property
+    def attendance_percent(self) -> int | None:
+        """The attendance rate, only of a meeting held: before then nobody can be present."""
+        return attendance_percent(self.meeting, self.attendance)
 
 
 @dataclass(frozen=True)
@@ -189,7 +198,7 @@ def workbook(figures: AnnualFigures) -> bytes:
                 counts.present,
                 counts.excused,
                 counts.absent,
-                counts.percent,
+                line.attendance_percent if line.attendance_percent is not None else "—",
             ]
         )
     for cell in sheet["C"][1:]:

@@ -12,13 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.excel.columns import AMOUNT_FORMAT, COLUMNS
-from agreements.excel.export import write_breakdown, yi
+from agreements.excel.export import write_breakdown, yi_cell
 from agreements.models import Agreement
 from agreements.statistics import AgreementStatistics, agreement_statistics
 from liaison.dashboard import AgreementCharts
 from liaison.reports.layout import ReportError
 from liaison.xlsx import bold_row, new_workbook, style_header, workbook_bytes
-from meetings.attendance import AttendanceCounts, attendance_counts
+from meetings.attendance import AttendanceCounts, attendance_counts, attendance_percent
 from meetings.models import Attendee, Invitation, Meeting, invitation_counts
 
 
@@ -41,6 +41,10 @@ class EventFigures(AgreementCharts):
     stats: AgreementStatistics  # of the project agreements signed at the event
     agreements: QuerySet  # those project agreements
     other_agreements: list[Agreement]  # framework and other agreements signed there
+
+    @property
+    def attendance_percent(self) -> int | None:
+        return attendance_percent(self.meeting, self.attendance)
 
     @property
     def period(self) -> str:
@@ -141,7 +145,7 @@ def workbook(figures: EventFigures) -> bytes:
             [
                 agreement.title,
                 agreement.signing_unit.name if agreement.signing_unit else None,
-                yi(agreement.amount),
+                yi_cell(agreement.amount),
                 agreement.get_status_display(),
             ]
         )
@@ -150,7 +154,7 @@ def workbook(figures: EventFigures) -> bytes:
             [
                 agreement.title,
                 agreement.get_kind_display(),
-                yi(agreement.amount),
+                yi_cell(agreement.amount),
                 agreement.get_status_display(),
             ]
         )

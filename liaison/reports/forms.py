@@ -22,6 +22,26 @@ def report_years(user) -> list[int]:
     return sorted(years, reverse=True)
 
 
+def latest_year_with_data(user) -> int:
+    """The latest year in which an agreement was signed or a meeting took place (a meeting
+    scheduled ahead does not count), or this year when there is none: the annual report's
+    default, which scheduling next year's meeting does not move."""
+    now = timezone.now()
+    meetings = (
+        Meeting.objects.visible_to(user)
+        .filter(start__lt=now)
+        .exclude(status__in=(Meeting.Status.DRAFT, Meeting.Status.CANCELLED))
+    )
+    years = [d.year for d in meetings.dates("start", "year")]
+    years += [
+        d.year
+        for d in Agreement.objects.visible_to(user)
+        .filter(signed_on__lte=timezone.localdate())
+        .dates("signed_on", "year")
+    ]
+    return max(years, default=timezone.localdate().year)
+
+
 class ReportRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("report"), choices=Kind.choices)
     year = forms.TypedChoiceField(label=_("year"), coerce=int, required=False, empty_value=None)
@@ -32,6 +52,7 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.years = report_years(user)
+        self.default_year = latest_year_with_data(user)
         self.fields["year"].choices = [("", _("all years"))] + [(y, str(y)) for y in self.years]
         self.fields["meeting"].queryset = event_choices(user)
 

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.template.loader import render_to_string
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -43,6 +45,18 @@ def page_counter_css(text: str) -> str:
     return " ".join(values)
 
 
+# Where a title may break: after a colon, a middle dot, a comma or a space, and before 暨
+# ("and", joining two events' names). Never inside a name such as 吐鲁番行.
+TITLE_BREAKS = re.compile(r"(?<=[：:·・，、\s])|(?=暨)")
+
+
+def unbroken_title(title: str) -> SafeString:
+    """The title as HTML whose segments (see ``TITLE_BREAKS``) each stay on one line, unless a
+    segment is wider than the whole line."""
+    segments = [segment for segment in TITLE_BREAKS.split(title) if segment]
+    return format_html_join("", '<span class="unbroken">{}</span>', ((s,) for s in segments))
+
+
 def signing_period(stats: AgreementStatistics) -> str:
     """The years the agreements were signed in, such as 2023 or 2023–2025."""
     years = [int(row.key) for row in stats.by_year if row.key is not None]
@@ -62,6 +76,7 @@ def report_html(template: str, *, title: str, period: str, as_of: datetime, figu
         template,
         {
             "title": title,
+            "cover_title": unbroken_title(title),
             "period": period,
             "as_of": as_of,
             "figures": figures,

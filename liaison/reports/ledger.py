@@ -37,7 +37,12 @@ class LedgerFigures(AgreementCharts):
 
     @property
     def period(self) -> str:
-        return str(self.year) if self.year else signing_period(self.stats)
+        """The year asked for; or all years, with the years the agreements were signed in."""
+        if self.year:
+            return str(self.year)
+        if not self.stats.by_year:
+            return _("all years")
+        return _("all years (signed %(years)s)") % {"years": signing_period(self.stats)}
 
 
 def title(parameters: dict) -> str:

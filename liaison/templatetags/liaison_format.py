@@ -1,32 +1,50 @@
-"""Display helpers: money in 万元/亿元, Beijing time."""
+"""Display helpers: money in 万元/亿元 (one unit a column, see ``liaison.money``), Beijing
+time."""
 
-from decimal import ROUND_HALF_UP, Decimal
+from collections.abc import Iterable
 
 from django import template
 from django.utils import timezone
-from django.utils.formats import number_format
-from django.utils.translation import gettext as _
+
+from liaison import money
 
 register = template.Library()
-
-YI = Decimal(100_000_000)
-WAN = Decimal(10_000)
 
 
 @register.filter
 def yuan(amount) -> str:
-    """A Decimal amount of yuan as 亿元 (from 1 亿) or 万元, exact to two decimals."""
-    if amount is None or amount == "":
-        return "—"
-    amount = Decimal(amount)
-    if abs(amount) >= YI:
-        value, unit = amount / YI, _("100 million yuan")
-    elif abs(amount) >= WAN:
-        value, unit = amount / WAN, _("10 thousand yuan")
-    else:
-        value, unit = amount, _("yuan")
-    value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return f"{number_format(value, 2, force_grouping=True)} {unit}"
+    """One amount on its own, in 亿元 (from 1 亿), 万元 (from 1 万) or 元, to two decimals."""
+    return money.yuan(amount)
+
+
+def _amounts(sources, field: str | None):
+    for source in sources:
+        if isinstance(source, Iterable) and not isinstance(source, str | bytes | dict):
+            for item in source:
+                yield getattr(item, field) if field else item
+        else:
+            yield source
+
+
+@register.simple_tag
+def money_column(*sources, field: str | None = None) -> money.MoneyColumn:
+    """The unit of a column: ``{% money_column rows stats.amount field="amount" as signed %}``
+    takes every ``field`` of the rows and the loose amounts (the total) into account. Then
+    ``{{ row.amount|in_unit:signed }}`` in the cells and ``{{ signed.suffix }}`` in the
+    header."""
+    return money.money_column(_amounts(sources, field))
+
+
+@register.filter
+def in_unit(amount, column: money.MoneyColumn) -> str:
+    """The amount as a number in the column's unit ("78.75"), "—" when unknown."""
+    return column.number(amount)
+
+
+@register.filter
+def with_unit(amount, column: money.MoneyColumn) -> str:
+    """The amount in the column's unit, with the unit ("78.75 亿元"), "—" when unknown."""
+    return column.text(amount)
 
 
 @register.filter

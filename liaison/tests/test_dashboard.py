@@ -216,7 +216,7 @@ def test_dashboard_signed_and_landed_chart_by_signing_year(client_for, official,
     content = response.content.decode()
     description = re.search(r'<desc id="chart-years-desc">([^<]*)</desc>', content).group(1)
     assert description == (
-        "2023年：签约 1.40 亿元，已落地 4000.00 万元；2024年：签约 2.00 亿元，已落地 0.00 元"
+        "2023年：签约 1.40 亿元，已落地 0.40 亿元；2024年：签约 2.00 亿元，已落地 0.00 亿元"
     )
     assert "已签约" in content and "已落地" in content  # the legend
 

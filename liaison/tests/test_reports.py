@@ -83,7 +83,8 @@ def test_ledger_report_shows_the_article_figures(client_for, generate, demo_offi
     client = client_for(demo_official)
     pdf = download(client, report, "pdf")
     pages = pdf_text(pdf)
-    assert "签约项目台账" in pages and "数据截至" in pages and "统计期间：2023" in pages
+    assert "签约项目台账" in pages and "数据截至" in pages
+    assert "统计期间：全部年份（签约年度 2023）" in pages
     # The charts are vector drawings: the PDF holds no raster image at all.
     images = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True, check=True)
     assert len(images.stdout.decode().strip().splitlines()) == 2  # the header only
@@ -664,3 +665,94 @@ def test_the_beat_schedule_prunes_reports_daily(official, settings):
 
     assert generation.prune_reports_task.apply().get() == 1
     assert not GeneratedReport.objects.exists()
+
+
+# --- The year asked for, the period, the attendance rate, the cover -------------------------
+
+
+def pdf_layout(content: bytes, *, last_page: int | None = None) -> str:
+    """The PDF's text laid out as on the page (table rows on one line each)."""
+    pages = ["-l", str(last_page)] if last_page else []
+    return subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", *pages, "-", "-"],
+        input=content,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+
+
+def _selected_annual_year(client) -> str:
+    page = client.get("/reports/").content.decode()
+    select = re.search(r'<select name="year" id="annual-year"[^>]*>(.*?)</select>', page, re.S)
+    return re.search(r'<option value="(\d+)" selected>', select.group(1)).group(1)
+
+
+def test_annual_report_defaults_to_the_latest_year_with_data(client_for, official, enterprise_a):
+    from agreements.tests.factories import agreement_with_party
+
+    agreement_with_party(enterprise_a, signed_on=date(2023, 12, 20))
+    MeetingFactory(start=timezone.now().replace(year=2024), status=Meeting.Status.HELD)
+    client = client_for(official)
+    assert _selected_annual_year(client) == "2024"
+
+    # Scheduling next year's meeting does not move it.
+    MeetingFactory(start=timezone.now() + timedelta(days=400))
+
+    assert _selected_annual_year(client) == "2024"
+
+
+def test_annual_report_defaults_to_this_year_without_data(client_for, official):
+    assert _selected_annual_year(client_for(official)) == str(timezone.localdate().year)
+
+
+@needs_pdftotext
+def test_ledger_of_all_years_says_so(generate, official, enterprise_a):
+    from agreements.tests.factories import agreement_with_party
+
+    agreement_with_party(enterprise_a, signed_on=date(2023, 5, 1))
+    agreement_with_party(enterprise_a, signed_on=date(2024, 5, 1))
+
+    pages = pdf_text(generate(official, kind="ledger").pdf.read())
+
+    assert "统计期间：全部年份（签约年度 2023–2024）" in pages
+    assert "统计期间：2023" not in pages
+
+
+@needs_pdftotext
+def test_annual_report_shows_no_attendance_rate_before_a_meeting_is_held(
+    generate, official, enterprise_a
+):
+    from meetings.models import Attendee, Invitation
+    from meetings.tests.factories import InvitationFactory
+
+    year = timezone.localdate().year + 1
+    ahead = MeetingFactory(title="明年的联席会议", start=timezone.now().replace(year=year))
+    invitation = InvitationFactory(
+        meeting=ahead,
+        organisation=enterprise_a,
+        status=Invitation.Status.ACCEPTED,
+        answered_at=timezone.now(),
+    )
+    Attendee.objects.create(invitation=invitation, name="王喆")
+
+    report = generate(official, kind="annual", year=str(year))
+
+    pages = pdf_layout(report.pdf.read())
+    assert re.search(r"明年的联席会议\s+\d{4}-\d\d-\d\d\s+已安排\s+1\s+1\s+0\s+0\s+0\s+—\n", pages)
+    assert "0%" not in pages
+    meetings = list(workbook(report.xlsx.read())["会议"].iter_rows(values_only=True))
+    assert meetings[1][0] == "明年的联席会议" and meetings[1][-1] == "—"
+
+
+@needs_pdftotext
+def test_event_report_cover_keeps_the_event_name_whole(generate, official):
+    title = "2023湖南民营企业进边疆·吐鲁番行招商推介会暨项目签约仪式"
+    event = MeetingFactory(kind=Meeting.Kind.EVENT, title=title, status=Meeting.Status.HELD)
+
+    pdf = generate(official, kind="event", meeting=str(event.pk)).pdf.read()
+
+    cover = pdf_layout(pdf, last_page=1)
+    lines = [line.strip() for line in cover.splitlines() if line.strip()]
+    assert lines[0] == "活动报告：2023湖南民营企业进边疆·"
+    assert lines[1] == "吐鲁番行招商推介会暨项目签约仪式"
+    assert "出席率 —" in pdf_text(pdf)  # nobody expected: no rate

@@ -1,11 +1,15 @@
 """The minutes workflow: drafting from check-in, circulation, comments, approval by both
 parties, publication, correction by a new version, differences, and every refusal."""
 
+from decimal import Decimal
+
 import pytest
 from django.core import mail as outbox
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
+from agreements.models import Agreement
+from agreements.tests.factories import AgreementFactory
 from liaison.models import AuditEntry
 from liaison.tests.factories import OrganisationFactory
 from meetings import minutes as workflow
@@ -251,3 +255,29 @@ def test_visibility_of_minutes_and_versions(
     assert visible(member_a)[1] == [draft]  # the correction is still a draft
     assert set(visible(setting.liaison_a)[1]) == {draft, correction}
     assert OrganisationFactory()  # unrelated organisations change nothing
+
+
+def test_minutes_list_the_agreements_amounts_in_one_unit(setting, secretariat):
+    """The amounts of the agreements signed at the meeting share the unit of the largest."""
+    meeting = setting.meeting
+    for title, amount in (("大项目", "65000000.00"), ("小项目", "3000000.00"), ("意向", None)):
+        AgreementFactory(
+            title=title,
+            amount=Decimal(amount) if amount else None,
+            kind=Agreement.Kind.PROJECT if amount else Agreement.Kind.INTENTION,
+            signed_at_meeting=meeting,
+        )
+    drafted = workflow.draft_minutes(
+        meeting,
+        actor=secretariat,
+        chairs="刘事青",
+        recorder="彭晓岚",
+        approver_a=setting.approver_a,
+        approver_b=setting.approver_b,
+    )
+
+    lines = {
+        line["title"]: line["amount_label"]
+        for line in workflow.current_version(drafted).content["agreements"]
+    }
+    assert lines == {"大项目": "6500.00 万元", "小项目": "300.00 万元", "意向": ""}
