@@ -129,14 +129,18 @@ def with_another_attendee(meeting: Meeting, invitation: Invitation, data):
 
 def show_answer_errors(form: AnswerForm, attendees, error: ValidationError) -> None:
     """Show the answer service's refusal where it belongs: an attendee's error on that
-    attendee's row (a repeated name on its repeats), the rest above the form."""
+    attendee's row (a repeated name on its repeats), a delegate's on its field, the rest above
+    the form."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for key, errors in error.error_dict.items():
         for item in errors:
-            if not (key == "attendees" and _show_on_row(attendees, item)):
-                form.add_error(key if key in form.fields else None, item)
+            if key == "attendees" and _show_on_row(attendees, item):
+                continue
+            # The delegate's fields are delegate_name, delegate_title, delegate_phone here.
+            field = key if key in form.fields else f"{key}_{(item.params or {}).get('field')}"
+            form.add_error(field if field in form.fields else None, item)
 
 
 def _show_on_row(attendees, error: ValidationError) -> bool:
