@@ -120,11 +120,22 @@ def with_another_attendee(meeting: Meeting, invitation: Invitation, data):
     answer = AnswerForm(initial={name: data.get(name, "") for name in AnswerForm.base_fields})
     posted = attendee_formset(meeting, invitation, data)
     if not posted.is_valid():
+        _continue_on(next((row for row in posted.forms if row.errors), None))
         return answer, posted
     rows = [form.cleaned_data for form in posted.forms if form.cleaned_data]
     blank = len(posted.forms) - len(rows)
     extra = max(0, min(blank + 1, MAX_ATTENDEES - len(rows)))
-    return answer, attendee_formset(meeting, invitation, rows=rows, extra=extra)
+    attendees = attendee_formset(meeting, invitation, rows=rows, extra=extra)
+    _continue_on(next((row for row in attendees.forms if not row.initial.get("name")), None))
+    return answer, attendees
+
+
+def _continue_on(row: AttendeeForm | None) -> None:
+    """Open the page on ``row`` rather than at its top: the row carries the anchor the "add an
+    attendee" button returns to (``#attendee-continue``), its name field the cursor."""
+    if row is not None:
+        row.continue_here = True
+        row.fields["name"].widget.attrs["autofocus"] = True
 
 
 def show_answer_errors(form: AnswerForm, attendees, error: ValidationError) -> None:

@@ -1,6 +1,7 @@
 """The stored attendees are always the answer sent: a name given twice is refused on every
 door, re-saving changes nothing, and the capacity holds."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -367,3 +368,46 @@ def test_phones_are_stored_normalised_through_every_door(
     ]
     invitation_a.refresh_from_db()
     assert invitation_a.delegate_phone == "0731-88888888"
+
+
+# --- Adding an attendee -------------------------------------------------------------------------
+
+
+def input_tag(page: str, name: str) -> str:
+    return re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+
+
+@pytest.mark.parametrize(
+    ("typed", "landing"),
+    [(["张三", "李四"], 2), (["张三", ""], 1), ([], 0)],
+    ids=["all rows filled", "a blank row left", "nothing typed"],
+)
+def test_adding_an_attendee_opens_the_page_on_the_row_to_fill(
+    client_for, member_a, invitation_a, typed, landing
+):
+    client = client_for(member_a)
+    url = f"/meetings/invitations/{invitation_a.pk}/"
+    shown = client.get(url).content.decode()
+    assert 'formaction="#attendee-continue"' in shown  # the add button returns to the anchor
+    assert "autofocus" not in shown and 'id="attendee-continue"' not in shown
+
+    page = client.post(url, {**page_data(typed or [""]), "add_attendee": "1"}).content.decode()
+
+    rows = re.findall(r"<fieldset class=\"attendee\">\s*<legend( id=\"attendee-continue\")?>", page)
+    assert [index for index, anchor in enumerate(rows) if anchor] == [landing]
+    assert "autofocus" in input_tag(page, f"attendee-{landing}-name")
+    assert page.count("autofocus") == 1
+
+
+def test_adding_an_attendee_opens_the_page_on_a_row_to_correct(client_for, member_a, invitation_a):
+    data = page_data(["张三", "李四"], **{"attendee-1-arrival_date": "not a date"})
+
+    page = (
+        client_for(member_a)
+        .post(f"/meetings/invitations/{invitation_a.pk}/", {**data, "add_attendee": "1"})
+        .content.decode()
+    )
+
+    rows = re.findall(r"<fieldset class=\"attendee\">\s*<legend( id=\"attendee-continue\")?>", page)
+    assert [index for index, anchor in enumerate(rows) if anchor] == [1]
+    assert "autofocus" in input_tag(page, "attendee-1-name")
