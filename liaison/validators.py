@@ -1,6 +1,7 @@
 """Validators shared by models, forms and the API. Each raises a translated ValidationError."""
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -64,6 +65,42 @@ def validate_phone(value: str) -> None:
             ),
             code="phone",
         )
+
+
+# A mainland Chinese number as people write it: spaces, hyphens and brackets between the digits,
+# +86 or 0086 in front. Mobiles have 11 digits starting 13–19; a landline has an area code
+# (010 and 02x have three digits, every other four) and a 7- or 8-digit number.
+PHONE_SEPARATORS = re.compile(r"[\s\-()]")
+MAINLAND_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+MAINLAND_LANDLINE = re.compile(r"(0[12][0-9]|0[3-9][0-9]{2})([1-9][0-9]{6,7})")
+
+
+def normalise_mainland_phone(value: str) -> str:
+    """The number as stored: a mobile as its 11 digits (``13800000000``), a landline as area
+    code and number (``0731-88888888``). Full-width digits and brackets are read as ASCII."""
+    digits = PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
+    for prefix in ("+86", "0086"):
+        if digits.startswith(prefix):
+            digits = digits.removeprefix(prefix)
+            if not MAINLAND_MOBILE.fullmatch(digits) and not digits.startswith("0"):
+                digits = "0" + digits  # +86 731 …: the area code is dialled without its 0
+            break
+    if MAINLAND_MOBILE.fullmatch(digits):
+        return digits
+    if landline := MAINLAND_LANDLINE.fullmatch(digits):
+        return "-".join(landline.groups())
+    raise ValidationError(
+        _(
+            "Enter a mobile number of 11 digits starting with 1, or a landline number with its "
+            "area code, such as 13800000000 or 0995-1234567."
+        ),
+        code="phone",
+    )
+
+
+def validate_mainland_phone(value: str) -> None:
+    """Refuse what is neither a mainland mobile nor a landline with its area code."""
+    normalise_mainland_phone(value)
 
 
 # Parts of RFC 5545 recurrence rules that every calendar client (Outlook included) supports.

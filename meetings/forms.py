@@ -129,23 +129,38 @@ def with_another_attendee(meeting: Meeting, invitation: Invitation, data):
     answer = AnswerForm(initial={name: data.get(name, "") for name in AnswerForm.base_fields})
     posted = attendee_formset(meeting, invitation, data)
     if not posted.is_valid():
+        _continue_on(next((row for row in posted.forms if row.errors), None))
         return answer, posted
     rows = [form.cleaned_data for form in posted.forms if form.cleaned_data]
     blank = len(posted.forms) - len(rows)
     extra = max(0, min(blank + 1, MAX_ATTENDEES - len(rows)))
-    return answer, attendee_formset(meeting, invitation, rows=rows, extra=extra)
+    attendees = attendee_formset(meeting, invitation, rows=rows, extra=extra)
+    _continue_on(next((row for row in attendees.forms if not row.initial.get("name")), None))
+    return answer, attendees
+
+
+def _continue_on(row: AttendeeForm | None) -> None:
+    """Open the page on ``row`` rather than at its top: the row carries the anchor the "add an
+    attendee" button returns to (``#attendee-continue``), its name field the cursor."""
+    if row is not None:
+        row.continue_here = True
+        row.fields["name"].widget.attrs["autofocus"] = True
 
 
 def show_answer_errors(form: AnswerForm, attendees, error: ValidationError) -> None:
     """Show the answer service's refusal where it belongs: an attendee's error on that
-    attendee's row (a repeated name on its repeats), the rest above the form."""
+    attendee's row (a repeated name on its repeats), a delegate's on its field, the rest above
+    the form."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for key, errors in error.error_dict.items():
         for item in errors:
-            if not (key == "attendees" and _show_on_row(attendees, item)):
-                form.add_error(key if key in form.fields else None, item)
+            if key == "attendees" and _show_on_row(attendees, item):
+                continue
+            # The delegate's fields are delegate_name, delegate_title, delegate_phone here.
+            field = key if key in form.fields else f"{key}_{(item.params or {}).get('field')}"
+            form.add_error(field if field in form.fields else None, item)
 
 
 def _show_on_row(attendees, error: ValidationError) -> bool:

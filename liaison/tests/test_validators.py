@@ -9,7 +9,9 @@ from django.core.exceptions import ValidationError
 from liaison.models import Organisation
 from liaison.validators import (
     CREDIT_CODE_ALPHABET,
+    normalise_mainland_phone,
     validate_credit_code,
+    validate_mainland_phone,
     validate_phone,
     validate_rrule,
 )
@@ -200,3 +202,44 @@ def test_mechanism_cadence_with_until_or_count_expands(rule, years):
 def test_rrule_that_never_occurs_refused(rule):
     with pytest.raises(ValidationError):
         validate_rrule(rule)
+
+
+@pytest.mark.parametrize(
+    ("value", "stored"),
+    [
+        ("13800000000", "13800000000"),
+        ("138-0000-0000", "13800000000"),
+        ("+86 138 0000 0000", "13800000000"),
+        ("0086 13800000000", "13800000000"),
+        ("１３８００００００００", "13800000000"),
+        ("0995-1234567", "0995-1234567"),
+        ("0731 8888 8888", "0731-88888888"),
+        ("(0731) 88888888", "0731-88888888"),
+        ("（0731）88888888", "0731-88888888"),
+        ("010-62345678", "010-62345678"),
+        ("+86 10 6234 5678", "010-62345678"),
+        ("+86 731 88888888", "0731-88888888"),
+    ],
+)
+def test_mainland_phone_is_normalised(value, stored):
+    assert normalise_mainland_phone(value) == stored
+    validate_mainland_phone(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "abc",
+        "",
+        "1",
+        "88888888",
+        "12345678901",
+        "1380000000a",
+        "138000000001",
+        "0731-888",
+        "+1 212",
+    ],
+)
+def test_mainland_phone_refused(value):
+    error = _refusal(validate_mainland_phone, value)
+    assert error.code == "phone"

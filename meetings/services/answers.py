@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from liaison import audit, permissions
 from liaison.models import AuditEntry, Organisation, Person
+from liaison.validators import normalise_mainland_phone
 from meetings import mail
 from meetings.models import (
     Attendee,
@@ -196,19 +197,26 @@ def _clean_attendees(attendees: Iterable[dict] | None) -> list[Attendee]:
             )
             continue
         seen.add(key)
+        problems = {}
+        if values.get("phone"):
+            try:
+                values["phone"] = normalise_mainland_phone(str(values["phone"]))
+            except ValidationError as error:
+                problems["phone"] = error.messages
         attendee = Attendee(position=position, **values)
         try:
-            attendee.full_clean(exclude=["invitation"], validate_unique=False)
+            attendee.full_clean(exclude=["invitation", *problems], validate_unique=False)
         except ValidationError as error:
-            errors += [
-                ValidationError(
-                    "%(name)s: %(message)s",
-                    code="attendee_invalid",
-                    params={"name": values["name"], "message": message, "field": field},
-                )
-                for field, messages in error.message_dict.items()
-                for message in messages
-            ]
+            problems.update(error.message_dict)
+        errors += [
+            ValidationError(
+                "%(name)s: %(message)s",
+                code="attendee_invalid",
+                params={"name": values["name"], "message": message, "field": field},
+            )
+            for field, messages in problems.items()
+            for message in messages
+        ]
         cleaned.append(attendee)
     if errors:
         raise ValidationError({"attendees": errors})
@@ -219,6 +227,12 @@ def _clean_delegate(delegate: dict | None) -> dict:
     delegate = {name: str((delegate or {}).get(name) or "").strip() for name in DELEGATE_FIELDS}
     if (delegate["title"] or delegate["phone"]) and not delegate["name"]:
         raise ValidationError({"delegate": _("Give the delegate's name.")})
+    if delegate["phone"]:
+        try:
+            delegate["phone"] = normalise_mainland_phone(delegate["phone"])
+        except ValidationError as error:
+            error.params = {"field": "phone"}
+            raise ValidationError({"delegate": [error]}) from error
     return delegate
 
 
@@ -228,7 +242,11 @@ def _default_attendees(invitation: Invitation, delegate: dict) -> list[Attendee]
         return [Attendee(name=delegate["name"], title=delegate["title"], phone=delegate["phone"])]
     if invitation.person_id:
         person = invitation.person
-        return [Attendee(name=person.name, title=person.title, phone=person.phone)]
+        try:
+            phone = normalise_mainland_phone(person.phone)
+        except ValidationError:
+            phone = person.phone  # the directory's number, as the directory keeps it
+        return [Attendee(name=person.name, title=person.title, phone=phone)]
     return []
 
 

@@ -1,6 +1,7 @@
 """The stored attendees are always the answer sent: a name given twice is refused on every
 door, re-saving changes nothing, and the capacity holds."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -285,3 +286,128 @@ def test_saving_the_page_unchanged_changes_nothing(client_for, member_a, invitat
     assert names(invitation_a) == ["Li Wei", "王芳"]
     assert set(Attendee.objects.values_list("check_in_code", flat=True)) == codes
     assert invitation_counts(meeting)["headcount"] == 2
+
+
+# --- Phone numbers ------------------------------------------------------------------------------
+
+
+def phone_message() -> str:
+    with translation.override("zh-hans"):
+        return translation.gettext(
+            "Enter a mobile number of 11 digits starting with 1, or a landline number with its "
+            "area code, such as 13800000000 or 0995-1234567."
+        )
+
+
+@pytest.mark.parametrize(("door", "who"), [("page", "member_a"), ("on behalf", "secretariat")])
+def test_the_page_refuses_a_phone_that_is_not_a_number(
+    client_for, persona, invitation_a, door, who
+):
+    response = client_for(persona[who]).post(
+        f"/meetings/invitations/{invitation_a.pk}/",
+        page_data(["张三", "李四"], **{"attendee-1-phone": "abc"}),
+    )
+
+    assert response.status_code == 200
+    rows = response.context["attendees"].forms
+    assert rows[1].errors["phone"] == [phone_message()]
+    assert not rows[0].errors
+    invitation_a.refresh_from_db()
+    assert invitation_a.status == S.PENDING and not names(invitation_a)
+
+
+@pytest.mark.parametrize("who", ["member_a", "secretariat"])
+def test_the_api_refuses_a_phone_that_is_not_a_number(api_for, persona, invitation_a, who):
+    response = api_for(persona[who]).post(
+        f"/api/v1/invitations/{invitation_a.pk}/answer/",
+        {"status": "accepted", "attendees": [{"name": "张三", "phone": "abc"}]},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"attendees": [f"张三: {phone_message()}"]}
+    invitation_a.refresh_from_db()
+    assert invitation_a.status == S.PENDING and not names(invitation_a)
+
+
+def test_a_delegate_phone_that_is_not_a_number_is_shown_on_its_field(
+    client_for, member_a, invitation_a
+):
+    response = client_for(member_a).post(
+        f"/meetings/invitations/{invitation_a.pk}/",
+        page_data([], delegate_name="王五", delegate_phone="abc"),
+    )
+
+    assert response.context["form"].errors == {"delegate_phone": [phone_message()]}
+    invitation_a.refresh_from_db()
+    assert invitation_a.status == S.PENDING and invitation_a.delegate_name == ""
+
+
+def test_phones_are_stored_normalised_through_every_door(
+    client_for, api_for, member_a, secretariat, invitation_a, invitation_b
+):
+    client_for(member_a).post(
+        f"/meetings/invitations/{invitation_a.pk}/",
+        page_data(
+            ["张三"],
+            **{"attendee-0-phone": "+86 138-0000-0001"},
+            delegate_name="张三",
+            delegate_phone="(0731) 8888 8888",
+        ),
+    )
+    api_for(secretariat).post(
+        f"/api/v1/invitations/{invitation_b.pk}/answer/",
+        {"status": "accepted", "attendees": [{"name": "李四", "phone": "0995 1234567"}]},
+        format="json",
+    )
+
+    assert list(Attendee.objects.order_by("name").values_list("name", "phone")) == [
+        ("张三", "13800000001"),
+        ("李四", "0995-1234567"),
+    ]
+    invitation_a.refresh_from_db()
+    assert invitation_a.delegate_phone == "0731-88888888"
+
+
+# --- Adding an attendee -------------------------------------------------------------------------
+
+
+def input_tag(page: str, name: str) -> str:
+    return re.search(rf'<input[^>]*name="{name}"[^>]*>', page).group(0)
+
+
+@pytest.mark.parametrize(
+    ("typed", "landing"),
+    [(["张三", "李四"], 2), (["张三", ""], 1), ([], 0)],
+    ids=["all rows filled", "a blank row left", "nothing typed"],
+)
+def test_adding_an_attendee_opens_the_page_on_the_row_to_fill(
+    client_for, member_a, invitation_a, typed, landing
+):
+    client = client_for(member_a)
+    url = f"/meetings/invitations/{invitation_a.pk}/"
+    shown = client.get(url).content.decode()
+    assert 'formaction="#attendee-continue"' in shown  # the add button returns to the anchor
+    assert "autofocus" not in shown and 'id="attendee-continue"' not in shown
+
+    page = client.post(url, {**page_data(typed or [""]), "add_attendee": "1"}).content.decode()
+
+    rows = re.findall(r"<fieldset class=\"attendee\">\s*<legend( id=\"attendee-continue\")?>", page)
+    assert [index for index, anchor in enumerate(rows) if anchor] == [landing]
+    assert "autofocus" in input_tag(page, f"attendee-{landing}-name")
+    assert page.count("autofocus") == 1
+
+
+def test_adding_an_attendee_opens_the_page_on_a_row_to_correct(client_for, member_a, invitation_a):
+    data = page_data(["张三", "李四"], **{"attendee-1-arrival_date": "not a date"})
+
+    page = (
+        client_for(member_a)
+        .post(f"/meetings/invitations/{invitation_a.pk}/", {**data, "add_attendee": "1"})
+        .content.decode()
+    )
+
+    rows = re.findall(r"<fieldset class=\"attendee\">\s*<legend( id=\"attendee-continue\")?>", page)
+    assert [index for index, anchor in enumerate(rows) if anchor] == [1]
+    assert "autofocus" in input_tag(page, "attendee-1-name")

@@ -214,7 +214,10 @@ def test_link_opens_the_form_without_changing_anything(client, invitation_a):
 def test_link_answer_without_signing_in(client, invitation_a):
     url = links.rsvp_url(invitation_a)
     response = client.post(
-        url, form_data(names=(), delegate_name="王五", delegate_title="副总", delegate_phone="1")
+        url,
+        form_data(
+            names=(), delegate_name="王五", delegate_title="副总", delegate_phone="13800000009"
+        ),
     )
 
     assert response.status_code == 302
