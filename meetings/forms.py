@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from liaison.models import Organisation, Person, Region, Sector
+from meetings import audience
 from meetings.models import AgendaItem, Attendee, Invitation, MailDelivery, Meeting
 from meetings.services import ANSWERS, ATTENDEE_FIELDS, DEFAULT_ANSWER_FIELDS, default_answer_fields
 
@@ -182,6 +183,22 @@ class InviteForm(forms.Form):
         if not any(cleaned.get(name) for name in self.fields):
             raise forms.ValidationError(_("Choose whom to invite."))
         return cleaned
+
+    def audience(self, partnership) -> audience.Audience:
+        data = self.cleaned_data
+        return audience.resolve(
+            partnership,
+            with_association=data["association_members"],
+            with_parties=data["parties"],
+            region=data["region"],
+            sector=data["sector"],
+            organisations=data["organisations"],
+            people=data["people"],
+        )
+
+    def chosen(self) -> list[tuple[str, str]]:
+        """The posted choices as (name, value) pairs, carried to the confirmation step."""
+        return [(name, value) for name in self.fields for value in self.data.getlist(name)]
 
 
 # --- Scheduling and the agenda ---------------------------------------------------------------
