@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from liaison.models import Organisation, Person, Region, Sector
 from liaison.widgets import IsoDateInput, IsoDateTimeInput
+from meetings import audience
 from meetings.models import AgendaItem, Attendee, Invitation, MailDelivery, Meeting
 from meetings.services import (
     ANSWERS,
@@ -236,6 +237,22 @@ class InviteForm(forms.Form):
         if not any(cleaned.get(name) for name in self.fields):
             raise forms.ValidationError(_("Choose whom to invite."))
         return cleaned
+
+    def audience(self, partnership) -> audience.Audience:
+        data = self.cleaned_data
+        return audience.resolve(
+            partnership,
+            with_association=data["association_members"],
+            with_parties=data["parties"],
+            region=data["region"],
+            sector=data["sector"],
+            organisations=data["organisations"],
+            people=data["people"],
+        )
+
+    def chosen(self) -> list[tuple[str, str]]:
+        """The posted choices as (name, value) pairs, carried to the confirmation step."""
+        return [(name, value) for name in self.fields for value in self.data.getlist(name)]
 
 
 # --- Scheduling and the agenda ---------------------------------------------------------------

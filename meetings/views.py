@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison import history, permissions, uploads
-from liaison.models import Mechanism, Partnership
+from liaison.models import Mechanism, Partnership, Region, Sector
 from liaison.views import directory_reader_required, reader_of_all_required, role_required
 from liaison.xlsx import xlsx_response
 from meetings import attendance, audience, excel, links, mail, minutes, scheduling, services
@@ -227,7 +227,8 @@ def invitation_link(request, token: str):
 
 @reader_of_all_required
 def meeting_invitations(request, pk: int):
-    """The secretariat's view of a meeting's invitations: live counts and a filterable list."""
+    """The secretariat's view of a meeting's invitations: live counts, a filterable list and
+    the invite picker (first and open while nobody is invited)."""
     meeting = get_object_or_404(Meeting.objects.with_related(), pk=pk)
     filters = InvitationFilterForm(request.GET or None)
     invitations = filters.filter(
@@ -236,55 +237,74 @@ def meeting_invitations(request, pk: int):
     page = Paginator(invitations, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "meetings/meeting_invitations.html",
-        {
-            "meeting": meeting,
-            "counts": invitation_counts(meeting),
-            "filters": filters,
-            "page": page,
-            "query": query.urlencode(),
-            "invite_form": InviteForm()
-            if permissions.can_manage_invitations(request.user)
-            else None,
-        },
-    )
+    context = {
+        "meeting": meeting,
+        "counts": invitation_counts(meeting),
+        "filters": filters,
+        "page": page,
+        "query": query.urlencode(),
+    }
+    if permissions.can_manage_invitations(request.user):
+        context.update(_invite_picker(meeting, InviteForm()))
+    return render(request, "meetings/meeting_invitations.html", context)
 
 
-@login_required
-@require_POST
+def _invite_picker(meeting: Meeting, form: InviteForm, *, query: str = "") -> dict:
+    """The invite picker: organisations with their people to tick (``query`` narrows them),
+    the one-click audiences, who is invited already and what was ticked."""
+    invited = list(meeting.invitations.values_list("organisation_id", "person_id"))
+
+    def ticked(name: str) -> set[int]:
+        values = form.data.getlist(name) if form.is_bound else []
+        return {int(value) for value in values if str(value).isdigit()}
+
+    return {
+        "invite_form": form,
+        "invitee_query": query,
+        "directory": audience.directory(query),
+        "association_count": audience.association_members(meeting.partnership).count(),
+        "regions": Region.objects.order_by("code", "name"),
+        "sectors": Sector.objects.all(),
+        "invited_organisations": {org for org, person in invited if person is None},
+        "invited_people": {person for _org, person in invited if person is not None},
+        "ticked_organisations": ticked("organisations"),
+        "ticked_people": ticked("people"),
+    }
+
+
+@secretariat_required
 def meeting_invite(request, pk: int):
-    if not permissions.can_manage_invitations(request.user):
-        raise PermissionDenied
-    meeting = get_object_or_404(Meeting, pk=pk)
-    form = InviteForm(request.POST)
-    if not form.is_valid():
-        for message in form.non_field_errors() or [_("Choose whom to invite.")]:
-            messages.error(request, message)
-        return redirect("meeting-invitations", pk=meeting.pk)
-    data = form.cleaned_data
-    organisations = list(data["organisations"])
-    if data["association_members"]:
-        organisations += audience.association_members(meeting.partnership)
-    if data["parties"]:
-        organisations += audience.parties(meeting.partnership)
-    if data["region"]:
-        organisations += audience.in_region(data["region"])
-    if data["sector"]:
-        organisations += audience.in_sector(data["sector"])
+    """Invite in bulk, in two steps: pick (GET, ``?q=`` narrows the list without
+    JavaScript), review the count (POST), confirm (POST with ``confirm``): only then are the
+    invitations created, and mailed at once for a scheduled meeting."""
+    meeting = get_object_or_404(Meeting.objects.with_related(), pk=pk)
+    form = InviteForm(request.POST if request.method == "POST" else None)
+    query = request.GET.get("q", "").strip()
+    context = {"meeting": meeting}
+    if request.method != "POST" or not form.is_valid():
+        context.update(_invite_picker(meeting, form, query=query))
+        return render(request, "meetings/meeting_invite.html", context)
+    chosen = form.audience(meeting.partnership)
+    if "confirm" not in request.POST:
+        already = chosen.already_invited(meeting)
+        context.update(
+            review=chosen,
+            chosen=form.chosen(),
+            already=already,
+            to_invite=len(chosen.organisations) + len(chosen.people) - already,
+        )
+        return render(request, "meetings/meeting_invite.html", context)
     try:
-        created = services.invite_organisations(meeting, organisations, actor=request.user)
-        created += services.invite_people(meeting, data["people"], actor=request.user)
+        created = services.invite_audience(meeting, chosen, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
-    else:
-        messages.success(request, _("%(count)s new invitations.") % {"count": len(created)})
-        if created and meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.POSTPONED):
-            # Mail the new invitations at once; the mail log shows the batch's progress.
-            services.send_invitations(meeting, actor=request.user, invitations=created)
-            return redirect("meeting-mail", pk=meeting.pk)
+        return redirect("meeting-invitations", pk=meeting.pk)
+    messages.success(request, _("%(count)s new invitations.") % {"count": len(created)})
+    if created and meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.POSTPONED):
+        # Mail the new invitations at once; the mail log shows the batch's progress.
+        services.send_invitations(meeting, actor=request.user, invitations=created)
+        return redirect("meeting-mail", pk=meeting.pk)
     return redirect("meeting-invitations", pk=meeting.pk)
 
 
@@ -674,6 +694,8 @@ def meeting_mail(request, pk: int):
         {
             "meeting": meeting,
             "progress": mail.batch_progress(meeting),
+            "not_mailed": meeting.invitations.not_mailed().count(),
+            "invited": meeting.invitations.exists(),
             "filters": filters,
             "page": page,
             "query": query.urlencode(),

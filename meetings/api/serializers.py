@@ -1,6 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from liaison.models import Region, Sector
 from meetings.models import AgendaItem, AgendaMaterial, Attendee, Invitation, Meeting
 from meetings.services import ANSWERS, ATTENDEE_FIELDS
 
@@ -115,6 +116,12 @@ class InviteSerializer(serializers.Serializer):
     people = serializers.ListField(child=serializers.IntegerField(), required=False)
     association_members = serializers.BooleanField(required=False, default=False)
     parties = serializers.BooleanField(required=False, default=False)
+    region = serializers.PrimaryKeyRelatedField(
+        queryset=Region.objects.all(), required=False, allow_null=True, default=None
+    )
+    sector = serializers.PrimaryKeyRelatedField(
+        queryset=Sector.objects.all(), required=False, allow_null=True, default=None
+    )
 
 
 class InvitationCountsSerializer(serializers.Serializer):

@@ -70,19 +70,22 @@ class MeetingViewSet(AttendanceMixin, LifecycleMixin, HistoryMixin, AuditedModel
     @extend_schema(request=InviteSerializer, responses=InvitationSerializer(many=True))
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
-        """Invite organisations and people in bulk; those already invited are skipped."""
+        """Invite organisations and people in bulk (the association, both parties, a region,
+        a sector, named organisations and people); those already invited are skipped."""
         meeting = self.get_object()
         data = InviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         chosen = data.validated_data
-        organisations = list(Organisation.objects.filter(pk__in=chosen.get("organisations", [])))
-        if chosen["association_members"]:
-            organisations += audience.association_members(meeting.partnership)
-        if chosen["parties"]:
-            organisations += audience.parties(meeting.partnership)
-        people = Person.objects.filter(pk__in=chosen.get("people", []))
-        created = services.invite_organisations(meeting, organisations, actor=request.user)
-        created += services.invite_people(meeting, people, actor=request.user)
+        invitees = audience.resolve(
+            meeting.partnership,
+            with_association=chosen["association_members"],
+            with_parties=chosen["parties"],
+            region=chosen["region"],
+            sector=chosen["sector"],
+            organisations=Organisation.objects.filter(pk__in=chosen.get("organisations", [])),
+            people=Person.objects.filter(pk__in=chosen.get("people", [])),
+        )
+        created = services.invite_audience(meeting, invitees, actor=request.user)
         return Response(InvitationSerializer(created, many=True).data, status=201)
 
 

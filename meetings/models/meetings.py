@@ -233,6 +233,13 @@ class InvitationQuerySet(models.QuerySet):
             .order_by("meeting__start", "pk")
         )
 
+    def not_mailed(self):
+        """Invitations whose invitation mail has not been sent (nor queued) yet."""
+        mailed = MailDelivery.objects.filter(
+            invitation=models.OuterRef("pk"), kind=MailDelivery.Kind.INVITATION
+        )
+        return self.exclude(models.Exists(mailed))
+
 
 class Invitation(models.Model):
     """An invitation of an organisation or a person to a meeting, with its answer (回执).

@@ -120,6 +120,15 @@ def invite_people(meeting: Meeting, people: Iterable[Person], *, actor) -> list[
     return created
 
 
+def invite_audience(meeting: Meeting, audience, *, actor) -> list[Invitation]:
+    """Invite a resolved ``meetings.audience.Audience`` (the invite page and the API): its
+    organisations as units and its people by name, skipping those already invited."""
+    with transaction.atomic():
+        created = invite_organisations(meeting, audience.organisations, actor=actor)
+        created += invite_people(meeting, audience.people, actor=actor)
+    return created
+
+
 def revoke_links(invitation: Invitation, *, actor) -> Invitation:
     """Make every answer link sent so far for this invitation stop working."""
     if not permissions.can_manage_invitations(actor):

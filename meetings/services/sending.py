@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,10 +39,7 @@ def send_invitations(
     if meeting.status not in (Status.SCHEDULED, Status.POSTPONED):
         raise ValidationError(_("Invitations are mailed for scheduled meetings only."))
     if invitations is None:
-        mailed = MailDelivery.objects.filter(
-            invitation=OuterRef("pk"), kind=MailDelivery.Kind.INVITATION
-        )
-        invitations = meeting.invitations.exclude(Exists(mailed))
+        invitations = meeting.invitations.not_mailed()
     invitations = list(
         Invitation.objects.filter(pk__in=[i.pk for i in invitations]).select_related(
             "organisation", "person__organisation"

@@ -185,8 +185,11 @@ def test_secretariat_invites_in_bulk_on_the_page(client_for, secretariat, meetin
     client = client_for(secretariat)
     url = f"/meetings/{meeting.pk}/invite/"
 
-    client.post(url, {"parties": "on"})
-    client.post(url, {"parties": "on"})
+    review = client.post(url, {"parties": "on"})
+    assert not meeting.invitations.exists()  # the count comes first
+    assert 'id="confirm-invite"' in review.content.decode()
+    client.post(url, {"parties": "on", "confirm": "1"})
+    client.post(url, {"parties": "on", "confirm": "1"})
 
     assert {i.organisation for i in meeting.invitations.all()} == {
         meeting.partnership.party_a,

@@ -275,7 +275,7 @@ def test_bulk_invite_mails_and_the_mail_log_shows_the_batch(
     PersonFactory(organisation=partnership.party_a, is_liaison=True, email="fed@example.cn")
     client = client_for(secretariat)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/meetings/{meeting.pk}/invite/", {"parties": "on"})
+        response = client.post(f"/meetings/{meeting.pk}/invite/", {"parties": "on", "confirm": "1"})
 
     assert response.url == f"/meetings/{meeting.pk}/mail/"
     assert [m.to for m in outbox.outbox] == [["fed@example.cn"]]
