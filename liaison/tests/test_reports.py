@@ -711,6 +711,15 @@ def test_annual_report_defaults_to_the_latest_year_with_data(client_for, officia
     assert _selected_annual_year(client) == "2024"
 
 
+def test_annual_report_default_year_is_counted_in_beijing_time(client_for, official):
+    from datetime import UTC, datetime
+
+    # 2025-01-01 01:00 in Beijing is still 2024 in UTC.
+    MeetingFactory(start=datetime(2024, 12, 31, 17, 0, tzinfo=UTC), status=Meeting.Status.HELD)
+
+    assert _selected_annual_year(client_for(official)) == "2025"
+
+
 def test_annual_report_defaults_to_this_year_without_data(client_for, official):
     assert _selected_annual_year(client_for(official)) == str(timezone.localdate().year)
 
