@@ -97,6 +97,14 @@ def test_ledger_report_shows_the_article_figures(client_for, generate, demo_offi
         assert re.search(rf"第\s*{number}\s*页\s*共\s*{total}\s*页", pages), number
     assert "<svg" not in pages  # the charts were drawn, not printed as text
     assert "各签约年度签约与落地情况" in pages
+    # One unit a column, named in the header; the total row has the landed amount too.
+    laid_out = pdf_layout(pdf)
+    assert re.search(
+        r"签约年度\s+已签约\s+签约金额（亿元）\s+已落地\s+已落地金额（亿元）", laid_out
+    )
+    assert re.search(r"合计\s+33\s+246\.18\s+\d+\s+60\.40\n", laid_out)
+    assert re.search(r"高昌区\s+\d+\s+78\.75\s+\d+\.\d\d\n", laid_out)
+    assert "万元" not in laid_out and " 元" not in laid_out
     # The ledger table runs over several pages and its header row repeats on each.
     ledger_pages = [page for page in pages.split("\f") if "示例" in page]
     assert len(ledger_pages) >= 2
@@ -143,6 +151,8 @@ def test_annual_report_for_the_demo_year(client_for, generate, demo_official):
     assert re.search(rf"形成议定事项：\s*{decisions.count()}\s", pages)
     cumulative = agreement_statistics(Agreement.objects.projects())
     assert f"（{cumulative.landed_count}/{cumulative.project_count}）" in pages
+    laid_out = pdf_layout(report.pdf.read())
+    assert re.search(rf"合计\s+33\s+246\.18\s+{cumulative.landed_count}\s+60\.40\n", laid_out)
 
     book = workbook(report.xlsx.read())
     compliance = list(book["机制执行情况"].iter_rows(values_only=True))
@@ -699,6 +709,15 @@ def test_annual_report_defaults_to_the_latest_year_with_data(client_for, officia
     MeetingFactory(start=timezone.now() + timedelta(days=400))
 
     assert _selected_annual_year(client) == "2024"
+
+
+def test_annual_report_default_year_is_counted_in_beijing_time(client_for, official):
+    from datetime import UTC, datetime
+
+    # 2025-01-01 01:00 in Beijing is still 2024 in UTC.
+    MeetingFactory(start=datetime(2024, 12, 31, 17, 0, tzinfo=UTC), status=Meeting.Status.HELD)
+
+    assert _selected_annual_year(client_for(official)) == "2025"
 
 
 def test_annual_report_defaults_to_this_year_without_data(client_for, official):
