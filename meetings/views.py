@@ -176,9 +176,14 @@ def _answer_page(request, invitation: Invitation, *, channel: str, actor):
             and not _already_answered(invitation, preset)
         ):
             quick = _quick_answer(invitation, preset)
-    recorded = invitation.status != Invitation.Status.PENDING and (
-        request.GET.get("recorded") == "1"
-        or (quick is None and _already_answered(invitation, request.GET.get("answer", "")))
+    # What is recorded, shown after saving (PRG) or when a link asks for the answer given.
+    recorded = (
+        request.method == "GET"
+        and invitation.status != Invitation.Status.PENDING
+        and (
+            request.GET.get("recorded") == "1"
+            or (quick is None and _already_answered(invitation, request.GET.get("answer", "")))
+        )
     )
     waiting_rank = (
         meeting.invitations.waiting()

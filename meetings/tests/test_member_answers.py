@@ -465,3 +465,27 @@ def test_one_tap_without_the_pages_csrf_token_records_nothing(invitation_a):
     assert "请重新打开邮件中的链接" in response.content.decode()  # our page, in Chinese
     invitation_a.refresh_from_db()
     assert invitation_a.status == S.PENDING
+
+
+def test_a_refused_full_answer_is_not_shown_as_recorded(client, invitation_a):
+    answer_fully(invitation_a)
+    url = links.rsvp_url(invitation_a, "accepted")
+
+    response = client.post(
+        url,
+        {
+            "status": "accepted",
+            "note": "",
+            "attendee-TOTAL_FORMS": "1",
+            "attendee-INITIAL_FORMS": "0",
+            "attendee-0-name": "张三",
+            "attendee-0-arrival_date": "2026-12-12",
+            "attendee-0-departure_date": "2026-12-09",  # before the arrival: refused
+        },
+    )
+
+    page = response.content.decode()
+    assert response.status_code == 200 and 'class="error"' in page
+    assert 'id="answer-recorded"' not in page
+    invitation_a.refresh_from_db()
+    assert [a.name for a in invitation_a.attendees.all()] == ["张三", "李四"]
