@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -489,3 +490,37 @@ def test_a_refused_full_answer_is_not_shown_as_recorded(client, invitation_a):
     assert 'id="answer-recorded"' not in page
     invitation_a.refresh_from_db()
     assert [a.name for a in invitation_a.attendees.all()] == ["张三", "李四"]
+
+
+# --- The one-tap service ------------------------------------------------------------------------
+
+
+def test_confirm_answer_checks_who_answers_like_every_answer(invitation_a, member_a, member_b):
+    PersonFactory(organisation=invitation_a.organisation, name="王联络", is_liaison=True)
+
+    with pytest.raises(PermissionDenied):
+        services.confirm_answer(invitation_a, status=S.ACCEPTED, actor=member_b, channel="page")
+    invitation_a.refresh_from_db()
+    assert invitation_a.status == S.PENDING
+
+    result = services.confirm_answer(
+        invitation_a, status=S.ACCEPTED, actor=member_a, channel="page"
+    )
+    assert (result.invitation.status, result.invitation.answered_via) == (S.ACCEPTED, "page")
+
+
+def test_one_tap_attendees_by_answer(invitation_a):
+    assert services.one_tap_attendees(invitation_a, S.ACCEPTED) is None
+    assert services.one_tap_attendees(invitation_a, S.TENTATIVE) == []
+    assert services.one_tap_attendees(invitation_a, S.DECLINED) == []
+    with pytest.raises(ValidationError):
+        services.confirm_answer(invitation_a, status=S.ACCEPTED, actor=None, channel="link")
+    with pytest.raises(ValidationError):
+        services.confirm_answer(invitation_a, status=S.PENDING, actor=None, channel="link")
+
+    answered = answer_fully(invitation_a)
+
+    assert [a["name"] for a in services.one_tap_attendees(answered, S.TENTATIVE)] == [
+        "张三",
+        "李四",
+    ]
