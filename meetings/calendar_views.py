@@ -115,13 +115,13 @@ def _webcal(url: str) -> str:
 
 
 def subscription_links(request, url: str, name: str) -> dict:
-    """The https URL, the webcal:// one and one-click subscribe links for common clients."""
+    """The https URL, the webcal:// one (Apple Calendar, Outlook for Windows) and the
+    one-click link of Outlook.com. No Google Calendar link: it cannot be reached from
+    mainland China."""
     url = request.build_absolute_uri(url) if url.startswith("/") else url
-    webcal = _webcal(url)
     return {
         "url": url,
-        "webcal": webcal,
-        "google": "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe=""),
+        "webcal": _webcal(url),
         "outlook": "https://outlook.live.com/calendar/0/addfromweb?url="
         + quote(url, safe="")
         + "&name="

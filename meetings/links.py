@@ -4,7 +4,9 @@ A link carries the invitation's id, its purpose and the invitation's link versio
 the project's secret key. It stops working when the meeting ends, when the secretariat revokes
 the invitation's links (the version is raised), or when anything in it is changed. Opening a
 link never changes anything by itself (mail scanners open links); the answer is recorded only
-when the invitee submits the form on the page it leads to.
+when the invitee taps the confirm button (``?answer=``) or submits the form on the page it leads
+to. Those are plain POST forms protected by Django's CSRF cookie, which the page itself sets: a
+first-party cookie, so they work in a fresh browser and in chat apps' in-app browsers.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ def make_token(invitation: Invitation, purpose: str = RSVP) -> str:
 
 def rsvp_url(invitation: Invitation, answer: str = "") -> str:
     """The path of the answer page, optionally with an answer preselected (the accept,
-    decline and tentative buttons of the mail)."""
+    decline and tentative buttons of the mail): the page then offers to confirm it in one
+    tap."""
     url = reverse("invitation-link", args=[make_token(invitation)])
     return f"{url}?answer={answer}" if answer else url
 

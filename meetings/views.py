@@ -122,19 +122,35 @@ def my_invitations(request):
 
 
 def _answer_page(request, invitation: Invitation, *, channel: str, actor):
-    """The answer form (回执), the same for a signed-in member, a link and the secretariat."""
+    """The answer form (回执), the same for a signed-in member, a link and the secretariat.
+
+    ``?answer=`` (the mail's one-tap links) only preselects: opening the page never records
+    anything (mail scanners open links). It puts a confirm box above the form, whose one
+    button records that answer and keeps the rest of the answer as it stands."""
     meeting = invitation.meeting
     may_answer = channel == Invitation.Channel.LINK or permissions.can_answer_invitation(
         request.user, invitation
     )
+    quick = None
     if request.method == "POST" and may_answer and "add_attendee" in request.POST:
         form, attendees = with_another_attendee(meeting, invitation, request.POST)
+    elif request.method == "POST" and may_answer and "quick_answer" in request.POST:
+        status = request.POST["quick_answer"]
+        try:
+            services.confirm_answer(invitation, status=status, actor=actor, channel=channel)
+        except ValidationError as error:
+            # Nothing recorded: say why above the full form, preset to the chosen answer.
+            quick = _quick_answer(invitation, status, errors=error.messages)
+            form = _standing_answer(invitation, status)
+            attendees = attendee_formset(meeting, invitation)
+        else:
+            return _answered(request)
     elif request.method == "POST" and may_answer:
         form = AnswerForm(request.POST)
         attendees = attendee_formset(meeting, invitation, request.POST)
         if form.is_valid() and attendees.is_valid():
             try:
-                result = services.record_rsvp(
+                services.record_rsvp(
                     invitation,
                     status=form.cleaned_data["status"],
                     attendees=[f.answer() for f in attendees.forms if f.cleaned_data],
@@ -146,31 +162,29 @@ def _answer_page(request, invitation: Invitation, *, channel: str, actor):
             except ValidationError as error:
                 show_answer_errors(form, attendees, error)
             else:
-                answered = result.invitation
-                if answered.status == Invitation.Status.WAITLISTED:
-                    messages.warning(
-                        request,
-                        _("The meeting is full: your answer is on the waiting list."),
-                    )
-                else:
-                    messages.success(
-                        request,
-                        _("Your answer is recorded: %(answer)s.")
-                        % {"answer": answered.get_status_display()},
-                    )
-                return redirect(request.get_full_path())
+                return _answered(request)
     else:
         preset = request.GET.get("answer", "")
-        form = AnswerForm(
-            initial={
-                "status": preset if preset in services.ANSWERS else invitation.status,
-                "note": invitation.note,
-                "delegate_name": invitation.delegate_name,
-                "delegate_title": invitation.delegate_title,
-                "delegate_phone": invitation.delegate_phone,
-            }
-        )
+        preset = preset if preset in services.ANSWERS else ""
+        form = _standing_answer(invitation, preset or invitation.status)
         attendees = attendee_formset(meeting, invitation)
+        if (
+            preset
+            and may_answer
+            and channel != Invitation.Channel.PHONE
+            and meeting.answers_open()
+            and not _already_answered(invitation, preset)
+        ):
+            quick = _quick_answer(invitation, preset)
+    # What is recorded, shown after saving (PRG) or when a link asks for the answer given.
+    recorded = (
+        request.method == "GET"
+        and invitation.status != Invitation.Status.PENDING
+        and (
+            request.GET.get("recorded") == "1"
+            or (quick is None and _already_answered(invitation, request.GET.get("answer", "")))
+        )
+    )
     waiting_rank = (
         meeting.invitations.waiting()
         .filter(waitlist_position__lte=invitation.waitlist_position)
@@ -190,11 +204,50 @@ def _answer_page(request, invitation: Invitation, *, channel: str, actor):
             "answers_open": meeting.answers_open(),
             "by_phone": channel == Invitation.Channel.PHONE,
             "waiting_rank": waiting_rank,
+            "quick": quick,
+            "recorded": recorded,
             "history": history.readable_history(invitation)
             if permissions.can_see_history(request.user)
             else None,
         },
     )
+
+
+def _standing_answer(invitation: Invitation, status: str) -> AnswerForm:
+    """The answer form filled in with the answer as it stands, with ``status`` chosen."""
+    return AnswerForm(
+        initial={
+            "status": status,
+            "note": invitation.note,
+            "delegate_name": invitation.delegate_name,
+            "delegate_title": invitation.delegate_title,
+            "delegate_phone": invitation.delegate_phone,
+        }
+    )
+
+
+def _already_answered(invitation: Invitation, status: str) -> bool:
+    """The invitation's answer already is ``status`` (a waiting acceptance counts)."""
+    if status == Invitation.Status.ACCEPTED:
+        return invitation.status in (Invitation.Status.ACCEPTED, Invitation.Status.WAITLISTED)
+    return status in services.ANSWERS and invitation.status == status
+
+
+def _quick_answer(invitation: Invitation, status: str, *, errors=()) -> dict:
+    """The one-tap confirm box: the answer, whom it records as attending (``None``: nobody
+    can be named, the full form must be used), and why it was not recorded."""
+    return {
+        "status": status,
+        "label": Invitation.Status(status).label if status in services.ANSWERS else "",
+        "attendees": None if errors else services.one_tap_attendees(invitation, status),
+        "errors": list(errors),
+    }
+
+
+def _answered(request):
+    """After an answer is recorded: the page again (PRG), saying what was recorded. The page
+    reads it from the invitation, not from a message kept in a cookie."""
+    return redirect(f"{request.path}?recorded=1")
 
 
 @directory_reader_required

@@ -439,3 +439,64 @@ def promote_waiting(meeting: Meeting, *, actor) -> list[Invitation]:
     # Tell them they have a seat now (after the commit, like all mail).
     mail.queue(meeting, promoted, kind=MailDelivery.Kind.WAITLIST)
     return promoted
+
+
+# --- One-tap answers (the mail's 一键回执 links) ------------------------------------------------
+
+
+def one_tap_attendees(invitation: Invitation, status: str) -> list[dict] | None:
+    """Whom a one-tap answer records as attending: the attendees named so far, unchanged; with
+    nobody named yet, the delegate, else the invited person, else the liaison person of the
+    invited organisation (to whom the invitation mail is addressed). ``None`` when an
+    acceptance can name nobody: the full answer form must be filled in."""
+    if status == Answer.DECLINED:
+        return []
+    named = [
+        {name: getattr(attendee, name) for name in ATTENDEE_FIELDS}
+        for attendee in invitation.attendees.order_by("position", "pk")
+    ]
+    if named:
+        return named
+    default = _default_attendees(invitation, _clean_delegate(_standing_delegate(invitation)))
+    if not default and invitation.organisation_id:
+        liaison = Person.objects.filter(
+            organisation_id=invitation.organisation_id, is_liaison=True
+        ).first()
+        if liaison is not None:
+            default = [Attendee(name=liaison.name, title=liaison.title, phone=liaison.phone)]
+    if default:
+        return [{name: getattr(attendee, name) for name in ATTENDEE_FIELDS} for attendee in default]
+    return None if status == Answer.ACCEPTED else []
+
+
+def _standing_delegate(invitation: Invitation) -> dict:
+    return {name: getattr(invitation, f"delegate_{name}") for name in DELEGATE_FIELDS}
+
+
+def confirm_answer(
+    invitation: Invitation, *, status: str, actor, channel: str, now: datetime | None = None
+) -> RsvpResult:
+    """Record ``status`` as the answer and keep everything else as it stands (attendees with
+    their details, delegate, note): the confirm button under a mail's one-tap answer link.
+    Goes through ``record_rsvp`` like every answer; an acceptance that can name nobody
+    (see ``one_tap_attendees``) is refused with the same error as an empty answer form."""
+    if status not in ANSWERS:
+        raise ValidationError({"status": _("Answer attending, not attending or tentative.")})
+    with transaction.atomic():
+        lock_meeting(invitation.meeting)
+        invitation = Invitation.objects.select_related("meeting", "person", "organisation").get(
+            pk=invitation.pk
+        )
+        attendees = one_tap_attendees(invitation, status)
+        if attendees is None:
+            raise ValidationError({"attendees": _("Name at least one person who will attend.")})
+        return record_rsvp(
+            invitation,
+            status=status,
+            attendees=attendees,
+            delegate=_standing_delegate(invitation),
+            note=invitation.note,
+            actor=actor,
+            channel=channel,
+            now=now,
+        )

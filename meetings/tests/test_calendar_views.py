@@ -1,5 +1,7 @@
 """Calendar feeds over HTTP: permissions, secret links, caching headers and 304."""
 
+import re
+
 import pytest
 from django.urls import reverse
 from django.utils.http import http_date
@@ -179,7 +181,7 @@ def test_subscription_page_shows_links_and_reminder(client_for, member_a, settin
 
     assert f"https://liaison.example.cn/meetings/calendar/feed/{key}.ics" in page
     assert f"webcal://liaison.example.cn/meetings/calendar/feed/{key}.ics" in page
-    assert "calendar.google.com" in page
+    assert "google" not in page.lower()  # not reachable from mainland China
     assert "officials" not in page  # a member has no officials' feed
 
     client.post(reverse("calendar-reminder"), {"reminder_minutes": "30"})
@@ -200,3 +202,30 @@ def test_feed_shows_reminder_once_switched_on(client, member_a, enterprise_a):
 
     assert after.status_code == 200
     assert b"TRIGGER:-P1D" in after.content
+
+
+@pytest.mark.parametrize("name", ["member_a", "official"])
+def test_subscription_page_explains_the_calendars_used_in_china(
+    client_for, persona, settings, name
+):
+    settings.SITE_URL = "https://liaison.example.cn"
+    user = persona[name]
+
+    page = client_for(user).get(reverse("calendar-subscription")).content.decode()
+    key = CalendarToken.objects.get(user=user).key
+
+    feed = f"https://liaison.example.cn/meetings/calendar/feed/{key}.ics"
+    assert re.search(rf'<input id="calendar-url" class="copy-field" [^>]*value="{feed}"', page)
+    assert f'href="webcal://liaison.example.cn/meetings/calendar/feed/{key}.ics"' in page
+    assert "https://outlook.live.com/calendar/0/addfromweb?url=" in page
+    for client in (
+        "iPhone 和 iPad（苹果日历）",
+        "Outlook Windows 版",
+        "Outlook 网页版",
+        "企业微信和钉钉",
+    ):
+        assert client in page
+    assert "添加已订阅的日历" in page and "从 Web 订阅" in page
+    assert "无法在其中订阅本日历" in page  # said plainly, not promised
+    assert "google" not in page.lower() and "谷歌" not in page
+    assert ('id="officials-url"' in page) == (name == "official")
