@@ -1,7 +1,7 @@
 """One settings module, driven by the environment.
 
 Every setting can be given as an environment variable; the README lists them all. Without any,
-the project runs on an SQLite file in ``data/`` with DEBUG on, which is what the demo uses.
+the project runs on an SQLite file in ``data/``; ``scripts/demo_env.sh`` holds the demo's.
 """
 
 import os
