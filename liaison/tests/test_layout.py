@@ -274,3 +274,12 @@ def test_every_page_table_in_the_templates_is_a_labelled_stack():
                 assert "data-label=" in cell or "colspan=" in cell, (name, cell)
                 checked += 1
     assert checked > 40
+
+
+def test_form_sections_are_styled_not_the_browsers_framed_boxes():
+    # The minutes draft editor groups its fields in <fieldset>s with a <legend> each.
+    fieldset = re.search(r"(?m)^fieldset \{[^}]*\}", CSS).group()
+    assert "border: 0" in fieldset and "padding: 0" in fieldset
+    legend = re.search(r"(?m)^legend \{[^}]*\}", CSS).group()
+    assert "font-weight: 600" in legend and "padding: 0" in legend
+    assert re.search(r"(?m)^\.helptext \{[^}]*color: var\(--muted\)", CSS)
