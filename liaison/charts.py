@@ -15,13 +15,18 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 FONT_FAMILY = "'Noto Sans CJK SC', 'Source Han Sans SC', 'Microsoft YaHei', sans-serif"
-WIDTH = 640
-LABEL_WIDTH = 150
-VALUE_WIDTH = 130
-BAR_HEIGHT = 18
-ROW_HEIGHT = 28
-TOP = 8
-LEGEND_HEIGHT = 24
+# The chart has no viewBox: it takes the width of its container and its text keeps its own size
+# (FONT_SIZE CSS pixels on a 360 px phone as on a desktop), so nothing shrinks to an unreadable
+# size on a phone. Each label sits on its own line above its bars; the bars are drawn in
+# percentages of the width, leaving the right-hand VALUE_ROOM_PERCENT for the value after them.
+FONT_SIZE = 14
+LABEL_HEIGHT = 18
+BAR_HEIGHT = 14
+BAR_GAP = 3
+GROUP_GAP = 10
+TOP = 4
+LEGEND_HEIGHT = 22
+VALUE_ROOM_PERCENT = 32
 BAR_COLOUR = "#c8102e"
 
 
@@ -68,46 +73,41 @@ def grouped_bar_chart(
     all scaled to the largest value. With more than one series a legend names them."""
     values = [value for _, group in groups for value in group]
     largest = max(values, default=0) or 1
-    bar_room = WIDTH - LABEL_WIDTH - VALUE_WIDTH
+    bar_room = 100 - VALUE_ROOM_PERCENT
     per_group = len(series)
-    group_height = BAR_HEIGHT * per_group + (ROW_HEIGHT - BAR_HEIGHT)
+    group_height = LABEL_HEIGHT + (BAR_HEIGHT + BAR_GAP) * per_group + GROUP_GAP
     legend = LEGEND_HEIGHT if per_group > 1 else 0
-    height = TOP * 2 + legend + group_height * max(len(groups), 1)
+    height = TOP + legend + group_height * max(len(groups), 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {WIDTH} {height}" width="{WIDTH}" height="{height}" '
+        f'width="100%" height="{height}" '
         f'aria-labelledby="{chart_id}-title {chart_id}-desc" '
-        f'font-family="{FONT_FAMILY}" font-size="13">',
+        f'font-family="{FONT_FAMILY}" font-size="{FONT_SIZE}" fill="#1f2933">',
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<desc id="{chart_id}-desc">{escape(description)}</desc>',
     ]
     if legend:
-        x = LABEL_WIDTH
+        x = 0
         for one in series:
             parts += [
                 f'<rect x="{x}" y="{TOP}" width="12" height="12" fill="{one.colour}"/>',
-                f'<text x="{x + 17}" y="{TOP + 11}" fill="#1f2933">{escape(one.name)}</text>',
+                f'<text x="{x + 17}" y="{TOP + 11}">{escape(one.name)}</text>',
             ]
-            x += 40 + 14 * len(one.name)
+            x += 40 + FONT_SIZE * len(one.name)
     top = TOP + legend
-    parts.append(
-        f'<line x1="{LABEL_WIDTH}" y1="{top - TOP / 2}" x2="{LABEL_WIDTH}" '
-        f'y2="{height - TOP / 2}" stroke="#6b7280" stroke-width="1"/>'
-    )
     for index, (label, group) in enumerate(groups):
         y = top + index * group_height
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT * per_group / 2 + 4}" '
-            f'text-anchor="end" fill="#1f2933">{escape(label)}</text>'
+            f'<text x="0" y="{y + LABEL_HEIGHT - 5}" font-weight="600">{escape(label)}</text>'
         )
         for offset, (one, value) in enumerate(zip(series, group, strict=True)):
-            bar_y = y + offset * BAR_HEIGHT
-            length = round(float(Decimal(value) / Decimal(largest)) * bar_room, 1)
+            bar_y = y + LABEL_HEIGHT + offset * (BAR_HEIGHT + BAR_GAP)
+            length = round(float(Decimal(value) / Decimal(largest)) * bar_room, 2)
             parts += [
-                f'<rect x="{LABEL_WIDTH}" y="{bar_y}" width="{length}" '
-                f'height="{BAR_HEIGHT - (2 if per_group > 1 else 0)}" fill="{one.colour}"/>',
-                f'<text x="{LABEL_WIDTH + length + 6}" y="{bar_y + BAR_HEIGHT / 2 + 4}" '
-                f'fill="#1f2933">{escape(value_text(value))}</text>',
+                f'<rect x="0" y="{bar_y}" width="{length}%" height="{BAR_HEIGHT}" '
+                f'fill="{one.colour}"/>',
+                f'<text x="{length}%" dx="6" y="{bar_y + BAR_HEIGHT - 2}">'
+                f"{escape(value_text(value))}</text>",
             ]
     parts.append("</svg>")
     return mark_safe("".join(parts))  # every piece of text above is escaped

@@ -1,7 +1,7 @@
 """One settings module, driven by the environment.
 
 Every setting can be given as an environment variable; the README lists them all. Without any,
-the project runs on an SQLite file in ``data/`` with DEBUG on, which is what the demo uses.
+the project runs on an SQLite file in ``data/``; ``scripts/demo_env.sh`` holds the demo's.
 """
 
 import os
@@ -272,9 +272,15 @@ X_FRAME_OPTIONS = "DENY"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"client_error": {"()": "liaison.logs.ClientErrorWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's default configuration gives the "django" logger a console handler of its own
+        # (with DEBUG on) that prints each record a second time beside the root's: every record
+        # reaches the console once, through the root.
+        "django": {"handlers": [], "propagate": True},
+        "django.request": {"filters": ["client_error"]},
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},

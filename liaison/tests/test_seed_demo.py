@@ -175,8 +175,8 @@ def test_seed_demo_repairs_changes_and_resets_passwords(monkeypatch, client):
 
 
 @pytest.mark.django_db
-def test_seed_demo_prints_the_address_the_demo_is_served_on(monkeypatch):
-    monkeypatch.setenv("PORT", "8123")
+def test_seed_demo_prints_the_address_links_point_at(settings):
+    settings.SITE_URL = "http://127.0.0.1:8123"  # scripts/demo_env.sh derives it from HOST/PORT
     out = StringIO()
 
     call_command("seed_demo", stdout=out)

@@ -33,8 +33,8 @@ def test_meeting_page_shows_beijing_time(client_for, member_a, partnership):
 
     content = client_for(member_a).get(f"/meetings/{meeting.pk}/").content.decode()
 
-    assert "2026-12-10 09:00" in content
-    assert "2026-12-10 12:30" in content
+    assert ">2026-12-10 09:00</time>–<time" in content  # a same-day meeting: its date once
+    assert 'datetime="2026-12-10T12:30:00+08:00">12:30</time>' in content
     assert "2026-12-10 01:00" not in content
     assert 'datetime="2026-12-10T09:00:00+08:00"' in content
 

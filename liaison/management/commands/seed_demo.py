@@ -709,8 +709,7 @@ class Command(BaseCommand):
                 f"{seeder.updated} updated, {seeder.unchanged} unchanged."
             )
         )
-        site = f"http://{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-        self.stdout.write(f"\n演示账号 / demo users at {site}\n")
+        self.stdout.write(f"\n演示账号 / demo users at {settings.SITE_URL}\n")
         rows = [("role", "user name", "password", "organisation")]
         rows += [
             (user.role, user.username, password, str(user.organisation or "")) for user in users
