@@ -275,6 +275,14 @@ class Person(models.Model):
 # --- Users and roles -------------------------------------------------------------------------
 
 
+class LiaisonUserManager(UserManager):
+    """Users; a superuser is made for the secretariat, the role that needs no organisation."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", User.Role.SECRETARIAT)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A login. Its role decides what it may see and change (see ``liaison.permissions``)."""
 
@@ -295,7 +303,7 @@ class User(AbstractUser):
         help_text=_("The organisation a member user speaks for."),
     )
 
-    objects = UserManager()
+    objects = LiaisonUserManager()
 
     class Meta:
         verbose_name = _("user")
