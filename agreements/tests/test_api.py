@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from agreements import services
 from agreements.models import Agreement, AgreementParty, ProgressReport
 from agreements.tests.factories import (
     AgreementFactory,
@@ -304,3 +305,17 @@ def test_agreement_party_roles_are_unique(api_for, secretariat, payload):
 
     assert response.status_code == 400
     assert not AgreementParty.objects.exists()
+
+
+def test_agreement_status_changes_api_names_the_actor_or_no_one(api_for, secretariat, official):
+    agreement = AgreementFactory(status="signed")
+    services.change_agreement_status(agreement, to="under_construction", actor=None)
+    services.change_agreement_status(agreement, to="stalled", actor=secretariat, reason="缺资金")
+
+    changes = api_for(official).get(f"{detail(agreement)}status-changes/").json()
+    history = api_for(official).get(f"{detail(agreement)}history/").json()
+
+    names = {c["to_status"]: c["actor_name"] for c in changes}
+    assert names == {"under_construction": "", "stalled": str(secretariat)}
+    assert {e["actor_name"] for e in history["results"]} >= {"", str(secretariat)}
+    assert not any("method-wrapper" in e["actor_name"] for e in history["results"])

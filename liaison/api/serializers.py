@@ -15,6 +15,16 @@ from liaison.models import (
 )
 
 
+class ActorNameField(serializers.CharField):
+    """Who made a recorded change, by name; empty when no one did (a command, the system)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return str(instance.actor) if instance.actor_id else ""
+
+
 class RegionSerializer(serializers.ModelSerializer):
     path = serializers.CharField(read_only=True)
 
@@ -197,7 +207,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    actor_name = serializers.CharField(source="actor.__str__", read_only=True, default="")
+    actor_name = ActorNameField()
     action_display = serializers.CharField(source="get_action_display", read_only=True)
 
     class Meta:
