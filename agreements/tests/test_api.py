@@ -243,7 +243,25 @@ def test_progress_api_member_cannot_submit_for_others(api_for, member_a, enterpr
         "/api/v1/progress-reports/", report_payload(other), format="json"
     )
 
-    assert response.status_code in (400, 403)
+    assert response.status_code == 404
+    assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.parametrize("body", [{}, {"percent_complete": 120, "period_start": "x"}])
+def test_progress_api_member_is_refused_before_its_body_is_read(
+    body, api_for, member_a, enterprise_a, enterprise_b
+):
+    own = agreement_with_party(enterprise_a)
+    other = agreement_with_party(enterprise_b)
+    client = api_for(member_a)
+
+    hidden = client.post("/api/v1/progress-reports/", {**body, "agreement": other.pk})
+    huge = client.post("/api/v1/progress-reports/", {**body, "agreement": "9" * 20})
+    invalid_own = client.post("/api/v1/progress-reports/", {**body, "agreement": own.pk})
+
+    assert hidden.status_code == 404 and "errors" not in hidden.json()
+    assert huge.status_code == 400 and "agreement" in huge.json()["errors"]
+    assert invalid_own.status_code == 400  # its own agreement: the fields are its to fix
     assert not ProgressReport.objects.exists()
 
 

@@ -188,6 +188,7 @@ class MinutesViewSet(
 
     @extend_schema(request=DraftMinutesSerializer, responses=MinutesSerializer)
     def create(self, request, *args, **kwargs):
+        workflow.check_can_draft_minutes(request.user)  # before the body says which fields exist
         data = DraftMinutesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -267,10 +268,12 @@ class MinutesVersionViewSet(
     @extend_schema(request=CorrectionReasonSerializer, responses=MinutesVersionSerializer)
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
+        version = self.get_object()
+        workflow.check_can_draft_minutes(request.user)
         data = CorrectionReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         new = workflow.correct_minutes(
-            self.get_object(), actor=request.user, reason=data.validated_data["reason"]
+            version, actor=request.user, reason=data.validated_data["reason"]
         )
         return Response(MinutesVersionSerializer(new).data, status=201)
 
@@ -377,10 +380,12 @@ class DecisionViewSet(
     @extend_schema(request=DecisionStatusSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
+        decision = self.get_object()
+        workflow.check_can_manage_decisions(request.user)
         data = DecisionStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decision = workflow.change_decision_status(
-            self.get_object(),
+            decision,
             actor=request.user,
             to=data.validated_data["status"],
             reason=data.validated_data["reason"],
@@ -390,11 +395,11 @@ class DecisionViewSet(
     @extend_schema(request=FollowUpSerializer, responses=FollowUpSerializer)
     @action(detail=True, methods=["post"], url_path="follow-ups")
     def follow_ups(self, request, pk=None):
+        decision = self.get_object()
+        workflow.check_can_follow_up(decision, request.user)
         data = FollowUpSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        follow_up = workflow.add_follow_up(
-            self.get_object(), actor=request.user, **data.validated_data
-        )
+        follow_up = workflow.add_follow_up(decision, actor=request.user, **data.validated_data)
         return Response(FollowUpSerializer(follow_up).data, status=201)
 
 
