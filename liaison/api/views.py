@@ -9,6 +9,7 @@ from rest_framework import permissions as drf_permissions
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from liaison import audit, auth, permissions
@@ -176,3 +177,12 @@ def obtain_token(request):
         raise
     token, _created = Token.objects.get_or_create(user=user)
     return Response({"token": token.key})
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([drf_permissions.AllowAny])
+def not_found(request, *args, **kwargs):
+    """Any other address under the API (such as a word where an id belongs): 404 in the API's
+    error shape rather than the HTML page."""
+    raise NotFound

@@ -15,6 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from liaison import permissions
+from liaison.api.conventions import as_id
+from liaison.filters import IdFilter
 from liaison.models import Organisation, User
 from meetings import minutes as workflow
 from meetings.models import (
@@ -304,7 +306,7 @@ class MinutesVersionViewSet(
         others = self.get_queryset().filter(minutes=version.minutes).exclude(pk=version.pk)
         against = request.query_params.get("against")
         other = (
-            get_object_or_404(others, pk=against)
+            get_object_or_404(others, pk=as_id(against))
             if against
             else others.filter(number__lt=version.number).order_by("-number").first()
         )
@@ -329,9 +331,9 @@ class MinutesVersionViewSet(
 
 
 class DecisionFilter(filters.FilterSet):
-    unit = filters.NumberFilter(method="filter_unit", label="responsible unit")
+    unit = IdFilter(method="filter_unit", label="responsible unit")
     overdue = filters.BooleanFilter(method="filter_overdue")
-    meeting = filters.NumberFilter(field_name="minutes__meeting")
+    meeting = IdFilter(field_name="minutes__meeting")
 
     class Meta:
         model = Decision
