@@ -1,6 +1,7 @@
 """Validators shared by models, forms and the API. Each raises a translated ValidationError."""
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,13 @@ def credit_code_check_character(first17: str) -> str:
         for char, weight in zip(first17, CREDIT_CODE_WEIGHTS, strict=True)
     )
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
+
+
+def normalise_credit_code(value: str) -> str:
+    """A credit code as people type it, made canonical: full-width characters from an input
+    method (０１Ａ) become their ASCII forms (NFKC), spaces anywhere are dropped, letters are
+    made capitals."""
+    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
 
 
 def validate_credit_code(value: str) -> None:
