@@ -6,6 +6,7 @@ the project runs on an SQLite file in ``data/`` with DEBUG on, which is what the
 
 import os
 import sys
+from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "liaison",
     "meetings",
     "agreements",
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "liaison.urls"
@@ -165,12 +168,34 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins: from the LOGIN_SLOWDOWN_AFTER-th failure each further try must wait longer
-# (1 s, 2 s, 4 s … up to 60 s); at LOGIN_LOCKOUT_AFTER failures the account or address is
-# locked for LOGIN_LOCKOUT_MINUTES.
-LOGIN_SLOWDOWN_AFTER = env("LOGIN_SLOWDOWN_AFTER", cast=int, default=3)
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in (liaison/auth.py)
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins (django-axes): LOGIN_LOCKOUT_AFTER failures of one user name from one client
+# address lock that pair for LOGIN_LOCKOUT_MINUTES; failures older than that are forgotten.
 LOGIN_LOCKOUT_AFTER = env("LOGIN_LOCKOUT_AFTER", cast=int, default=8)
 LOGIN_LOCKOUT_MINUTES = env("LOGIN_LOCKOUT_MINUTES", cast=int, default=15)
+AXES_FAILURE_LIMIT = LOGIN_LOCKOUT_AFTER
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock ends when it says it does
+AXES_USERNAME_CALLABLE = "liaison.auth.username_of"
+AXES_LOCKOUT_CALLABLE = "liaison.auth.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in; failures are kept until forgotten
+# The client address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front (nginx: 1) the
+# address the first of them saw, which is the last entry of X-Forwarded-For that the trusted
+# proxies added (what a client writes into the header itself comes before it and is ignored).
+# django-ipware counts the proxies listed inside the header, which is one fewer: the last proxy
+# is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT", cast=int, default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

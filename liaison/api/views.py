@@ -164,7 +164,7 @@ class TokenSerializer(serializers.Serializer):
 @api_view(["POST"])
 @permission_classes([drf_permissions.AllowAny])
 def obtain_token(request):
-    """Exchange a user name and password for an API token (sign-in throttling applies)."""
+    """Exchange a user name and password for an API token (the sign-in lockout applies)."""
     data = TokenRequestSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     try:
@@ -172,7 +172,7 @@ def obtain_token(request):
             request, data.validated_data["username"], data.validated_data["password"]
         )
     except ValidationError as error:
-        if error.code in ("slowed", "locked"):
+        if error.code == "locked":
             return Response({"detail": error.messages[0], "code": error.code}, status=429)
         raise
     token, _created = Token.objects.get_or_create(user=user)
