@@ -274,6 +274,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ReportKindEnum": "liaison.models.GeneratedReport.Kind"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "liaison.api.schema.add_error_responses",
+    ],
     # The schema and docs are for signed-in users, like the rest of the API.
     "SERVE_PERMISSIONS": ["liaison.api.permissions.RolePermission"],
 }

@@ -111,7 +111,7 @@ class AgreementViewSet(HistoryMixin, AuditedModelViewSet):
         )
 
     @extend_schema(responses=s.StatusChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="status-changes")
+    @action(detail=True, methods=["get"], url_path="status-changes", pagination_class=None)
     def status_changes(self, request, pk=None):
         agreement = self.get_object()
         changes = agreement.status_changes.select_related("actor")

@@ -115,7 +115,7 @@ class MechanismViewSet(HistoryMixin, AuditedModelViewSet):
         parameters=[OpenApiParameter("start", date), OpenApiParameter("end", date)],
         responses=s.OccurrenceSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, as bounded
     def occurrences(self, request, pk=None):
         """Expected occurrences between ``start`` and ``end`` and whether each was held, is
         scheduled, is still due, or was missed."""

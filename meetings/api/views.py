@@ -187,7 +187,12 @@ class AgendaItemViewSet(HistoryMixin, AuditedModelViewSet):
         services.remove_agenda_item(instance, actor=self.request.user)
 
     @extend_schema(request=AgendaOrderSerializer, responses=AgendaItemSerializer(many=True))
-    @action(detail=False, methods=["post"], url_path=r"reorder/(?P<meeting_pk>\d+)")
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path=r"reorder/(?P<meeting_pk>\d+)",
+        pagination_class=None,  # the whole agenda, in its new order
+    )
     def reorder(self, request, meeting_pk=None):
         """Put a meeting's agenda in the given order of item ids."""
         meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=meeting_pk)
