@@ -1,7 +1,8 @@
 """One settings module, driven by the environment.
 
 Every setting can be given as an environment variable; the README lists them all. Without any,
-the project runs on an SQLite file in ``data/`` with DEBUG on, which is what the demo uses.
+the project runs on an SQLite file in ``data/`` with DEBUG off; on a development machine
+``scripts/setup.sh`` writes a ``.env`` that turns DEBUG on, which is what the demo uses.
 """
 
 import os
