@@ -59,5 +59,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
-    re_path(r"^.*$", views.not_found),
+    # Only addresses ending in "/": one without it is still redirected to it (APPEND_SLASH).
+    re_path(r"^.*/$", views.not_found),
 ]

@@ -98,3 +98,10 @@ def test_api_bad_id_in_the_path_is_404(method, url, api_for, secretariat):
 
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+def test_api_address_without_its_slash_is_still_redirected(api_for, secretariat):
+    response = api_for(secretariat).get("/api/v1/meetings")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/api/v1/meetings/"
