@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from agreements.models import Agreement, AgreementParty, SigningUnit
+from liaison.filters import YearFilter
 from liaison.models import Organisation, Sector
 from meetings.models import Meeting
 
@@ -20,7 +21,7 @@ class AgreementFilter(filters.FilterSet):
     signed_at_meeting = filters.ModelChoiceFilter(
         label=_("signed at"), queryset=Meeting.objects.all()
     )
-    year = filters.NumberFilter(label=_("year"), field_name="signed_on", lookup_expr="year")
+    year = YearFilter(field_name="signed_on")
     party = filters.ModelChoiceFilter(
         label=_("party"),
         queryset=Organisation.objects.all(),

@@ -238,6 +238,11 @@ def change_agreement_status(
     return current
 
 
+def check_can_report_progress(agreement: Agreement, actor) -> None:
+    if actor is not None and not permissions.can_report_progress(actor, agreement):
+        raise PermissionDenied(_("Only the agreement's parties report its progress."))
+
+
 def submit_progress_report(
     agreement: Agreement,
     *,
@@ -254,8 +259,7 @@ def submit_progress_report(
 
     ``attachments`` are uploaded PDFs or images (checked like the signed document), stored
     privately with the report."""
-    if actor is not None and not permissions.can_report_progress(actor, agreement):
-        raise PermissionDenied(_("Only the agreement's parties report its progress."))
+    check_can_report_progress(agreement, actor)
     if agreement.status in (Status.TERMINATED,):
         raise ValidationError(_("A terminated agreement takes no progress reports."))
     if len(attachments) > MAX_ATTACHMENTS:

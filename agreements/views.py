@@ -233,7 +233,11 @@ def progress_attachment(request, pk: int):
 @directory_reader_required
 def agreement_export(request):
     """The ledger as filtered (the same filters, the same user scope), with its totals row."""
-    _filter, agreements = _filtered(request, request.GET)
+    agreements_filter, agreements = _filtered(request, request.GET)
+    if agreements_filter.errors:  # the ledger page says what is wrong with the filters
+        response = agreement_list(request)
+        response.status_code = 400
+        return response
     return xlsx_response(excel.export_agreements(agreements), "签约项目台账")
 
 

@@ -8,7 +8,7 @@ from liaison.models import Organisation, Region, Sector
 
 
 class SignInForm(AuthenticationForm):
-    """The login form, with the throttling of ``liaison.auth``."""
+    """The login form, with the lockout of ``liaison.auth``."""
 
     error_messages = {
         **AuthenticationForm.error_messages,

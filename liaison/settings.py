@@ -1,52 +1,51 @@
 """One settings module, driven by the environment.
 
 Every setting can be given as an environment variable; the README lists them all. Without any,
-the project runs on an SQLite file in ``data/``; ``scripts/demo_env.sh`` holds the demo's.
+the project runs on an SQLite file in ``data/`` with DEBUG off; on a development machine
+``scripts/setup.sh`` writes a ``.env`` that turns DEBUG on; ``scripts/demo_env.sh`` holds the
+demo's (DEBUG off over plain HTTP, so that it shows the product's own error pages).
 """
 
 import os
 import sys
+from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from dotenv import load_dotenv
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-
-def load_env_file(path: Path) -> None:
-    """Read KEY=VALUE lines from a local ``.env`` file; real environment variables win."""
-    if not path.is_file():
-        return
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if not line or line.startswith("#") or "=" not in line:
-            continue
-        key, _sep, value = line.partition("=")
-        os.environ.setdefault(key.strip(), value.strip().strip("'\""))
+# A local ``.env`` (or ENV_FILE) in the usual dotenv syntax: comments, quotes and ``export``
+# lines as a shell reads them. Real environment variables win over the file.
+load_dotenv(Path(os.environ.get("ENV_FILE", BASE_DIR / ".env")), override=False)
 
 
-load_env_file(Path(os.environ.get("ENV_FILE", BASE_DIR / ".env")))
-
-
-def env_bool(name: str, default: bool) -> bool:
+def env(name: str, default, cast=str):
+    """The variable cast by django-environ (booleans 1/true/yes/on/ok…, whole numbers,
+    comma-separated lists), or ``default`` when it is unset (or blank, for a non-text value).
+    Values are taken literally, without django-environ's ``$OTHER`` proxies: a secret key may
+    begin with ``$``."""
     value = os.environ.get(name)
-    if value is None or value == "":
+    if value is None or (cast is not str and not value.strip()):
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return environ.Env.parse_value(value, cast)
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    """A comma-separated list; spaces around the items do not count."""
+    return [item.strip() for item in env(name, default, cast=str).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", False)
+DEBUG = env("DEBUG", cast=bool, default=False)
 # The test suite runs with production-like settings (DEBUG off) and needs no secrets.
 TESTING = "pytest" in sys.modules
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not (DEBUG or TESTING):
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
@@ -54,7 +53,7 @@ if not SECRET_KEY:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if (DEBUG or TESTING) else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "liaison.apps.BackOfficeConfig",
@@ -69,6 +68,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "axes",
     "liaison",
     "meetings",
     "agreements",
@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "liaison.urls"
@@ -108,8 +109,8 @@ TEMPLATES = [
 ]
 
 # --- Database --------------------------------------------------------------------------------
-DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "data"))
-DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'liaison.sqlite3'}"
+DATA_DIR = Path(env("DATA_DIR", default=BASE_DIR / "data"))
+DATABASE_URL = env("DATABASE_URL", default="") or f"sqlite:///{DATA_DIR / 'liaison.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -124,7 +125,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "liaison.User"
 
 # --- Cache and background work ---------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -134,8 +135,8 @@ else:
 
 # The background-work module (liaison/tasks.py) sends work to this broker when one is set and
 # runs it in-process after the transaction commits when none is.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
-CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL)
+CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
@@ -157,7 +158,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 # Generated reports (PDF and .xlsx) older than this many days are removed; 0 keeps them all.
-REPORTS_KEEP_DAYS = int(os.environ.get("REPORTS_KEEP_DAYS", "0"))
+REPORTS_KEEP_DAYS = env("REPORTS_KEEP_DAYS", cast=int, default=0)
 
 # --- Authentication --------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -169,12 +170,34 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed logins: from the LOGIN_SLOWDOWN_AFTER-th failure each further try must wait longer
-# (1 s, 2 s, 4 s … up to 60 s); at LOGIN_LOCKOUT_AFTER failures the account or address is
-# locked for LOGIN_LOCKOUT_MINUTES.
-LOGIN_SLOWDOWN_AFTER = int(os.environ.get("LOGIN_SLOWDOWN_AFTER", "3"))
-LOGIN_LOCKOUT_AFTER = int(os.environ.get("LOGIN_LOCKOUT_AFTER", "8"))
-LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out sign-in (liaison/auth.py)
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins (django-axes): LOGIN_LOCKOUT_AFTER failures of one user name from one client
+# address lock that pair for LOGIN_LOCKOUT_MINUTES; failures older than that are forgotten.
+LOGIN_LOCKOUT_AFTER = env("LOGIN_LOCKOUT_AFTER", cast=int, default=8)
+LOGIN_LOCKOUT_MINUTES = env("LOGIN_LOCKOUT_MINUTES", cast=int, default=15)
+AXES_FAILURE_LIMIT = LOGIN_LOCKOUT_AFTER
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # a lock ends when it says it does
+AXES_USERNAME_CALLABLE = "liaison.auth.username_of"
+AXES_LOCKOUT_CALLABLE = "liaison.auth.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful sign-in; failures are kept until forgotten
+# The client address: REMOTE_ADDR, or with TRUSTED_PROXY_COUNT proxies in front (nginx: 1) the
+# address the first of them saw, which is the last entry of X-Forwarded-For that the trusted
+# proxies added (what a client writes into the header itself comes before it and is ignored).
+# django-ipware counts the proxies listed inside the header, which is one fewer: the last proxy
+# is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT", cast=int, default=0)
+if TRUSTED_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
 
 # --- Internationalisation --------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -186,9 +209,9 @@ USE_TZ = True
 
 # --- Static and uploaded files ---------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT = Path(env("STATIC_ROOT", default=DATA_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", DATA_DIR / "media"))
+MEDIA_ROOT = Path(env("MEDIA_ROOT", default=DATA_DIR / "media"))
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -202,23 +225,23 @@ STORAGES = {
 # --- Signed PDFs ----------------------------------------------------------------------------
 # Published minutes are signed (PAdES) with the key and certificate in this PKCS#12 file
 # (.p12/.pfx) when one is given; without it they are not signed.
-PDF_SIGNING_PKCS12 = os.environ.get("PDF_SIGNING_PKCS12", "")
-PDF_SIGNING_PASSWORD = os.environ.get("PDF_SIGNING_PASSWORD", "")
+PDF_SIGNING_PKCS12 = env("PDF_SIGNING_PKCS12", default="")
+PDF_SIGNING_PASSWORD = env("PDF_SIGNING_PASSWORD", default="")
 
 # --- E-mail ----------------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "秘书处 <secretariat@localhost>")
-SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env("EMAIL_PORT", cast=int, default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env("EMAIL_USE_TLS", cast=bool, default=False)
+EMAIL_USE_SSL = env("EMAIL_USE_SSL", cast=bool, default=False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="秘书处 <secretariat@localhost>")
+SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # The ORGANIZER of e-mailed invitations (iMIP): the mailbox calendar replies go to. Invitation
 # mail is sent from it (calendar clients require From = ORGANIZER).
-CALENDAR_ORGANIZER_EMAIL = os.environ.get(
-    "CALENDAR_ORGANIZER_EMAIL", parseaddr(DEFAULT_FROM_EMAIL)[1] or "secretariat@localhost"
+CALENDAR_ORGANIZER_EMAIL = env(
+    "CALENDAR_ORGANIZER_EMAIL", default=parseaddr(DEFAULT_FROM_EMAIL)[1] or "secretariat@localhost"
 )
 
 # --- API -------------------------------------------------------------------------------------
@@ -253,18 +276,22 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"ReportKindEnum": "liaison.models.GeneratedReport.Kind"},
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "liaison.api.schema.add_error_responses",
+    ],
     # The schema and docs are for signed-in users, like the rest of the API.
     "SERVE_PERMISSIONS": ["liaison.api.permissions.RolePermission"],
 }
 
 # --- Security (production values when DEBUG is off) ------------------------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
-CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not (DEBUG or TESTING))
-SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = env("SESSION_COOKIE_SECURE", cast=bool, default=not DEBUG)
+CSRF_COOKIE_SECURE = env("CSRF_COOKIE_SECURE", cast=bool, default=not DEBUG)
+SECURE_SSL_REDIRECT = env("SECURE_SSL_REDIRECT", cast=bool, default=not (DEBUG or TESTING))
+SECURE_HSTS_SECONDS = env("SECURE_HSTS_SECONDS", cast=int, default=0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env("SECURE_HSTS_INCLUDE_SUBDOMAINS", cast=bool, default=not DEBUG)
+SECURE_HSTS_PRELOAD = env("SECURE_HSTS_PRELOAD", cast=bool, default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -274,7 +301,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "filters": {"client_error": {"()": "liaison.logs.ClientErrorWithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Django's default configuration gives the "django" logger a console handler of its own
         # (with DEBUG on) that prints each record a second time beside the root's: every record

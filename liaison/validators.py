@@ -25,6 +25,13 @@ def credit_code_check_character(first17: str) -> str:
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
+def normalise_credit_code(value: str) -> str:
+    """A credit code as people type it, made canonical: full-width characters from an input
+    method (０１Ａ) become their ASCII forms (NFKC), spaces anywhere are dropped, letters are
+    made capitals."""
+    return "".join(unicodedata.normalize("NFKC", value).split()).upper()
+
+
 def validate_credit_code(value: str) -> None:
     """Refuse a unified social credit code whose form or check character is wrong."""
     if len(value) != 18:

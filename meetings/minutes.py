@@ -71,7 +71,7 @@ DECISION_TRANSITIONS: dict[str, set[str]] = {
 # --- Checks ----------------------------------------------------------------------------------
 
 
-def _check_secretariat(actor) -> None:
+def check_can_draft_minutes(actor) -> None:
     if not permissions.can_draft_minutes(actor):
         raise PermissionDenied(_("Only the secretariat drafts the minutes."))
 
@@ -167,7 +167,7 @@ def draft_minutes(
     """Start the minutes of a held meeting: version 1 as a draft, attendance prefilled from
     check-in and one empty summary per agenda item. The document number is the next free one
     of the year unless given."""
-    _check_secretariat(actor)
+    check_can_draft_minutes(actor)
     if meeting.status not in (Meeting.Status.HELD, Meeting.Status.CLOSED):
         raise ValidationError(_("Minutes are drafted for meetings that have been held."))
     if Minutes.objects.filter(meeting=meeting).exists():
@@ -203,7 +203,7 @@ def draft_minutes(
 
 def save_minutes_facts(minutes: Minutes, *, actor, **values) -> Minutes:
     """Change the basic facts (chairs, recorder, approvers, document number)."""
-    _check_secretariat(actor)
+    check_can_draft_minutes(actor)
     for name in ("chairs", "recorder", "approver_a", "approver_b", "year", "serial"):
         if name in values:
             setattr(minutes, name, values[name])
@@ -251,7 +251,7 @@ def _withdraw_approvals(version: MinutesVersion, *, actor) -> None:
 def update_draft(version: MinutesVersion, *, actor, content: dict) -> MinutesVersion:
     """Change the text of a draft or circulated version (opening, attendance lists, agenda
     summaries). Changing a circulated version withdraws the approvals given so far."""
-    _check_secretariat(actor)
+    check_can_draft_minutes(actor)
     with transaction.atomic():
         version = _locked(version)
         _check_editable(version)
@@ -356,7 +356,7 @@ def add_decision(
     deadline: date | None = None,
 ) -> Decision:
     """Add the next numbered decision, from the version being drafted."""
-    _check_secretariat(actor)
+    check_can_draft_minutes(actor)
     units = _check_units(responsible_units)
     with transaction.atomic():
         version = _open_version(minutes)
@@ -383,7 +383,7 @@ def change_decision(
     deadline: date | None = None,
 ) -> Decision:
     """Change a decision's wording, units or deadline while the minutes are being drafted."""
-    _check_secretariat(actor)
+    check_can_draft_minutes(actor)
     with transaction.atomic():
         version = _open_version(decision.minutes)
         if text is not None:
@@ -399,7 +399,7 @@ def change_decision(
 
 def remove_decision(decision: Decision, *, actor) -> None:
     """Remove a decision added by the version being drafted (not one already published)."""
-    _check_secretariat(actor)
+    check_can_draft_minutes(actor)
     with transaction.atomic():
         version = _open_version(decision.minutes)
         if decision.source_version_id != version.pk:
@@ -414,7 +414,7 @@ def remove_decision(decision: Decision, *, actor) -> None:
 def circulate_minutes(version: MinutesVersion, *, actor, notify: bool = True) -> MinutesVersion:
     """Send a draft to the liaison persons (and approvers) of both parties for comments
     (``notify=False``: recorded without mail, as the demo data does)."""
-    _check_secretariat(actor)
+    check_can_draft_minutes(actor)
     with transaction.atomic():
         version = _locked(version)
         if version.status != VStatus.DRAFT:
@@ -476,7 +476,7 @@ def approve_minutes(version: MinutesVersion, *, actor) -> Approval:
 def publish_minutes(version: MinutesVersion, *, actor) -> MinutesVersion:
     """Publish (签发) a version both parties approved; the published version it corrects, if
     any, is superseded."""
-    _check_secretariat(actor)
+    check_can_draft_minutes(actor)
     with transaction.atomic():
         version = _locked(version)
         if version.status != VStatus.APPROVED or version.approvals.count() < 2:
@@ -505,7 +505,7 @@ def publish_minutes(version: MinutesVersion, *, actor) -> MinutesVersion:
 def correct_minutes(version: MinutesVersion, *, actor, reason: str) -> MinutesVersion:
     """Start a correction (更正) of the published version: a new draft version with a reason,
     copying its text. The published version stays in force until the correction is published."""
-    _check_secretariat(actor)
+    check_can_draft_minutes(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("A correction needs a reason.")})
@@ -566,10 +566,19 @@ def diff_versions(old: MinutesVersion, new: MinutesVersion) -> list[dict]:
 # --- Decisions after the meeting: status, follow-ups, overdue, reminders ---------------------
 
 
-def change_decision_status(decision: Decision, *, actor, to: str, reason: str = "") -> Decision:
-    """Move a decision between open, in progress, done and dropped (dropped needs a reason)."""
+def check_can_manage_decisions(actor) -> None:
     if not permissions.can_manage_decisions(actor):
         raise PermissionDenied(_("Only the secretariat changes the status of a decision."))
+
+
+def check_can_follow_up(decision: Decision, actor) -> None:
+    if not permissions.can_follow_up_decision(actor, decision):
+        raise PermissionDenied(_("Only the secretariat and the responsible units follow up."))
+
+
+def change_decision_status(decision: Decision, *, actor, to: str, reason: str = "") -> Decision:
+    """Move a decision between open, in progress, done and dropped (dropped needs a reason)."""
+    check_can_manage_decisions(actor)
     reason = (reason or "").strip()
     with transaction.atomic():
         decision = Decision.objects.select_for_update().get(pk=decision.pk)
@@ -597,8 +606,7 @@ def add_follow_up(
 ) -> FollowUp:
     """Record what happened about a decision (督办): the secretariat, or a member of one of
     its responsible units."""
-    if not permissions.can_follow_up_decision(actor, decision):
-        raise PermissionDenied(_("Only the secretariat and the responsible units follow up."))
+    check_can_follow_up(decision, actor)
     follow_up = FollowUp(
         decision=decision,
         date=date,

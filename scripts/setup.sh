@@ -59,14 +59,13 @@ fi
 
 # --- Local settings, database and translations ----------------------------------------------
 mkdir -p data
-if [ ! -f .env ] && [ -z "${DATABASE_URL:-}" ] && [ -z "${CI:-}" ]; then
-  say "Writing .env for local development (DEBUG on, SQLite in data/)"
-  printf '# Local development settings; see README.md for every setting.\nDEBUG=1\n' > .env
-fi
+bash scripts/local-env.sh
 # Setup's own management commands sign nothing; production settings still demand a key.
 export SECRET_KEY="${SECRET_KEY:-setup-only-key-never-used-to-serve-requests}"
 say "Compiling translations"
 .venv/bin/python manage.py compilemessages --ignore=.venv -v 0
+# With DEBUG off the settings store static files with WhiteNoise's compressed manifest (hashed
+# names), which is what a production server then serves.
 say "Collecting static files"
 .venv/bin/python manage.py collectstatic --no-input -v 0
 say "Migrating the database"

@@ -10,6 +10,7 @@ from agreements.models import (
     SigningUnit,
     StatusChange,
 )
+from liaison.api.serializers import ActorNameField
 from liaison.models import Organisation
 
 
@@ -46,7 +47,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
     # Plain strings (the codes of Agreement.Status): one enum per choice set in the schema.
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)
-    actor_name = serializers.CharField(source="actor.__str__", read_only=True, default="")
+    actor_name = ActorNameField()
 
     class Meta:
         model = StatusChange

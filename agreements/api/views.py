@@ -14,6 +14,7 @@ from agreements.filters import AgreementFilter
 from agreements.models import Agreement, AgreementDocument, ProgressReport, SigningUnit
 from agreements.statistics import agreement_statistics
 from liaison import permissions, uploads
+from liaison.api.conventions import as_id
 from liaison.api.views import HistoryMixin
 from liaison.api.viewsets import AuditedModelViewSet
 from liaison.xlsx import xlsx_response
@@ -110,7 +111,7 @@ class AgreementViewSet(HistoryMixin, AuditedModelViewSet):
         )
 
     @extend_schema(responses=s.StatusChangeSerializer(many=True))
-    @action(detail=True, methods=["get"], url_path="status-changes")
+    @action(detail=True, methods=["get"], url_path="status-changes", pagination_class=None)
     def status_changes(self, request, pk=None):
         agreement = self.get_object()
         changes = agreement.status_changes.select_related("actor")
@@ -223,6 +224,15 @@ class ProgressReportViewSet(
 
     def get_queryset(self):
         return ProgressReport.objects.visible_to(self.request.user).with_related()
+
+    def create(self, request, *args, **kwargs):
+        # Whether the user may report on the named agreement is answered before the body is
+        # validated, so that an outsider learns nothing from the field errors.
+        named = as_id(request.data.get("agreement"))
+        if named is not None:
+            agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=named)
+            services.check_can_report_progress(agreement, request.user)
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer) -> None:
         data = dict(serializer.validated_data)

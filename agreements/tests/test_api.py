@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from agreements import services
 from agreements.models import Agreement, AgreementParty, ProgressReport
 from agreements.tests.factories import (
     AgreementFactory,
@@ -242,7 +243,25 @@ def test_progress_api_member_cannot_submit_for_others(api_for, member_a, enterpr
         "/api/v1/progress-reports/", report_payload(other), format="json"
     )
 
-    assert response.status_code in (400, 403)
+    assert response.status_code == 404
+    assert not ProgressReport.objects.exists()
+
+
+@pytest.mark.parametrize("body", [{}, {"percent_complete": 120, "period_start": "x"}])
+def test_progress_api_member_is_refused_before_its_body_is_read(
+    body, api_for, member_a, enterprise_a, enterprise_b
+):
+    own = agreement_with_party(enterprise_a)
+    other = agreement_with_party(enterprise_b)
+    client = api_for(member_a)
+
+    hidden = client.post("/api/v1/progress-reports/", {**body, "agreement": other.pk})
+    huge = client.post("/api/v1/progress-reports/", {**body, "agreement": "9" * 20})
+    invalid_own = client.post("/api/v1/progress-reports/", {**body, "agreement": own.pk})
+
+    assert hidden.status_code == 404 and "errors" not in hidden.json()
+    assert huge.status_code == 400 and "agreement" in huge.json()["errors"]
+    assert invalid_own.status_code == 400  # its own agreement: the fields are its to fix
     assert not ProgressReport.objects.exists()
 
 
@@ -304,3 +323,17 @@ def test_agreement_party_roles_are_unique(api_for, secretariat, payload):
 
     assert response.status_code == 400
     assert not AgreementParty.objects.exists()
+
+
+def test_agreement_status_changes_api_names_the_actor_or_no_one(api_for, secretariat, official):
+    agreement = AgreementFactory(status="signed")
+    services.change_agreement_status(agreement, to="under_construction", actor=None)
+    services.change_agreement_status(agreement, to="stalled", actor=secretariat, reason="缺资金")
+
+    changes = api_for(official).get(f"{detail(agreement)}status-changes/").json()
+    history = api_for(official).get(f"{detail(agreement)}history/").json()
+
+    names = {c["to_status"]: c["actor_name"] for c in changes}
+    assert names == {"under_construction": "", "stalled": str(secretariat)}
+    assert {e["actor_name"] for e in history["results"]} >= {"", str(secretariat)}
+    assert not any("method-wrapper" in e["actor_name"] for e in history["results"])

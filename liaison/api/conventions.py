@@ -21,6 +21,19 @@ class Pagination(pagination.PageNumberPagination):
     max_page_size = 200
 
 
+# The largest id a database column holds (a signed 64-bit integer, on SQLite and PostgreSQL).
+MAX_ID = 2**63 - 1
+
+
+def as_id(value) -> int | None:
+    """The value as a database id, or None when it cannot be one (not a whole number, or too
+    large for the database, which would fail rather than find nothing)."""
+    text = str(value if value is not None else "").strip()
+    if not text.isascii() or not text.isdigit() or int(text) > MAX_ID:
+        return None
+    return int(text)
+
+
 def _as_field_errors(error: DjangoValidationError) -> dict:
     if hasattr(error, "error_dict"):
         return {

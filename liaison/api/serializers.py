@@ -13,6 +13,17 @@ from liaison.models import (
     Region,
     Sector,
 )
+from liaison.validators import normalise_credit_code
+
+
+class ActorNameField(serializers.CharField):
+    """Who made a recorded change, by name; empty when no one did (a command, the system)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return str(instance.actor) if instance.actor_id else ""
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -33,9 +44,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     region_path = serializers.CharField(source="region.path", read_only=True, default="")
     sector_name = serializers.CharField(source="sector.name", read_only=True, default="")
-    credit_code = serializers.CharField(
-        required=False, allow_blank=True, allow_null=True, max_length=18
-    )
+    # No length limit here: typed with spaces a code is longer; the model's check says the
+    # length in its own message.
+    credit_code = serializers.CharField(required=False, allow_blank=True, allow_null=True)
 
     class Meta:
         model = Organisation
@@ -63,7 +74,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}}
 
     def validate_credit_code(self, value):
-        return (value or "").strip().upper() or None
+        return normalise_credit_code(value or "") or None
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -197,7 +208,7 @@ class MembershipSerializer(serializers.ModelSerializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    actor_name = serializers.CharField(source="actor.__str__", read_only=True, default="")
+    actor_name = ActorNameField()
     action_display = serializers.CharField(source="get_action_display", read_only=True)
 
     class Meta:

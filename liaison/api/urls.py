@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
@@ -18,8 +18,21 @@ from meetings.api.views import (
     MeetingViewSet,
 )
 
+
+class Router(DefaultRouter):
+    """Objects are addressed by their numeric id: anything else in its place matches no URL (404)
+    before a view could try it as an id."""
+
+    def get_lookup_regex(self, viewset, lookup_prefix=""):
+        lookup_url_kwarg = getattr(viewset, "lookup_url_kwarg", None) or getattr(
+            viewset, "lookup_field", "pk"
+        )
+        value = getattr(viewset, "lookup_value_regex", "[0-9]+")
+        return f"(?P<{lookup_prefix}{lookup_url_kwarg}>{value})"
+
+
 # URL names start with "api-": the pages own "meeting-list", "organisation-detail" and the like.
-router = DefaultRouter()
+router = Router()
 router.register("regions", views.RegionViewSet, basename="api-region")
 router.register("sectors", views.SectorViewSet, basename="api-sector")
 router.register("organisations", views.OrganisationViewSet, basename="api-organisation")
@@ -46,4 +59,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
+    # Only addresses ending in "/": one without it is still redirected to it (APPEND_SLASH).
+    re_path(r"^.*/$", views.not_found),
 ]

@@ -9,6 +9,7 @@ from rest_framework import permissions as drf_permissions
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action, api_view, permission_classes
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from liaison import audit, auth, permissions
@@ -114,7 +115,7 @@ class MechanismViewSet(HistoryMixin, AuditedModelViewSet):
         parameters=[OpenApiParameter("start", date), OpenApiParameter("end", date)],
         responses=s.OccurrenceSerializer(many=True),
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, as bounded
     def occurrences(self, request, pk=None):
         """Expected occurrences between ``start`` and ``end`` and whether each was held, is
         scheduled, is still due, or was missed."""
@@ -163,7 +164,7 @@ class TokenSerializer(serializers.Serializer):
 @api_view(["POST"])
 @permission_classes([drf_permissions.AllowAny])
 def obtain_token(request):
-    """Exchange a user name and password for an API token (sign-in throttling applies)."""
+    """Exchange a user name and password for an API token (the sign-in lockout applies)."""
     data = TokenRequestSerializer(data=request.data)
     data.is_valid(raise_exception=True)
     try:
@@ -171,8 +172,17 @@ def obtain_token(request):
             request, data.validated_data["username"], data.validated_data["password"]
         )
     except ValidationError as error:
-        if error.code in ("slowed", "locked"):
+        if error.code == "locked":
             return Response({"detail": error.messages[0], "code": error.code}, status=429)
         raise
     token, _created = Token.objects.get_or_create(user=user)
     return Response({"token": token.key})
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"])
+@permission_classes([drf_permissions.AllowAny])
+def not_found(request, *args, **kwargs):
+    """Any other address under the API (such as a word where an id belongs): 404 in the API's
+    error shape rather than the HTML page."""
+    raise NotFound

@@ -25,6 +25,12 @@ class AuditedModelViewSet(viewsets.ModelViewSet):
             setattr(instance, name, value)
         self.save(instance)
 
+    def update(self, request, *args, **kwargs):
+        super().update(request, *args, **kwargs)
+        # Answer the whole object, after a partial update too: a partial serializer leaves out
+        # the read-only fields that follow a relation which is empty (such as mechanism_name).
+        return Response(self.get_serializer(self.get_object()).data)
+
     def perform_destroy(self, instance) -> None:
         services.delete_object(instance, actor=self.request.user)
 

@@ -30,7 +30,6 @@ from liaison.models.records import (
     AuditEntry,
     AuditEntryQuerySet,
     CalendarToken,
-    LoginThrottle,
     new_calendar_key,
 )
 
@@ -41,7 +40,6 @@ __all__ = [
     "CalendarToken",
     "FocusArea",
     "GeneratedReport",
-    "LoginThrottle",
     "Mechanism",
     "Membership",
     "MembershipQuerySet",

@@ -11,10 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from liaison.validators import (
-    validate_credit_code,
-    validate_phone,
-)
+from liaison.fields import CreditCodeField
+from liaison.validators import normalise_credit_code, validate_phone
 
 # --- Regions ---------------------------------------------------------------------------------
 
@@ -154,13 +152,12 @@ class Organisation(models.Model):
         related_name="organisations",
         verbose_name=_("industry sector"),
     )
-    credit_code = models.CharField(
+    credit_code = CreditCodeField(
         _("unified social credit code"),
         max_length=18,
         null=True,
         blank=True,
         unique=True,
-        validators=[validate_credit_code],
         error_messages={"unique": _("Another organisation already has this credit code.")},
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -196,10 +193,11 @@ class Organisation(models.Model):
         return self.short_name or self.name
 
     def clean_fields(self, exclude=None) -> None:
-        # Before the validators run: a code typed in lower case or with spaces is still valid.
-        # An empty code means "none": store NULL so that uniqueness only applies to real codes.
+        # Before the validators run: a code typed full-width, in lower case or with spaces is
+        # still valid. An empty code means "none": store NULL so that uniqueness only applies
+        # to real codes.
         if self.credit_code is not None:
-            self.credit_code = self.credit_code.strip().upper() or None
+            self.credit_code = normalise_credit_code(self.credit_code) or None
         super().clean_fields(exclude)
 
 
@@ -275,6 +273,14 @@ class Person(models.Model):
 # --- Users and roles -------------------------------------------------------------------------
 
 
+class LiaisonUserManager(UserManager):
+    """Users; a superuser is made for the secretariat, the role that needs no organisation."""
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", User.Role.SECRETARIAT)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
 class User(AbstractUser):
     """A login. Its role decides what it may see and change (see ``liaison.permissions``)."""
 
@@ -295,7 +301,7 @@ class User(AbstractUser):
         help_text=_("The organisation a member user speaks for."),
     )
 
-    objects = UserManager()
+    objects = LiaisonUserManager()
 
     class Meta:
         verbose_name = _("user")

@@ -60,22 +60,6 @@ class AuditEntry(models.Model):
         return f"{self.object_repr} {self.get_action_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
-class LoginThrottle(models.Model):
-    """Failed login attempts for one user name or one client address."""
-
-    key = models.CharField(max_length=200, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    last_failure_at = models.DateTimeField(null=True)
-    locked_until = models.DateTimeField(null=True)
-
-    class Meta:
-        verbose_name = _("login throttle")
-        verbose_name_plural = _("login throttles")
-
-    def __str__(self) -> str:
-        return self.key
-
-
 # --- Calendar subscriptions ------------------------------------------------------------------
 
 

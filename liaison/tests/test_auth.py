@@ -1,38 +1,78 @@
-"""Sign-in with throttling, on the login page and the API token endpoint alike."""
+"""Sign-in with django-axes, on the login page and the API token endpoint alike: failures are
+counted per user name and client address together, behind the proxy too, and forgotten after
+the lockout time; the secretariat can unlock at once."""
 
+import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from django.utils import timezone
+from axes.models import AccessAttempt
+from django.core.management import call_command
 from rest_framework.authtoken.models import Token
-
-from liaison.models import LoginThrottle
 
 pytestmark = pytest.mark.django_db
 
 PASSWORD = "correct horse 42"  # UserFactory's password
 LOGIN_URL = "/accounts/login/"
 TOKEN_URL = "/api/v1/auth/token/"
+PROXY = "127.0.0.1"  # nginx on the same machine: every request arrives from it
+OFFICE = "10.1.2.3"
+HOME = "10.9.8.7"
+
+
+@pytest.fixture(scope="module")
+def settings_behind_one_proxy():
+    """The client-address settings that liaison/settings.py derives from TRUSTED_PROXY_COUNT=1
+    (read in a fresh process, as a server started with that setting reads them)."""
+    names = ["AXES_IPWARE_META_PRECEDENCE_ORDER", "AXES_IPWARE_PROXY_COUNT"]
+    script = (
+        "import json, sys; from liaison import settings as s; "
+        f"json.dump({{n: getattr(s, n) for n in {names!r}}}, sys.stdout)"
+    )
+    environment = {**os.environ, "TRUSTED_PROXY_COUNT": "1", "SECRET_KEY": "x" * 50}
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        env=environment,
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 @pytest.fixture(autouse=True)
-def _small_limits(settings):
-    settings.LOGIN_SLOWDOWN_AFTER = 2
-    settings.LOGIN_LOCKOUT_AFTER = 4
+def _behind_the_proxy(settings, settings_behind_one_proxy):
+    settings.LOGIN_LOCKOUT_AFTER = settings.AXES_FAILURE_LIMIT = 4
     settings.LOGIN_LOCKOUT_MINUTES = 15
+    settings.AXES_COOLOFF_TIME = timedelta(minutes=15)
+    for name, value in settings_behind_one_proxy.items():
+        setattr(settings, name, tuple(value) if isinstance(value, list) else value)
 
 
-def sign_in(client, username, password, language="en"):
+def forwarded(client_address: str, written_by_client: str = "") -> dict:
+    """What nginx passes on: the client's own X-Forwarded-For (if any) and the address nginx
+    saw appended; the connection comes from nginx."""
+    chain = f"{written_by_client}, {client_address}" if written_by_client else client_address
+    return {"REMOTE_ADDR": PROXY, "HTTP_X_FORWARDED_FOR": chain}
+
+
+def sign_in(client, username, password, address=OFFICE, language="zh-hans", **headers):
     return client.post(
         LOGIN_URL,
         {"username": username, "password": password},
         HTTP_ACCEPT_LANGUAGE=language,
+        **{**forwarded(address), **headers},
     )
 
 
 def login_error(response):
-    """The (code, message) of the login form's error."""
-    assert response.status_code == 200
+    """The (code, message) of the login form's error, which the page shows."""
     errors = response.context["form"].non_field_errors().as_data()
     assert len(errors) == 1
     message = errors[0].messages[0]
@@ -44,30 +84,25 @@ def is_signed_in(client, user) -> bool:
     return client.session.get("_auth_user_id") == str(user.pk)
 
 
-def user_throttle(user) -> LoginThrottle | None:
-    return LoginThrottle.objects.filter(key=f"user:{user.username}").first()
+def fail(client, username, times, address=OFFICE):
+    """Fail ``times`` times; the failure that reaches the limit already says "locked"."""
+    for _attempt in range(times):
+        response = sign_in(client, username, "wrong", address)
+        assert login_error(response)[0] in ("invalid_login", "locked")
 
 
-def let_time_pass(seconds=120):
-    """Make every recorded failure older, as if the user had waited."""
-    for throttle in LoginThrottle.objects.all():
-        if throttle.last_failure_at:
-            throttle.last_failure_at -= timedelta(seconds=seconds)
-        if throttle.locked_until:
-            throttle.locked_until -= timedelta(seconds=seconds)
-        throttle.save()
+def let_time_pass(minutes):
+    for attempt in AccessAttempt.objects.all():
+        attempt.attempt_time -= timedelta(minutes=minutes)
+        attempt.save(update_fields=["attempt_time"])
 
 
-def fail_until_locked(client, user, settings):
-    for _attempt in range(settings.LOGIN_LOCKOUT_AFTER):
-        let_time_pass()  # wait out the slowdown, so that every try is counted
-        assert login_error(sign_in(client, user.username, "wrong"))[0] == "invalid_login"
+# --- Signing in --------------------------------------------------------------------------------
 
 
 def test_login_page_renders_form(client):
     response = client.get(LOGIN_URL)
 
-    assert response.status_code == 200
     content = response.content.decode()
     assert 'name="username"' in content and 'name="password"' in content
 
@@ -87,135 +122,25 @@ def test_login_signed_in_user_redirected_away_from_login_page(client, member_a):
     assert client.get(LOGIN_URL).status_code == 302
 
 
-def test_login_wrong_password_shows_error_and_records_failure(client, member_a):
-    response = sign_in(client, "member_a", "wrong")
+def test_login_wrong_password_shows_error_and_records_the_pair(client, member_a):
+    code, message = login_error(sign_in(client, "member_a", "wrong", language="en"))
 
-    code, message = login_error(response)
     assert code == "invalid_login"
     assert "wrong" in message
     assert not is_signed_in(client, member_a)
-    throttle = user_throttle(member_a)
-    assert throttle.failures == 1
-    assert throttle.last_failure_at is not None
-    assert throttle.locked_until is None
-    assert LoginThrottle.objects.get(key="ip:127.0.0.1").failures == 1
-
-
-def test_login_unknown_user_shows_same_error(client, db):
-    code, _message = login_error(sign_in(client, "nobody", "wrong"))
-
-    assert code == "invalid_login"
-    assert LoginThrottle.objects.get(key="user:nobody").failures == 1
+    attempt = AccessAttempt.objects.get()
+    assert (attempt.username, attempt.ip_address, attempt.failures_since_start) == (
+        "member_a",
+        OFFICE,
+        1,
+    )
 
 
 def test_login_user_name_counted_case_insensitively(client, member_a):
     sign_in(client, "member_a", "wrong")
     sign_in(client, "MEMBER_A", "wrong")
 
-    assert user_throttle(member_a).failures == 2
-
-
-def test_login_after_slowdown_failures_immediate_retry_must_wait(client, member_a, settings):
-    for _attempt in range(settings.LOGIN_SLOWDOWN_AFTER):
-        sign_in(client, "member_a", "wrong")
-
-    response = sign_in(client, "member_a", PASSWORD)
-
-    code, message = login_error(response)
-    assert code == "slowed"
-    assert "wait" in message
-    assert not is_signed_in(client, member_a)
-    # The refused try is not counted as another failure.
-    assert user_throttle(member_a).failures == settings.LOGIN_SLOWDOWN_AFTER
-
-
-def test_login_after_slowdown_waiting_lets_right_password_in(client, member_a, settings):
-    for _attempt in range(settings.LOGIN_SLOWDOWN_AFTER):
-        sign_in(client, "member_a", "wrong")
-    let_time_pass()
-
-    response = sign_in(client, "member_a", PASSWORD)
-
-    assert response.status_code == 302
-    assert is_signed_in(client, member_a)
-
-
-@pytest.mark.parametrize(
-    ("failures", "wait"), [(1, 0), (2, 1), (3, 2), (4, 4), (7, 32), (8, 60), (30, 60)]
-)
-def test_wait_seconds_doubles_from_slowdown_up_to_a_minute(failures, wait):
-    from liaison import auth
-
-    now = timezone.now()
-    throttle = LoginThrottle(key="user:member_a", failures=failures, last_failure_at=now)
-
-    assert auth.wait_seconds(throttle, now) == (wait + 1 if wait else 0)
-    assert auth.wait_seconds(throttle, now + timedelta(seconds=wait)) == 0
-
-
-def test_wait_seconds_address_gets_five_times_the_allowance():
-    from liaison import auth
-
-    now = timezone.now()
-    throttle = LoginThrottle(key="ip:10.0.0.1", failures=9, last_failure_at=now)
-
-    assert auth.wait_seconds(throttle, now) == 0
-    throttle.failures = 10
-    assert auth.wait_seconds(throttle, now) == 2
-
-
-def test_login_after_lockout_failures_user_locked_even_with_right_password(
-    client, member_a, settings
-):
-    fail_until_locked(client, member_a, settings)
-    throttle = user_throttle(member_a)
-    assert throttle.locked_until > timezone.now() + timedelta(minutes=14)
-
-    code, message = login_error(sign_in(client, "member_a", PASSWORD))
-
-    assert code == "locked"
-    assert "locked" in message and "minutes" in message
-    assert not is_signed_in(client, member_a)
-
-
-def test_login_lockout_is_per_user_name(client, member_a, member_b, settings):
-    fail_until_locked(client, member_a, settings)
-
-    response = sign_in(client, "member_b", PASSWORD)
-
-    assert response.status_code == 302
-    assert is_signed_in(client, member_b)
-
-
-def test_login_lockout_ends_after_lockout_minutes(client, member_a, settings, monkeypatch):
-    from liaison import auth
-
-    fail_until_locked(client, member_a, settings)
-    later = timezone.now() + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES, seconds=5)
-
-    class Clock:
-        @staticmethod
-        def now():
-            return later
-
-    monkeypatch.setattr(auth, "timezone", Clock)
-
-    response = sign_in(client, "member_a", PASSWORD)
-
-    assert response.status_code == 302
-    assert is_signed_in(client, member_a)
-    assert user_throttle(member_a) is None
-
-
-def test_login_success_clears_user_counter(client, member_a):
-    sign_in(client, "member_a", "wrong")
-    assert user_throttle(member_a).failures == 1
-
-    sign_in(client, "member_a", PASSWORD)
-
-    assert user_throttle(member_a) is None
-    # The address keeps its count: another user name from the same address is still counted.
-    assert LoginThrottle.objects.get(key="ip:127.0.0.1").failures == 1
+    assert AccessAttempt.objects.get().failures_since_start == 2
 
 
 def test_login_inactive_user_refused(client, member_a):
@@ -226,6 +151,94 @@ def test_login_inactive_user_refused(client, member_a):
 
     assert code == "invalid_login"
     assert not is_signed_in(client, member_a)
+
+
+# --- Lockout behind the proxy ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("varying", [False, True], ids=["same-address", "varying-addresses"])
+def test_failures_under_other_names_never_lock_out_a_right_password(
+    varying, client, member_a, member_b
+):
+    for n in range(40):
+        address = f"10.1.{n // 200}.{n % 200 + 1}" if varying else OFFICE
+        assert login_error(sign_in(client, f"guess{n}", "wrong", address))[0] == "invalid_login"
+    fail(client, "member_b", 3)  # even a colleague's near-lockout on the same address
+
+    response = sign_in(client, "member_a", PASSWORD)
+
+    assert response.status_code == 302
+    assert is_signed_in(client, member_a)
+
+
+def test_failures_of_one_user_from_one_address_lock_that_pair_only(
+    client, member_a, member_b, settings
+):
+    fail(client, "member_a", settings.LOGIN_LOCKOUT_AFTER)
+
+    locked = sign_in(client, "member_a", PASSWORD)
+
+    assert locked.status_code == 429
+    code, message = login_error(locked)
+    assert code == "locked"
+    assert message == "登录失败次数过多，已暂时锁定，请 15 分钟后再试。"
+    assert not is_signed_in(client, member_a)
+    # The same user from another address, and another user from the same address, sign in.
+    assert sign_in(client, "member_b", PASSWORD).status_code == 302
+    client.post("/accounts/logout/")
+    assert sign_in(client, "member_a", PASSWORD, address=HOME).status_code == 302
+
+
+def test_what_a_client_writes_into_x_forwarded_for_does_not_escape_the_lock(
+    client, member_a, settings
+):
+    for n in range(settings.LOGIN_LOCKOUT_AFTER):
+        spoofed = forwarded(OFFICE, written_by_client=f"198.51.100.{n}")
+        sign_in(client, "member_a", "wrong", **spoofed)
+
+    response = sign_in(client, "member_a", PASSWORD, **forwarded(OFFICE, "203.0.113.9"))
+
+    assert response.status_code == 429
+    assert not is_signed_in(client, member_a)
+
+
+def test_lockout_ends_after_the_lockout_minutes(client, member_a, settings):
+    fail(client, "member_a", settings.LOGIN_LOCKOUT_AFTER)
+    assert sign_in(client, "member_a", PASSWORD).status_code == 429
+
+    let_time_pass(minutes=16)
+    response = sign_in(client, "member_a", PASSWORD)
+
+    assert response.status_code == 302
+    assert is_signed_in(client, member_a)
+
+
+def test_failures_are_forgotten_after_the_lockout_minutes(client, member_a, settings):
+    fail(client, "member_a", settings.LOGIN_LOCKOUT_AFTER - 1)
+    let_time_pass(minutes=16)
+    fail(client, "member_a", 1)  # would be the last allowed failure if the old ones counted
+
+    assert sign_in(client, "member_a", PASSWORD).status_code == 302
+
+
+def test_success_clears_the_failures_of_the_pair(client, member_a, settings):
+    fail(client, "member_a", settings.LOGIN_LOCKOUT_AFTER - 1)
+    assert sign_in(client, "member_a", PASSWORD).status_code == 302
+    client.post("/accounts/logout/")
+
+    fail(client, "member_a", settings.LOGIN_LOCKOUT_AFTER - 1)
+
+    assert sign_in(client, "member_a", PASSWORD).status_code == 302
+
+
+def test_secretariat_unlocks_a_user_with_the_command(client, member_a, settings):
+    fail(client, "member_a", settings.LOGIN_LOCKOUT_AFTER)
+    assert sign_in(client, "member_a", PASSWORD).status_code == 429
+
+    call_command("axes_reset_username", "member_a", verbosity=0)
+
+    assert sign_in(client, "member_a", PASSWORD).status_code == 302
+    assert not AccessAttempt.objects.exists()
 
 
 # --- Sign-out --------------------------------------------------------------------------------
@@ -256,9 +269,12 @@ def test_logout_post_signs_out(client_for, member_a):
 # --- API token -------------------------------------------------------------------------------
 
 
-def request_token(api, username, password, language="en"):
+def request_token(api, username, password, address=OFFICE, language="zh-hans"):
     return api.post(
-        TOKEN_URL, {"username": username, "password": password}, HTTP_ACCEPT_LANGUAGE=language
+        TOKEN_URL,
+        {"username": username, "password": password},
+        HTTP_ACCEPT_LANGUAGE=language,
+        **forwarded(address),
     )
 
 
@@ -282,7 +298,7 @@ def test_api_token_asked_twice_returns_same_token(api_for, member_a):
 
 
 def test_api_token_bad_credentials_400_in_error_format(api_for, member_a):
-    response = request_token(api_for(None), "member_a", "wrong")
+    response = request_token(api_for(None), "member_a", "wrong", language="en")
 
     assert response.status_code == 400
     body = response.json()
@@ -291,7 +307,7 @@ def test_api_token_bad_credentials_400_in_error_format(api_for, member_a):
     assert body["errors"] == {"non_field_errors": [body["detail"]]}
     assert "wrong" in body["detail"]
     assert not Token.objects.exists()
-    assert user_throttle(member_a).failures == 1
+    assert AccessAttempt.objects.get().failures_since_start == 1
 
 
 def test_api_token_missing_password_400_naming_field(api_for, member_a):
@@ -304,37 +320,32 @@ def test_api_token_missing_password_400_naming_field(api_for, member_a):
     assert not Token.objects.exists()
 
 
-def test_api_token_obeys_lockout(api_for, member_a, settings):
+def test_api_token_obeys_the_lockout_of_the_pair(api_for, member_a, settings):
     api = api_for(None)
-    for _attempt in range(settings.LOGIN_LOCKOUT_AFTER):
-        let_time_pass()
-        assert request_token(api, "member_a", "wrong").status_code == 400
+    answers = [
+        request_token(api, "member_a", "wrong").status_code
+        for _attempt in range(settings.LOGIN_LOCKOUT_AFTER)
+    ]
+    assert answers == [400] * (settings.LOGIN_LOCKOUT_AFTER - 1) + [429]
 
     response = request_token(api, "member_a", PASSWORD)
+    from_home = request_token(api, "member_a", PASSWORD, address=HOME)
 
     assert response.status_code == 429
-    assert response.json()["code"] == "locked"
-    assert "locked" in response.json()["detail"]
-    assert not Token.objects.exists()
+    assert response.json() == {
+        "detail": "登录失败次数过多，已暂时锁定，请 15 分钟后再试。",
+        "code": "locked",
+    }
+    assert from_home.status_code == 200
+    assert Token.objects.filter(user=member_a).count() == 1
 
 
-def test_api_token_obeys_slowdown(api_for, member_a, settings):
-    api = api_for(None)
-    for _attempt in range(settings.LOGIN_SLOWDOWN_AFTER):
-        request_token(api, "member_a", "wrong")
-
-    response = request_token(api, "member_a", PASSWORD)
-
-    assert response.status_code == 429
-    assert response.json()["code"] == "slowed"
-    assert "wait" in response.json()["detail"]
-    assert not Token.objects.exists()
-
-
-def test_api_token_and_login_page_share_counter(client, api_for, member_a, settings):
-    for _attempt in range(settings.LOGIN_SLOWDOWN_AFTER):
+def test_api_token_and_login_page_share_the_count(client, api_for, member_a, settings):
+    for _attempt in range(settings.LOGIN_LOCKOUT_AFTER - 1):
         request_token(api_for(None), "member_a", "wrong")
+    fail(client, "member_a", 1)
 
-    code, _message = login_error(sign_in(client, "member_a", PASSWORD))
+    response = sign_in(client, "member_a", PASSWORD)
 
-    assert code == "slowed"
+    assert response.status_code == 429
+    assert login_error(response)[0] == "locked"

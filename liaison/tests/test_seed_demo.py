@@ -130,7 +130,9 @@ def test_seed_demo_loads_the_article(client):
     for username, role in expected.items():
         user = User.objects.get(username=username)
         assert user.role == role
-        assert client.login(username=username, password="demo12345"), username
+        signed_in = client.post("/accounts/login/", {"username": username, "password": "demo12345"})
+        assert signed_in.status_code == 302, username
+        client.post("/accounts/logout/")
         assert username in output
     secretariat = User.objects.get(username="secretariat")
     assert secretariat.is_staff and not secretariat.is_superuser
@@ -171,7 +173,10 @@ def test_seed_demo_repairs_changes_and_resets_passwords(monkeypatch, client):
     entry = AuditEntry.objects.for_object(federation).first()
     assert entry.action == AuditEntry.Action.UPDATE
     assert [change["field"] for change in entry.changes] == ["short_name"]
-    assert client.login(username="member", password="another-secret-42")
+    signed_in = client.post(
+        "/accounts/login/", {"username": "member", "password": "another-secret-42"}
+    )
+    assert signed_in.status_code == 302
 
 
 @pytest.mark.django_db

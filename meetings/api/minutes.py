@@ -15,6 +15,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from liaison import permissions
+from liaison.api.conventions import as_id
+from liaison.filters import IdFilter
 from liaison.models import Organisation, User
 from meetings import minutes as workflow
 from meetings.models import (
@@ -188,6 +190,7 @@ class MinutesViewSet(
 
     @extend_schema(request=DraftMinutesSerializer, responses=MinutesSerializer)
     def create(self, request, *args, **kwargs):
+        workflow.check_can_draft_minutes(request.user)  # before the body says which fields exist
         data = DraftMinutesSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
@@ -267,10 +270,12 @@ class MinutesVersionViewSet(
     @extend_schema(request=CorrectionReasonSerializer, responses=MinutesVersionSerializer)
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
+        version = self.get_object()
+        workflow.check_can_draft_minutes(request.user)
         data = CorrectionReasonSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         new = workflow.correct_minutes(
-            self.get_object(), actor=request.user, reason=data.validated_data["reason"]
+            version, actor=request.user, reason=data.validated_data["reason"]
         )
         return Response(MinutesVersionSerializer(new).data, status=201)
 
@@ -301,7 +306,7 @@ class MinutesVersionViewSet(
         others = self.get_queryset().filter(minutes=version.minutes).exclude(pk=version.pk)
         against = request.query_params.get("against")
         other = (
-            get_object_or_404(others, pk=against)
+            get_object_or_404(others, pk=as_id(against))
             if against
             else others.filter(number__lt=version.number).order_by("-number").first()
         )
@@ -326,9 +331,9 @@ class MinutesVersionViewSet(
 
 
 class DecisionFilter(filters.FilterSet):
-    unit = filters.NumberFilter(method="filter_unit", label="responsible unit")
+    unit = IdFilter(method="filter_unit", label="responsible unit")
     overdue = filters.BooleanFilter(method="filter_overdue")
-    meeting = filters.NumberFilter(field_name="minutes__meeting")
+    meeting = IdFilter(field_name="minutes__meeting")
 
     class Meta:
         model = Decision
@@ -377,10 +382,12 @@ class DecisionViewSet(
     @extend_schema(request=DecisionStatusSerializer, responses=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def status(self, request, pk=None):
+        decision = self.get_object()
+        workflow.check_can_manage_decisions(request.user)
         data = DecisionStatusSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         decision = workflow.change_decision_status(
-            self.get_object(),
+            decision,
             actor=request.user,
             to=data.validated_data["status"],
             reason=data.validated_data["reason"],
@@ -390,11 +397,11 @@ class DecisionViewSet(
     @extend_schema(request=FollowUpSerializer, responses=FollowUpSerializer)
     @action(detail=True, methods=["post"], url_path="follow-ups")
     def follow_ups(self, request, pk=None):
+        decision = self.get_object()
+        workflow.check_can_follow_up(decision, request.user)
         data = FollowUpSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        follow_up = workflow.add_follow_up(
-            self.get_object(), actor=request.user, **data.validated_data
-        )
+        follow_up = workflow.add_follow_up(decision, actor=request.user, **data.validated_data)
         return Response(FollowUpSerializer(follow_up).data, status=201)
 
 

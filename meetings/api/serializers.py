@@ -67,6 +67,10 @@ class InvitationSerializer(serializers.ModelSerializer):
     meeting_title = serializers.CharField(source="meeting.title", read_only=True)
     invitee = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
+    # Empty until the invitation is answered: the schema lists "" beside the channels.
+    answered_via = serializers.ChoiceField(
+        choices=Invitation._meta.get_field("answered_via").choices, allow_blank=True, read_only=True
+    )
     answered_via_display = serializers.CharField(source="get_answered_via_display", read_only=True)
     delegate = serializers.SerializerMethodField()
     attendees = AttendeeSerializer(many=True, read_only=True)

@@ -11,6 +11,7 @@ from liaison import permissions, uploads
 from liaison.api.views import HistoryMixin
 from liaison.api.views import MechanismViewSet as LiaisonMechanismViewSet
 from liaison.api.viewsets import AuditedModelViewSet
+from liaison.filters import YearFilter
 from liaison.models import Organisation, Person
 from meetings import audience, services
 from meetings.api.attendance import AttendanceMixin
@@ -33,7 +34,7 @@ from meetings.models import AgendaItem, Invitation, Meeting, invitation_counts
 class MeetingFilter(filters.FilterSet):
     starts_after = filters.DateFilter(field_name="start", lookup_expr="date__gte")
     starts_before = filters.DateFilter(field_name="start", lookup_expr="date__lte")
-    year = filters.NumberFilter(field_name="start", lookup_expr="year")
+    year = YearFilter(field_name="start")
 
     class Meta:
         model = Meeting
@@ -195,7 +196,12 @@ class AgendaItemViewSet(HistoryMixin, AuditedModelViewSet):
         services.remove_agenda_item(instance, actor=self.request.user)
 
     @extend_schema(request=AgendaOrderSerializer, responses=AgendaItemSerializer(many=True))
-    @action(detail=False, methods=["post"], url_path=r"reorder/(?P<meeting_pk>\d+)")
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path=r"reorder/(?P<meeting_pk>\d+)",
+        pagination_class=None,  # the whole agenda, in its new order
+    )
     def reorder(self, request, meeting_pk=None):
         """Put a meeting's agenda in the given order of item ids."""
         meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=meeting_pk)
