@@ -44,3 +44,10 @@ def test_a_configured_broker_is_checked(client, monkeypatch):
     assert response.status_code == 503
     assert response.json()["components"]["broker"] == "down"
     assert "127.0.0.1" not in response.content.decode()
+
+
+def test_health_answers_plain_http_when_https_is_enforced(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    assert client.get("/health/").status_code == 200
+    assert client.get("/agreements/").status_code == 301
