@@ -249,13 +249,24 @@ def agreement_import_template(request):
 IMPORT_REFRESH_SECONDS = 2
 
 
+RECENT_IMPORTS = 10
+
+
 def _import_page(request, *, agreement_import=None, errors=(), status=200):
     pending = agreement_import is not None and agreement_import.is_pending
+    recent = (
+        AgreementImport.objects.filter(requested_by=request.user)
+        .defer("rows")
+        .order_by("-requested_at", "-pk")[:RECENT_IMPORTS]
+        if agreement_import is None
+        else None
+    )
     return render(
         request,
         "agreements/agreement_import.html",
         {
             "agreement_import": agreement_import,
+            "recent": recent,
             "refresh": IMPORT_REFRESH_SECONDS if pending else None,
             "errors": list(errors),
             "max_mb": excel.MAX_BYTES // (1024 * 1024),

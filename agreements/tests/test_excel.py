@@ -662,3 +662,33 @@ def test_export_query_count_is_constant(official, client_for):
 
     assert queries(1) == queries(3)
     assert Organisation.objects.exists()
+
+
+def _imports(actor, size: int) -> None:
+    for n in range(size):
+        AgreementImport.objects.create(
+            original_name=f"清单{n}.xlsx",
+            requested_by=actor,
+            status=AgreementImport.Status.DONE if n % 2 else AgreementImport.Status.FAILED,
+            rows=[{"line": 2, "cells": {}, "problems": [], "exists": False, "status": "new"}],
+        )
+
+
+def test_the_upload_page_lists_the_users_recent_imports_in_constant_queries(
+    secretariat, official, client_for
+):
+    client = client_for(secretariat)
+    _imports(official, 2)  # another user's imports are not listed
+    _imports(secretariat, 1)
+    with CaptureQueriesContext(connection) as small:
+        page = client.get("/agreements/import/").content.decode()
+    assert page.count("清单0.xlsx") == 1
+    _imports(secretariat, 3)
+
+    with CaptureQueriesContext(connection) as large:
+        page = client.get("/agreements/import/").content.decode()
+
+    assert len(large) == len(small)
+    assert page.count("清单0.xlsx") == 2 and "清单2.xlsx" in page
+    latest = AgreementImport.objects.filter(requested_by=secretariat).latest("pk")
+    assert f'href="/agreements/import/{latest.pk}/"' in page
