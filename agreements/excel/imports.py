@@ -557,7 +557,9 @@ def start_import(upload, *, actor) -> AgreementImport:
         agreement_import.file.save("import.xlsx", ContentFile(content), save=False)
         stored.append(agreement_import.file.name)
         agreement_import.save()
-        submit(check_import, agreement_import.pk)
+    # Sent once the row and its file are kept for good (a broker that cannot be reached then
+    # leaves a queued import, shown as failed once stale, not a missing file).
+    submit(check_import, agreement_import.pk)
     return agreement_import
 
 
