@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from liaison import permissions
-from liaison.models import Organisation, Partnership, PrivateFile, Sector
+from liaison.models import BackgroundJob, Organisation, Partnership, PrivateFile, Sector
+from liaison.uploads import private_storage, private_upload_to
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
 CENT = Decimal("0.01")
@@ -469,3 +470,65 @@ class ProgressReportAttachment(AgreementFile):
         verbose_name = _("attachment")
         verbose_name_plural = _("attachments")
         ordering = ["report", "id"]
+
+
+class AgreementImport(BackgroundJob):
+    """A 签约项目清单 (.xlsx) being imported, in two steps made in the background: the check,
+    whose preview (every row with its problems) the secretariat reads, then, once confirmed,
+    the import of every new row, all or nothing. ``agreements.excel.imports`` moves it along."""
+
+    class Stage(models.TextChoices):
+        CHECK = "check", pgettext_lazy("import", "check")
+        COMMIT = "commit", pgettext_lazy("import", "import")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("import", "waiting")
+        RUNNING = "running", pgettext_lazy("import", "in progress")
+        DONE = "done", pgettext_lazy("import", "done")
+        FAILED = "failed", pgettext_lazy("import", "failed")
+
+    PENDING = (Status.QUEUED, Status.RUNNING)
+    UPLOAD_FOLDER = "agreement-imports"
+
+    stage = models.CharField(_("step"), max_length=16, choices=Stage.choices, default=Stage.CHECK)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+    )
+    file = models.FileField(
+        _("file"), storage=private_storage, upload_to=private_upload_to, max_length=200, blank=True
+    )
+    original_name = models.CharField(_("file name"), max_length=200)
+    rows = models.JSONField(_("checked rows"), default=list, blank=True)
+    counts = models.JSONField(_("row counts"), default=dict, blank=True)
+    created = models.JSONField(_("agreements created"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("agreement import")
+        verbose_name_plural = _("agreement imports")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="agreement_import_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_checked(self) -> bool:
+        """The preview is ready and waits for the secretariat's confirmation."""
+        return self.stage == self.Stage.CHECK and self.status == self.Status.DONE
+
+    @property
+    def is_imported(self) -> bool:
+        return self.stage == self.Stage.COMMIT and self.status == self.Status.DONE
+
+    @property
+    def can_commit(self) -> bool:
+        return (
+            self.is_checked
+            and bool(self.file)
+            and not self.counts.get("invalid")
+            and bool(self.counts.get("new"))
+        )

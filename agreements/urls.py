@@ -18,6 +18,7 @@ urlpatterns = [
     path("attachments/<int:pk>/", views.progress_attachment, name="progress-attachment"),
     path("export/", views.agreement_export, name="agreement-export"),
     path("import/", views.agreement_import, name="agreement-import"),
-    path("import/commit/", views.agreement_import_commit, name="agreement-import-commit"),
+    path("import/<int:pk>/", views.agreement_import_detail, name="agreement-import-detail"),
+    path("import/<int:pk>/commit/", views.agreement_import_commit, name="agreement-import-commit"),
     path("import/template/", views.agreement_import_template, name="agreement-import-template"),
 ]

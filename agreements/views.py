@@ -9,7 +9,13 @@ from django.views.decorators.http import require_POST
 
 from agreements import excel, forms, services
 from agreements.filters import AgreementFilter
-from agreements.models import Agreement, AgreementDocument, ProgressReport, ProgressReportAttachment
+from agreements.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementImport,
+    ProgressReport,
+    ProgressReportAttachment,
+)
 from agreements.statistics import agreement_statistics, agreement_totals
 from liaison import history, permissions, uploads
 from liaison.views import directory_reader_required, role_required
@@ -246,13 +252,28 @@ def agreement_import_template(request):
     return xlsx_response(excel.import_template(), "签约项目清单模板")
 
 
-def _import_page(request, *, preview=None, errors=(), status=200):
+IMPORT_REFRESH_SECONDS = 2
+
+
+RECENT_IMPORTS = 10
+
+
+def _import_page(request, *, agreement_import=None, errors=(), status=200):
+    pending = agreement_import is not None and agreement_import.is_pending
+    recent = (
+        AgreementImport.objects.filter(requested_by=request.user)
+        .defer("rows")
+        .order_by("-requested_at", "-pk")[:RECENT_IMPORTS]
+        if agreement_import is None
+        else None
+    )
     return render(
         request,
         "agreements/agreement_import.html",
         {
-            "preview": preview,
-            "counts": preview.counts if preview else None,
+            "agreement_import": agreement_import,
+            "recent": recent,
+            "refresh": IMPORT_REFRESH_SECONDS if pending else None,
             "errors": list(errors),
             "max_mb": excel.MAX_BYTES // (1024 * 1024),
             "max_rows": excel.MAX_ROWS,
@@ -261,27 +282,39 @@ def _import_page(request, *, preview=None, errors=(), status=200):
     )
 
 
+def _own_import(request, pk: int) -> AgreementImport:
+    """One of the user's own imports (another user's is not found)."""
+    return get_object_or_404(AgreementImport, pk=pk, requested_by=request.user)
+
+
 @secretariat_required
 def agreement_import(request):
-    """The import wizard: upload a 签约项目清单, see every row's problems, then confirm."""
+    """The import wizard: upload a 签约项目清单; its rows are checked in the background on the
+    import's own page."""
     if request.method != "POST":
         return _import_page(request)
     try:
-        preview = excel.preview_import(request.FILES.get("file"), actor=request.user)
+        agreement_import = excel.start_import(request.FILES.get("file"), actor=request.user)
     except ValidationError as error:
         return _import_page(request, errors=error.messages, status=400)
-    return _import_page(request, preview=preview)
+    return redirect("agreement-import-detail", agreement_import.pk)
+
+
+@secretariat_required
+def agreement_import_detail(request, pk: int):
+    """An import's progress (the page refreshes itself), then its preview to confirm, or its
+    result."""
+    return _import_page(request, agreement_import=_own_import(request, pk))
 
 
 @require_POST
 @secretariat_required
-def agreement_import_commit(request):
+def agreement_import_commit(request, pk: int):
+    agreement_import = _own_import(request, pk)
     try:
-        created = excel.commit_import(request.POST.get("token", ""), actor=request.user)
+        excel.confirm_import(agreement_import, actor=request.user)
     except ValidationError as error:
-        return _import_page(request, errors=error.messages, status=400)
-    messages.success(
-        request,
-        _("Agreements imported: %(count)s.") % {"count": len(created)},
-    )
-    return redirect("agreement-list")
+        return _import_page(
+            request, agreement_import=agreement_import, errors=error.messages, status=400
+        )
+    return redirect("agreement-import-detail", agreement_import.pk)

@@ -15,6 +15,9 @@ class LiaisonConfig(AppConfig):
 
         # Without HarfBuzz subsetting or the FangSong face, PDFs are slow or wrong: say so early.
         checks.register(pdf_system_check, "liaison")
+        # Register the background tasks (report generation and pruning) with Celery: a worker
+        # imports the apps, not the URL configuration that imports them.
+        from liaison.reports import generation  # noqa: F401
 
 
 class BackOfficeConfig(admin_apps.AdminConfig):

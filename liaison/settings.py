@@ -296,6 +296,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# --- Operations: health endpoint ------------------------------------------------------------
+# /health/ (liaison/health.py) answers the proxy and the monitoring over plain HTTP too.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from liaison import report_views, views
+from liaison.health import HealthView
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("health/", HealthView.as_view(), name="health"),
     path("dashboard/", report_views.dashboard, name="dashboard"),
     path("reports/", report_views.report_list, name="report-list"),
     path("reports/<int:pk>/", report_views.report_detail, name="report-detail"),

@@ -10,4 +10,4 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # Register the meetings' background tasks (send_meeting_mail, the reminder job) with
         # Celery: a worker imports the apps, not the URL configuration that imports them.
-        from meetings import mail  # noqa: F401
+        from meetings import mail, minutes_mail  # noqa: F401

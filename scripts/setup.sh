@@ -1,8 +1,24 @@
 #!/usr/bin/env bash
 # Set everything up, idempotently: system packages (as root), the virtual environment from the
 # lock file, the database schema and the compiled translations. Safe to run again at any time.
+#
+#   bash scripts/setup.sh               development: requirements-dev.lock (tests, linters)
+#   bash scripts/setup.sh --production  production: requirements.lock only (or SETUP_PROFILE=production)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+SETUP_PROFILE=${SETUP_PROFILE:-development}
+for argument in "$@"; do
+  case "$argument" in
+    --production) SETUP_PROFILE=production ;;
+    *) echo "Unknown option: $argument (the only option is --production)" >&2; exit 2 ;;
+  esac
+done
+case "$SETUP_PROFILE" in
+  production) LOCK_FILE=requirements.lock ;;
+  development) LOCK_FILE=requirements-dev.lock ;;
+  *) echo "SETUP_PROFILE must be development or production, not $SETUP_PROFILE" >&2; exit 2 ;;
+esac
 
 # PDF minutes fonts: texlive-lang-chinese carries FandolFang (仿宋; ~49 MB, ~80 MB with the
 # TeX Live base it pulls in), fonts-arphic-ukai is 楷体 (~8 MB), fonts-noto-cjk 黑体/宋体.
@@ -50,10 +66,11 @@ if [ ! -x .venv/bin/python ]; then
   say "Creating the virtual environment (.venv) with $PYTHON"
   "$PYTHON" -m venv .venv
 fi
-lock_sum=$(sha256sum requirements.lock | cut -d' ' -f1)
+# Production installs the runtime pins only; development adds the test and lint tools.
+lock_sum=$(sha256sum "$LOCK_FILE" | cut -d' ' -f1)
 if [ "$(cat .venv/.lock-sha256 2>/dev/null)" != "$lock_sum" ]; then
-  say "Installing the locked Python packages"
-  .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+  say "Installing the locked Python packages ($LOCK_FILE)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r "$LOCK_FILE"
   echo "$lock_sum" > .venv/.lock-sha256
 fi
 

@@ -1,9 +1,11 @@
 from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from agreements.models import (
     Agreement,
     AgreementDocument,
+    AgreementImport,
     AgreementParty,
     GoodsLine,
     ProgressReport,
@@ -225,18 +227,45 @@ class ImportCountsSerializer(serializers.Serializer):
     invalid = serializers.IntegerField()
 
 
-class ImportPreviewSerializer(serializers.Serializer):
-    file_name = serializers.CharField()
-    token = serializers.CharField(help_text="Send it to …/import/commit/ within an hour.")
-    can_commit = serializers.BooleanField()
-    counts = ImportCountsSerializer()
-    rows = ImportRowSerializer(many=True)
+class AgreementImportSerializer(serializers.ModelSerializer):
+    """An import and how far it has come: ``stage`` check then commit, each ``queued``,
+    ``running``, ``done`` or ``failed``; once the check is done, its counts and rows."""
 
+    file_name = serializers.CharField(source="original_name", read_only=True)
+    status = serializers.SerializerMethodField(help_text="queued, running, done or failed")
+    status_display = serializers.CharField(source="shown_status", read_only=True)
+    counts = serializers.SerializerMethodField()
+    rows = ImportRowSerializer(many=True, read_only=True)
+    can_commit = serializers.BooleanField(read_only=True)
+    created = serializers.ListField(
+        child=serializers.IntegerField(),
+        read_only=True,
+        help_text="The ids of the agreements recorded once the commit is done.",
+    )
 
-class ImportCommitSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    class Meta:
+        model = AgreementImport
+        fields = [
+            "id",
+            "file_name",
+            "stage",
+            "status",
+            "status_display",
+            "progress",
+            "step",
+            "error",
+            "requested_at",
+            "finished_at",
+            "counts",
+            "can_commit",
+            "rows",
+            "created",
+        ]
+        read_only_fields = fields
 
+    def get_status(self, agreement_import) -> str:
+        return agreement_import.effective_status
 
-class ImportResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    agreements = serializers.ListField(child=serializers.IntegerField())
+    @extend_schema_field(ImportCountsSerializer(allow_null=True))
+    def get_counts(self, agreement_import) -> dict | None:
+        return agreement_import.counts or None

@@ -11,7 +11,13 @@ from rest_framework.settings import api_settings
 from agreements import excel, services
 from agreements.api import serializers as s
 from agreements.filters import AgreementFilter
-from agreements.models import Agreement, AgreementDocument, ProgressReport, SigningUnit
+from agreements.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementImport,
+    ProgressReport,
+    SigningUnit,
+)
 from agreements.statistics import agreement_statistics
 from liaison import permissions, uploads
 from liaison.api.conventions import as_id
@@ -151,7 +157,7 @@ class AgreementViewSet(HistoryMixin, AuditedModelViewSet):
         """An empty 签约项目清单 with an example row and a sheet of instructions."""
         return xlsx_response(excel.import_template(), "签约项目清单模板")
 
-    @extend_schema(request=s.ImportUploadSerializer, responses=s.ImportPreviewSerializer)
+    @extend_schema(request=s.ImportUploadSerializer, responses={202: s.AgreementImportSerializer})
     @action(
         detail=False,
         methods=["post"],
@@ -161,38 +167,41 @@ class AgreementViewSet(HistoryMixin, AuditedModelViewSet):
         pagination_class=None,
     )
     def import_preview(self, request):
-        """Step 1 (secretariat): check an .xlsx and every row; nothing is written. The token
-        binds the commit to this very file."""
+        """Step 1 (secretariat): send an .xlsx; a file that cannot be imported is refused at
+        once (400), else its rows are checked in the background (202): follow
+        ``/api/v1/agreement-imports/{id}/`` until ``status`` is ``done``, read its rows, then
+        confirm with ``…/commit/``. Nothing is written before."""
         data = s.ImportUploadSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        preview = excel.preview_import(data.validated_data["file"], actor=request.user)
-        return Response(
-            s.ImportPreviewSerializer(
-                {
-                    "file_name": preview.file_name,
-                    "token": preview.token,
-                    "can_commit": preview.can_commit,
-                    "counts": preview.counts,
-                    "rows": preview.rows,
-                }
-            ).data
-        )
+        agreement_import = excel.start_import(data.validated_data["file"], actor=request.user)
+        agreement_import.refresh_from_db()  # checked already when the work runs in-process
+        return Response(s.AgreementImportSerializer(agreement_import).data, status=202)
 
-    @extend_schema(request=s.ImportCommitSerializer, responses={201: s.ImportResultSerializer})
-    @action(
-        detail=False,
-        methods=["post"],
-        url_path="import/commit",
-        filter_backends=[],
-        pagination_class=None,
-    )
-    def import_commit(self, request):
-        """Step 2 (secretariat): record every new row of the previewed file, or nothing."""
-        data = s.ImportCommitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        created = excel.commit_import(data.validated_data["token"], actor=request.user)
-        result = {"created": len(created), "agreements": [a.pk for a in created]}
-        return Response(s.ImportResultSerializer(result).data, status=201)
+
+class SecretariatOnly(drf.BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return permissions.can_write(request.user)
+
+
+class AgreementImportViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """The user's own Excel imports (secretariat): follow one, and confirm a checked one."""
+
+    serializer_class = s.AgreementImportSerializer
+    permission_classes = [SecretariatOnly]
+
+    queryset = AgreementImport.objects.all()
+
+    def get_queryset(self):
+        return self.queryset.filter(requested_by=self.request.user.pk)
+
+    @extend_schema(request=None, responses={202: s.AgreementImportSerializer})
+    @action(detail=True, methods=["post"])
+    def commit(self, request, pk=None):
+        """Step 2: record every new row of the checked file in the background, or nothing;
+        follow the import until ``stage`` is ``commit`` and ``status`` is ``done``."""
+        agreement_import = excel.confirm_import(self.get_object(), actor=request.user)
+        agreement_import.refresh_from_db()  # recorded already when the work runs in-process
+        return Response(self.get_serializer(agreement_import).data, status=202)
 
 
 class ProgressPermission(drf.BasePermission):

@@ -4,14 +4,17 @@ Export (``export``): any filtered list of agreements as ``.xlsx`` with Chinese h
 亿元 as exact numbers, and a totals row (合计) taken from ``agreements.statistics`` for the same
 queryset, so the sheet and the statistics page never disagree; and the import template.
 
-Import (``imports``), in two steps:
+Import (``imports``), in two steps, each made in the background (``liaison.tasks``) while the
+import's page (an ``AgreementImport``) shows its progress and refreshes itself:
 
-1. ``preview_import`` checks the file (extension, ZIP/OOXML signature, size, row count, header
-   columns), reads every row and lists each row's problems in plain words. The file is kept
-   server-side under its SHA-256 and the caller gets a signed token naming the user and that
-   hash: the commit reads the same bytes again and never trusts parsed data from the client.
-2. ``commit_import`` re-reads and re-checks the stored file and writes all its new rows through
-   ``agreements.services`` in one transaction, or nothing.
+1. ``start_import`` refuses at once a file that is not an acceptable workbook (extension,
+   ZIP/OOXML signature, size, unpacked size), keeps it privately and queues ``check_import``,
+   which reads every row (row count, header columns), lists each row's problems in plain words
+   and keeps that preview with the import. Nothing is written to the agreements.
+2. ``confirm_import`` (the same secretariat user, within an hour) queues ``commit_import``,
+   which re-reads and re-checks the stored file and writes all its new rows through
+   ``agreements.services`` in one transaction, or nothing; a failure is recorded on the
+   import with its reason.
 
 A row whose title already exists is *unchanged* when it says what the stored agreement says
 (kind, signing unit, parties A and B, amount, sector, date, signing event): it is skipped, so
@@ -28,11 +31,13 @@ from agreements.excel.columns import MAX_BYTES, MAX_ROWS, XLSX_CONTENT_TYPE
 from agreements.excel.export import export_agreements, import_template
 from agreements.excel.imports import (
     check_can_import,
+    check_import,
     check_rows,
     commit_import,
+    confirm_import,
     parse_amount,
-    preview_import,
     read_rows,
+    start_import,
 )
 
 __all__ = [
@@ -40,11 +45,13 @@ __all__ = [
     "MAX_ROWS",
     "XLSX_CONTENT_TYPE",
     "check_can_import",
+    "check_import",
     "check_rows",
     "commit_import",
+    "confirm_import",
     "export_agreements",
     "import_template",
     "parse_amount",
-    "preview_import",
     "read_rows",
+    "start_import",
 ]

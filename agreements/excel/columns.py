@@ -13,8 +13,7 @@ MAX_BYTES = 5 * 1024 * 1024  # the uploaded file
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # what the ZIP inflates to (a "zip bomb" guard)
 MAX_ROWS = 2000  # data rows of one sheet
 HEADER_SEARCH_ROWS = 10  # a title line may stand above the header row
-TOKEN_MAX_AGE = 60 * 60  # seconds between the preview and the commit
-TOKEN_SALT = "agreements.excel.import"
+PREVIEW_MAX_AGE = 60 * 60  # seconds between the preview and its confirmation
 
 YI = Decimal(100_000_000)
 CENT = Decimal("0.01")

@@ -1,26 +1,26 @@
-"""Agreements in from ``.xlsx``: read, check every row, preview, then commit all or none."""
+"""Agreements in from ``.xlsx``: read, check every row, preview, then commit all or none, the
+reading, checking and writing in the background (``liaison.tasks``) with their progress kept in
+an ``AgreementImport``."""
 
 from __future__ import annotations
 
 import datetime
-import hashlib
 import io
-import os
 import re
 import unicodedata
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import FileSystemStorage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from agreements import services
 from agreements.excel.columns import (
@@ -33,16 +33,17 @@ from agreements.excel.columns import (
     MAX_ROWS,
     MAX_UNCOMPRESSED_BYTES,
     MAX_YUAN,
+    PREVIEW_MAX_AGE,
     REQUIRED_COLUMNS,
     SHEET_NAME,
-    TOKEN_MAX_AGE,
-    TOKEN_SALT,
     TOTAL_LABEL,
     YI,
 )
-from agreements.models import Agreement, AgreementParty, SigningUnit
-from liaison import permissions
+from agreements.models import Agreement, AgreementImport, AgreementParty, SigningUnit
+from liaison import jobs, permissions
 from liaison.models import Organisation, Partnership, Sector
+from liaison.tasks import background_task, submit
+from liaison.uploads import delete_stored, display_name, removed_on_error
 from meetings.models import Meeting
 
 # --- Import: reading the file ----------------------------------------------------------------
@@ -113,9 +114,13 @@ def _normalise_header(value) -> str:
 HEADER_KEYS = {_normalise_header(header): key for key, header in COLUMNS.items()}
 
 
-def read_rows(content: bytes) -> list[tuple[int, dict]]:
+def read_rows(
+    content: bytes, *, on_progress: Callable[[int, int], None] | None = None
+) -> list[tuple[int, dict]]:
     """The data rows of the workbook's 签约项目清单 (or first) sheet as (Excel row number,
-    {column key: cell value}); empty rows, the example row and a totals row are left out."""
+    {column key: cell value}); empty rows, the example row and a totals row are left out.
+    ``on_progress(line, lines)`` is called now and then while a long sheet is read (``lines``
+    is the sheet's declared size, 0 when it declares none)."""
     from openpyxl import load_workbook
 
     try:
@@ -133,7 +138,7 @@ def read_rows(content: bytes) -> list[tuple[int, dict]]:
         sheet = (
             workbook[SHEET_NAME] if SHEET_NAME in workbook.sheetnames else workbook.worksheets[0]
         )
-        return _read_sheet(sheet)
+        return _read_sheet(sheet, on_progress)
     except ValidationError:
         raise
     except Exception as error:
@@ -149,7 +154,11 @@ def read_rows(content: bytes) -> list[tuple[int, dict]]:
         workbook.close()
 
 
-def _read_sheet(sheet) -> list[tuple[int, dict]]:
+PROGRESS_EVERY = 500  # sheet lines between two progress reports while reading
+
+
+def _read_sheet(sheet, on_progress=None) -> list[tuple[int, dict]]:
+    declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
     lines = sheet.iter_rows(values_only=True)
     columns: dict[int, str] | None = None
     header_line = 0
@@ -173,6 +182,8 @@ def _read_sheet(sheet) -> list[tuple[int, dict]]:
         )
     rows = []
     for line, values in enumerate(lines, start=header_line + 1):
+        if on_progress is not None and line % PROGRESS_EVERY == 0:
+            on_progress(line, declared)
         row = {
             key: values[index] if index < len(values) else None for index, key in columns.items()
         }
@@ -291,11 +302,19 @@ class ImportRow:
             return self.INVALID
         return self.UNCHANGED if self.exists else self.NEW
 
+    def as_json(self) -> dict:
+        """What the preview shows of the row, kept with the import."""
+        return {
+            "line": self.line,
+            "cells": self.cells,
+            "problems": self.problems,
+            "exists": self.exists,
+            "status": self.status,
+        }
+
 
 @dataclass
 class ImportPreview:
-    file_name: str
-    token: str
     rows: list[ImportRow]
 
     def count(self, status: str) -> int:
@@ -516,7 +535,7 @@ def _cell_text(value) -> str:
     return _text(value)
 
 
-# --- Import: the two steps -------------------------------------------------------------------
+# --- Import: the two steps, each in the background ------------------------------------------
 
 
 def check_can_import(actor) -> None:
@@ -524,119 +543,210 @@ def check_can_import(actor) -> None:
         raise PermissionDenied(_("Only the secretariat imports agreements."))
 
 
-def _storage() -> FileSystemStorage:
-    """Uploaded sheets wait for their commit here: private (no URL), read from the settings
-    at each use."""
-    return FileSystemStorage(
-        location=os.path.join(settings.MEDIA_ROOT, "private", "agreement-imports"), base_url=None
+def start_import(upload, *, actor) -> AgreementImport:
+    """Step 1: refuse at once a file that is not an acceptable .xlsx (ValidationError,
+    translated), else keep it privately and check its rows in the background
+    (``check_import``). Returns the queued import; writes no agreement."""
+    check_can_import(actor)
+    content = check_upload(upload)
+    _remove_stale_uploads()
+    agreement_import = AgreementImport(
+        original_name=display_name(upload.name),
+        requested_by=actor,
+        language=translation.get_language() or "zh-hans",
+        step=_("Waiting to start"),
+    )
+    with removed_on_error() as stored, transaction.atomic():
+        agreement_import.file.save("import.xlsx", ContentFile(content), save=False)
+        stored.append(agreement_import.file.name)
+        agreement_import.save()
+    # Sent once the row and its file are kept for good (a broker that cannot be reached then
+    # leaves a queued import, shown as failed once stale, not a missing file).
+    submit(check_import, agreement_import.pk)
+    return agreement_import
+
+
+def confirm_import(agreement_import: AgreementImport, *, actor) -> AgreementImport:
+    """Step 2: the secretariat confirms a checked import; every new row is written in the
+    background (``commit_import``), all or nothing. Refused (ValidationError) when the
+    preview has problems, nothing new, has expired, or was confirmed already."""
+    check_can_import(actor)
+    with transaction.atomic():
+        locked = AgreementImport.objects.select_for_update().get(pk=agreement_import.pk)
+        if locked.requested_by_id != actor.pk or not locked.is_checked or not locked.file:
+            raise _import_error(
+                _("This preview has expired or is not valid; upload the file again.")
+            )
+        if locked.finished_at < timezone.now() - timedelta(seconds=PREVIEW_MAX_AGE):
+            raise _import_error(
+                _("This preview has expired or is not valid; upload the file again.")
+            )
+        if not locked.can_commit:
+            raise _import_error(
+                _("Nothing can be imported until every problem is fixed.")
+                if locked.counts.get("invalid")
+                else _("Every row is already recorded: there is nothing to import.")
+            )
+        AgreementImport.objects.filter(pk=locked.pk).update(
+            stage=AgreementImport.Stage.COMMIT,
+            status=AgreementImport.Status.QUEUED,
+            progress=0,
+            step=_("Waiting to start"),
+            requested_at=timezone.now(),
+            finished_at=None,
+        )
+        submit(commit_import, locked.pk)
+    locked.refresh_from_db()
+    return locked
+
+
+def _import_error(message: str) -> ValidationError:
+    return ValidationError({"import": [message]})
+
+
+def _pending(import_id: int, stage: str) -> AgreementImport | None:
+    agreement_import = (
+        AgreementImport.objects.select_related("requested_by").filter(pk=import_id).first()
+    )
+    if (
+        agreement_import is None
+        or agreement_import.stage != stage
+        or agreement_import.status not in AgreementImport.PENDING
+    ):
+        return None
+    return agreement_import
+
+
+def _unexpected() -> str:
+    return _("The workbook could not be processed. Please try again later.")
+
+
+@background_task
+def check_import(import_id: int) -> None:
+    """The background half of step 1: read and check every row, and keep the preview."""
+    agreement_import = _pending(import_id, AgreementImport.Stage.CHECK)
+    if agreement_import is not None:
+        jobs.run(
+            agreement_import,
+            _check,
+            expected=(ValidationError,),
+            unexpected_message=_unexpected,
+        )
+
+
+@background_task
+def commit_import(import_id: int) -> None:
+    """The background half of step 2: read and check the file again, then write all of its
+    new rows or none."""
+    agreement_import = _pending(import_id, AgreementImport.Stage.COMMIT)
+    if agreement_import is not None:
+        jobs.run(
+            agreement_import,
+            _commit,
+            expected=(ValidationError, PermissionDenied),
+            unexpected_message=_unexpected,
+        )
+
+
+def _read(agreement_import: AgreementImport, *, upto: int) -> list[ImportRow]:
+    """Read and check the stored file, saving the progress from 5 % to ``upto`` %."""
+    reading = _("Reading the workbook")
+    jobs.save_progress(agreement_import, 5, reading, status=AgreementImport.Status.RUNNING)
+
+    def on_progress(line: int, lines: int) -> None:
+        share = min(line / lines, 1) if lines else 0.5
+        jobs.save_progress(
+            agreement_import,
+            5 + int(share * (upto - 15)),
+            _("Reading the workbook (row %(row)s)") % {"row": line},
+        )
+
+    with agreement_import.file.open("rb") as stored:
+        content = stored.read()
+    raw_rows = read_rows(content, on_progress=on_progress)
+    jobs.save_progress(
+        agreement_import,
+        upto - 10,
+        ngettext("Checking %(count)s row", "Checking %(count)s rows", len(raw_rows))
+        % {"count": len(raw_rows)},
+    )
+    return check_rows(raw_rows)
+
+
+def _check(agreement_import: AgreementImport) -> None:
+    rows = _read(agreement_import, upto=95)
+    AgreementImport.objects.filter(pk=agreement_import.pk).update(
+        rows=[row.as_json() for row in rows],
+        counts=ImportPreview(rows).counts,
+        status=AgreementImport.Status.DONE,
+        progress=100,
+        step=_("Checked"),
+        finished_at=timezone.now(),
     )
 
 
-def _storage_name(digest: str) -> str:
-    return f"{digest}.xlsx"
+def _commit(agreement_import: AgreementImport) -> None:
+    actor = agreement_import.requested_by
+    if actor is None:
+        raise _import_error(_("The user who asked for the import no longer exists."))
+    check_can_import(actor)
+    rows = _read(agreement_import, upto=60)
+    invalid = [row for row in rows if row.problems]
+    if invalid:
+        raise _import_error(
+            _("%(count)s rows have problems now; preview the file again.") % {"count": len(invalid)}
+        )
+    new_rows = [row for row in rows if not row.exists]
+    jobs.save_progress(
+        agreement_import,
+        60,
+        ngettext("Recording %(count)s agreement", "Recording %(count)s agreements", len(new_rows))
+        % {"count": len(new_rows)},
+    )
+    note = _("Excel import: %(name)s") % {"name": agreement_import.original_name}
+    file_name = agreement_import.file.name
+    with transaction.atomic():
+        created = [_create(row.data, actor=actor, note=note) for row in new_rows]
+        AgreementImport.objects.filter(pk=agreement_import.pk).update(
+            created=[agreement.pk for agreement in created],
+            file="",
+            status=AgreementImport.Status.DONE,
+            progress=100,
+            step=_("Imported"),
+            finished_at=timezone.now(),
+        )
+        transaction.on_commit(lambda: delete_stored(file_name))
+
+
+def _create(data: dict, *, actor, note: str) -> Agreement:
+    agreement = Agreement(
+        kind=data["kind"],
+        title=data["title"],
+        partnership=data["partnership"],
+        signed_at_meeting=data["signed_at_meeting"],
+        signed_on=data["signed_on"],
+        signing_unit=data["signing_unit"],
+        sector=data["sector"],
+        amount=data["amount"],
+    )
+    services.save_agreement(
+        agreement,
+        actor=actor,
+        parties=[
+            {"role": AgreementParty.Role.A, "organisation": data["party_a"]},
+            {"role": AgreementParty.Role.B, "organisation": data["party_b"]},
+        ],
+        note=note,
+    )
+    return agreement
 
 
 def _remove_stale_uploads() -> None:
-    """Uploads older than a token's life are of no use any more."""
-    storage = _storage()
-    try:
-        _dirs, files = storage.listdir("")
-    except FileNotFoundError:
-        return
-    limit = timezone.now() - datetime.timedelta(seconds=2 * TOKEN_MAX_AGE)
-    for name in files:
-        try:
-            if storage.get_modified_time(name) < limit:
-                storage.delete(name)
-        except OSError:
-            continue
-
-
-def preview_import(upload, *, actor) -> ImportPreview:
-    """Step 1: check the uploaded file and every row; keep the file for the commit.
-
-    Raises ValidationError (translated) for a file that cannot be imported at all; row
-    problems are in the preview. Writes nothing to the database."""
-    check_can_import(actor)
-    content = check_upload(upload)
-    rows = check_rows(read_rows(content))
-    digest = hashlib.sha256(content).hexdigest()
-    _remove_stale_uploads()
-    storage = _storage()
-    if not storage.exists(_storage_name(digest)):
-        storage.save(_storage_name(digest), ContentFile(content))
-    token = signing.dumps(
-        {"user": actor.pk, "sha256": digest, "name": upload.name[:200]}, salt=TOKEN_SALT
+    """The files of imports asked for long ago and not being worked on are of no use any
+    more (a preview can be confirmed for ``PREVIEW_MAX_AGE`` only)."""
+    stale = AgreementImport.objects.exclude(file="").filter(
+        requested_at__lt=timezone.now() - timedelta(seconds=2 * PREVIEW_MAX_AGE)
     )
-    return ImportPreview(file_name=upload.name, token=token, rows=rows)
-
-
-def _stored_upload(token: str, *, actor) -> tuple[str, bytes, str]:
-    expired = ValidationError(
-        {"token": [_("This preview has expired or is not valid; upload the file again.")]}
-    )
-    try:
-        payload = signing.loads(token or "", salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
-    except signing.BadSignature as error:
-        raise expired from error
-    digest = payload.get("sha256", "")
-    if payload.get("user") != actor.pk or not re.fullmatch(r"[0-9a-f]{64}", digest):
-        raise expired
-    try:
-        with _storage().open(_storage_name(digest), "rb") as stored:
-            content = stored.read()
-    except (FileNotFoundError, OSError) as error:
-        raise expired from error
-    if hashlib.sha256(content).hexdigest() != digest:
-        raise expired
-    return digest, content, payload.get("name", "")
-
-
-def commit_import(token: str, *, actor) -> list[Agreement]:
-    """Step 2: write every new row of the previewed file, or nothing.
-
-    The file is read and checked again (the registry may have changed since the preview);
-    any problem refuses the whole file. Unchanged rows are skipped. Each agreement is
-    created through ``services.save_agreement``, audited with ``actor``."""
-    check_can_import(actor)
-    digest, content, name = _stored_upload(token, actor=actor)
-    rows = check_rows(read_rows(content))
-    invalid = [row for row in rows if row.problems]
-    if invalid:
-        raise ValidationError(
-            {
-                "token": [
-                    _("%(count)s rows have problems now; preview the file again.")
-                    % {"count": len(invalid)}
-                ]
-            }
-        )
-    note = _("Excel import: %(name)s") % {"name": name}
-    created = []
-    with transaction.atomic():
-        for row in rows:
-            if row.exists:
-                continue
-            data = row.data
-            agreement = Agreement(
-                kind=data["kind"],
-                title=data["title"],
-                partnership=data["partnership"],
-                signed_at_meeting=data["signed_at_meeting"],
-                signed_on=data["signed_on"],
-                signing_unit=data["signing_unit"],
-                sector=data["sector"],
-                amount=data["amount"],
-            )
-            services.save_agreement(
-                agreement,
-                actor=actor,
-                parties=[
-                    {"role": AgreementParty.Role.A, "organisation": data["party_a"]},
-                    {"role": AgreementParty.Role.B, "organisation": data["party_b"]},
-                ],
-                note=note,
-            )
-            created.append(agreement)
-        transaction.on_commit(lambda: _storage().delete(_storage_name(digest)))
-    return created
+    for agreement_import in stale.exclude(status__in=AgreementImport.PENDING):
+        AgreementImport.objects.filter(pk=agreement_import.pk).update(file="")
+        delete_stored(agreement_import.file.name)

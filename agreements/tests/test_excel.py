@@ -2,7 +2,7 @@
 
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,7 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
 
 from agreements import excel
-from agreements.models import Agreement, AgreementParty
+from agreements.excel.columns import PREVIEW_MAX_AGE
+from agreements.models import Agreement, AgreementImport, AgreementParty
 from agreements.statistics import agreement_statistics
 from agreements.tests.factories import (
     AgreementFactory,
@@ -121,18 +122,35 @@ def _counts():
 # --- Import ----------------------------------------------------------------------------------
 
 
+def checked(content: bytes, actor, name: str = "签约项目清单.xlsx") -> AgreementImport:
+    """Upload ``content`` and run the background check, as a worker would."""
+    agreement_import = excel.start_import(upload(content, name), actor=actor)
+    excel.check_import(agreement_import.pk)
+    agreement_import.refresh_from_db()
+    return agreement_import
+
+
+def committed(agreement_import: AgreementImport, actor) -> AgreementImport:
+    """Confirm a checked import and run the background commit, as a worker would."""
+    excel.confirm_import(agreement_import, actor=actor)
+    excel.commit_import(agreement_import.pk)
+    agreement_import.refresh_from_db()
+    return agreement_import
+
+
 def test_import_good_sheet_records_every_row(registry, secretariat):
     content = xlsx(GOOD_ROWS)
 
-    preview = excel.preview_import(upload(content), actor=secretariat)
+    preview = checked(content, secretariat)
 
     assert preview.counts == {"rows": 3, "new": 3, "unchanged": 0, "invalid": 0}
-    assert preview.can_commit
+    assert preview.can_commit and preview.progress == 100
     assert Agreement.objects.count() == 0  # the preview writes nothing
 
-    created = excel.commit_import(preview.token, actor=secretariat)
+    done = committed(preview, secretariat)
 
-    assert len(created) == 3
+    assert done.is_imported and len(done.created) == 3
+    created = list(Agreement.objects.filter(pk__in=done.created))
     first = Agreement.objects.get(title="高昌区葡萄深加工项目")
     assert first.amount == Decimal("7875000000.00")
     assert first.kind == Agreement.Kind.PROJECT
@@ -151,9 +169,12 @@ def test_import_good_sheet_records_every_row(registry, secretariat):
         entries = AuditEntry.objects.for_object(agreement)
         assert {e.action for e in entries} == {AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE}
         assert {e.actor for e in entries} == {secretariat}
-    # Committing the same token again writes nothing: every row is now unchanged.
+    assert not done.file  # the uploaded sheet is not kept once imported
+    # Confirming the same import again writes nothing.
     before = _counts()
-    assert excel.commit_import(preview.token, actor=secretariat) == []
+    with pytest.raises(ValidationError):
+        excel.confirm_import(done, actor=secretariat)
+    excel.commit_import(done.pk)
     assert _counts() == before
 
 
@@ -186,9 +207,9 @@ def test_import_optional_kind_and_event(registry, secretariat):
         ],
     ]
 
-    preview = excel.preview_import(upload(xlsx(rows, headers)), actor=secretariat)
-    assert [row.problems for row in preview.rows] == [[], []]
-    excel.commit_import(preview.token, actor=secretariat)
+    preview = checked(xlsx(rows, headers), secretariat)
+    assert [row["problems"] for row in preview.rows] == [[], []]
+    committed(preview, secretariat)
 
     intention = Agreement.objects.get(title="投资意向甲")
     assert intention.kind == Agreement.Kind.INTENTION and intention.amount is None
@@ -232,9 +253,9 @@ def test_import_every_kind_of_bad_row_is_reported_and_nothing_written(registry, 
     ]
     before = _counts()
 
-    preview = excel.preview_import(upload(xlsx(rows)), actor=secretariat)
+    preview = checked(xlsx(rows), secretariat)
 
-    problems = {row.line: " ".join(row.problems) for row in preview.rows}
+    problems = {row["line"]: " ".join(row["problems"]) for row in preview.rows}
     assert "火星区" in problems[2] and "签约单位" in problems[2]
     assert "七十八亿" in problems[3] and "不是数字" in problems[3]
     assert "-3" in problems[4] and "负数" in problems[4]
@@ -250,11 +271,11 @@ def test_import_every_kind_of_bad_row_is_reported_and_nothing_written(registry, 
     assert preview.counts["invalid"] == 11 and not preview.can_commit
 
     with pytest.raises(ValidationError):
-        excel.commit_import(preview.token, actor=secretariat)
+        excel.confirm_import(preview, actor=secretariat)
     assert _counts() == before
 
 
-def test_import_refuses_files_that_are_not_xlsx(registry, secretariat, tmp_path):
+def test_import_refuses_files_that_are_not_xlsx_at_once(registry, secretariat, tmp_path):
     csv = "项目名称,签约单位\n高昌区项目,高昌区\n".encode()
     not_ooxml = io.BytesIO()
     with zipfile.ZipFile(not_ooxml, "w") as archive:
@@ -265,48 +286,83 @@ def test_import_refuses_files_that_are_not_xlsx(registry, secretariat, tmp_path)
         (upload(xlsx(GOOD_ROWS), "清单.xls"), "extension"),
         (upload(not_ooxml.getvalue(), "清单.xlsx"), "not_xlsx"),
         (upload(b"PK\x03\x04broken zip", "清单.xlsx"), "not_xlsx"),
+        (upload(b"PK\x03\x04" + b"\0" * excel.MAX_BYTES), "too_large"),
     ]
     for file, code in cases:
         with pytest.raises(ValidationError) as error:
-            excel.preview_import(file, actor=secretariat)
+            excel.start_import(file, actor=secretariat)
         assert error.value.error_dict["file"][0].code == code, file.name
-        assert "xlsx" in error.value.messages[0]
-    assert Agreement.objects.count() == 0
+        assert "xlsx" in error.value.messages[0] or "MB" in error.value.messages[0]
+    assert Agreement.objects.count() == 0 and AgreementImport.objects.count() == 0
     assert not (tmp_path / "private").exists()  # nothing kept
 
 
-def test_import_refuses_oversized_file_too_many_rows_and_missing_columns(registry, secretariat):
-    oversized = upload(b"PK\x03\x04" + b"\0" * excel.MAX_BYTES)
+def test_import_of_too_many_rows_or_missing_columns_fails_with_the_reason(registry, secretariat):
     many = [
         [n, f"项目{n}", "高昌区", "高昌区人民政府", "甲农业", 1, "现代农业", "2023-12-20"]
         for n in range(excel.MAX_ROWS + 1)
     ]
     cases = [
-        (oversized, "too_large", "5 MB"),
-        (upload(xlsx(many)), "too_many_rows", "2000"),
-        (upload(xlsx([["高昌区项目"]], headers=["项目名称"])), "columns", "签约金额(亿元)"),
+        (xlsx(many), "2000"),
+        (xlsx([["高昌区项目"]], headers=["项目名称"]), "签约金额(亿元)"),
     ]
-    for file, code, text in cases:
-        with pytest.raises(ValidationError) as error:
-            excel.preview_import(file, actor=secretariat)
-        assert error.value.error_dict["file"][0].code == code
-        assert text in error.value.messages[0]
+    for content, text in cases:
+        failed = checked(content, secretariat)
+
+        assert failed.status == AgreementImport.Status.FAILED
+        assert text in failed.error and failed.rows == []
+        assert not failed.can_commit
     assert Agreement.objects.count() == 0
+
+
+def test_a_workbook_failing_at_the_commit_leaves_no_row(registry, secretariat):
+    preview = checked(xlsx(GOOD_ROWS), secretariat)
+    # The registry changes between the check and the commit: a party is renamed.
+    Organisation.objects.filter(name="湖南乙食品有限公司").update(name="湖南乙食品集团")
+    before = _counts()
+
+    failed = committed(preview, secretariat)
+
+    assert failed.status == AgreementImport.Status.FAILED and failed.stage == "commit"
+    assert "1 行" in failed.error  # 1 row has problems now
+    assert failed.created == []
+    assert _counts() == before
+
+
+def test_a_crash_while_writing_rolls_every_row_back(registry, secretariat, monkeypatch):
+    preview = checked(xlsx(GOOD_ROWS), secretariat)
+    save_agreement = excel.imports.services.save_agreement
+    written = []
+
+    def crash_on_the_third(agreement, **kwargs):
+        if len(written) == 2:
+            raise RuntimeError("disk full")
+        save_agreement(agreement, **kwargs)
+        written.append(agreement.title)
+
+    monkeypatch.setattr(excel.imports.services, "save_agreement", crash_on_the_third)
+    before = _counts()
+
+    failed = committed(preview, secretariat)
+
+    assert len(written) == 2  # two rows were written before the crash …
+    assert _counts() == before  # … and rolled back with it
+    assert failed.status == AgreementImport.Status.FAILED
+    assert "disk full" not in failed.error and failed.error
 
 
 def test_reimporting_the_same_sheet_changes_nothing(registry, secretariat):
     content = xlsx(GOOD_ROWS)
-    excel.commit_import(
-        excel.preview_import(upload(content), actor=secretariat).token, actor=secretariat
-    )
+    committed(checked(content, secretariat), secretariat)
     before = _counts()
     stored = list(Agreement.objects.order_by("pk").values())
 
-    again = excel.preview_import(upload(content), actor=secretariat)
+    again = checked(content, secretariat)
 
     assert again.counts == {"rows": 3, "new": 0, "unchanged": 3, "invalid": 0}
     assert not again.can_commit
-    assert excel.commit_import(again.token, actor=secretariat) == []
+    with pytest.raises(ValidationError):
+        excel.confirm_import(again, actor=secretariat)
     assert _counts() == before
     assert list(Agreement.objects.order_by("pk").values()) == stored
 
@@ -316,45 +372,76 @@ def test_members_and_officials_cannot_import(
     who, persona, registry, secretariat, client_for, api_for
 ):
     user = persona[who]
-    token = excel.preview_import(upload(xlsx(GOOD_ROWS)), actor=secretariat).token
+    preview = checked(xlsx(GOOD_ROWS), secretariat)
     before = _counts()
 
     page = client_for(user)
     assert page.get("/agreements/import/").status_code == 403
     assert page.post("/agreements/import/", {"file": upload(xlsx(GOOD_ROWS))}).status_code == 403
-    assert page.post("/agreements/import/commit/", {"token": token}).status_code == 403
+    assert page.get(f"/agreements/import/{preview.pk}/").status_code == 403
+    assert page.post(f"/agreements/import/{preview.pk}/commit/").status_code == 403
     api = api_for(user)
     response = api.post(
         "/api/v1/agreements/import/preview/", {"file": upload(xlsx(GOOD_ROWS))}, format="multipart"
     )
     assert response.status_code == 403
-    assert api.post("/api/v1/agreements/import/commit/", {"token": token}).status_code == 403
+    assert api.get(f"/api/v1/agreement-imports/{preview.pk}/").status_code == 403
+    assert api.post(f"/api/v1/agreement-imports/{preview.pk}/commit/").status_code == 403
     with pytest.raises(Exception, match="秘书处"):
-        excel.commit_import(token, actor=user)
+        excel.confirm_import(preview, actor=user)
     assert _counts() == before
+    assert AgreementImport.objects.count() == 1
 
 
-def test_import_token_is_bound_to_the_user_and_the_file(registry, secretariat):
+def test_an_import_is_confirmed_only_by_its_own_user_within_the_hour(
+    registry, secretariat, client_for
+):
     other = User.objects.create(username="secretariat2", role=User.Role.SECRETARIAT)
-    token = excel.preview_import(upload(xlsx(GOOD_ROWS)), actor=secretariat).token
+    preview = checked(xlsx(GOOD_ROWS), secretariat)
 
-    for bad_token, actor in ((token, other), (token[:-2] + "xx", secretariat), ("", secretariat)):
-        with pytest.raises(ValidationError):
-            excel.commit_import(bad_token, actor=actor)
+    with pytest.raises(ValidationError):
+        excel.confirm_import(preview, actor=other)
+    assert client_for(other).get(f"/agreements/import/{preview.pk}/").status_code == 404
+    assert client_for(other).post(f"/agreements/import/{preview.pk}/commit/").status_code == 404
+    AgreementImport.objects.filter(pk=preview.pk).update(
+        finished_at=preview.finished_at - timedelta(seconds=PREVIEW_MAX_AGE + 1)
+    )
+    preview.refresh_from_db()
+    with pytest.raises(ValidationError, match="过期"):
+        excel.confirm_import(preview, actor=secretariat)
     assert Agreement.objects.count() == 0
 
 
-def test_import_wizard_page(registry, secretariat, client_for):
+def test_import_wizard_returns_at_once_and_shows_the_progress(registry, secretariat, client_for):
     client = client_for(secretariat)
     assert client.get("/agreements/import/").status_code == 200
 
-    preview = client.post("/agreements/import/", {"file": upload(xlsx(GOOD_ROWS))})
-    assert preview.status_code == 200
-    assert preview.context["counts"]["new"] == 3
-    assert "确认导入" in preview.content.decode()
+    started = client.post("/agreements/import/", {"file": upload(xlsx(GOOD_ROWS))})
 
-    done = client.post("/agreements/import/commit/", {"token": preview.context["preview"].token})
-    assert done.status_code == 302
+    agreement_import = AgreementImport.objects.get()
+    assert started.status_code == 302
+    assert started["Location"] == f"/agreements/import/{agreement_import.pk}/"
+    page = client.get(started["Location"]).content.decode()
+    assert '<meta http-equiv="refresh" content="2">' in page
+    assert '<progress id="import-progress" max="100" value="0">' in page
+    assert "等待开始" in page  # Waiting to start
+    assert "确认导入" not in page
+
+    excel.check_import(agreement_import.pk)  # the worker
+
+    page = client.get(started["Location"]).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "确认导入" in page and "高昌区冷链物流项目" in page
+    confirmed = client.post(f"/agreements/import/{agreement_import.pk}/commit/")
+    assert confirmed.status_code == 302 and Agreement.objects.count() == 0
+    page = client.get(started["Location"]).content.decode()
+    assert 'http-equiv="refresh"' in page and 'id="import-progress"' in page
+
+    excel.commit_import(agreement_import.pk)  # the worker
+
+    page = client.get(started["Location"]).content.decode()
+    assert 'http-equiv="refresh"' not in page
+    assert "已导入 3 项协议" in page
     assert Agreement.objects.count() == 3
 
     refused = client.post("/agreements/import/", {"file": upload(b"hello", "清单.xlsx")})
@@ -362,7 +449,45 @@ def test_import_wizard_page(registry, secretariat, client_for):
     assert "不是 Excel" in refused.content.decode()
 
 
-def test_import_api_preview_and_commit(registry, secretariat, api_for):
+def test_the_progress_is_saved_while_a_long_sheet_is_read(registry, secretariat, monkeypatch):
+    rows = [
+        [n, f"项目{n}", "高昌区", "高昌区人民政府", "甲农业", 1, "现代农业", "2023-12-20"]
+        for n in range(1, 1200)
+    ]
+    agreement_import = excel.start_import(upload(xlsx(rows)), actor=secretariat)
+    seen = []
+    save_progress = excel.imports.jobs.save_progress
+
+    def watch(job, percent, step, **fields):
+        save_progress(job, percent, step, **fields)
+        job.refresh_from_db()
+        seen.append((job.progress, job.step))
+
+    monkeypatch.setattr(excel.imports.jobs, "save_progress", watch)
+
+    excel.check_import(agreement_import.pk)
+
+    assert [step for _percent, step in seen] == [
+        "正在读取工作簿",
+        "正在读取工作簿（第 500 行）",
+        "正在读取工作簿（第 1000 行）",
+        "正在检查 1199 行",
+    ]
+    percents = [percent for percent, _step in seen]
+    assert percents == sorted(percents) and percents[0] == 5 and percents[-1] == 85
+
+
+def test_without_a_broker_the_upload_is_checked_after_its_commit(
+    registry, secretariat, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        agreement_import = excel.start_import(upload(xlsx(GOOD_ROWS)), actor=secretariat)
+
+    agreement_import.refresh_from_db()
+    assert agreement_import.is_checked and agreement_import.counts["new"] == 3
+
+
+def test_import_api_returns_at_once_then_follows_and_commits(registry, secretariat, api_for):
     api = api_for(secretariat)
     bad = [
         *GOOD_ROWS,
@@ -372,17 +497,28 @@ def test_import_api_preview_and_commit(registry, secretariat, api_for):
     response = api.post(
         "/api/v1/agreements/import/preview/", {"file": upload(xlsx(bad))}, format="multipart"
     )
-    assert response.status_code == 200
-    assert response.json()["counts"] == {"rows": 4, "new": 3, "unchanged": 0, "invalid": 1}
-    assert response.json()["rows"][3]["row"] == 5 and response.json()["rows"][3]["problems"]
-    refused = api.post("/api/v1/agreements/import/commit/", {"token": response.json()["token"]})
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued" and body["stage"] == "check" and body["counts"] is None
+    excel.check_import(body["id"])
+    followed = api.get(f"/api/v1/agreement-imports/{body['id']}/").json()
+    assert followed["status"] == "done" and followed["progress"] == 100
+    assert followed["counts"] == {"rows": 4, "new": 3, "unchanged": 0, "invalid": 1}
+    assert followed["rows"][3]["row"] == 5 and followed["rows"][3]["problems"]
+    refused = api.post(f"/api/v1/agreement-imports/{body['id']}/commit/")
     assert refused.status_code == 400 and Agreement.objects.count() == 0
 
     response = api.post(
         "/api/v1/agreements/import/preview/", {"file": upload(xlsx(GOOD_ROWS))}, format="multipart"
     )
-    committed = api.post("/api/v1/agreements/import/commit/", {"token": response.json()["token"]})
-    assert committed.status_code == 201 and committed.json()["created"] == 3
+    excel.check_import(response.json()["id"])
+    confirmed = api.post(f"/api/v1/agreement-imports/{response.json()['id']}/commit/")
+    assert confirmed.status_code == 202 and confirmed.json()["stage"] == "commit"
+    assert confirmed.json()["status"] == "queued" and Agreement.objects.count() == 0
+    excel.commit_import(response.json()["id"])
+    done = api.get(f"/api/v1/agreement-imports/{response.json()['id']}/").json()
+    assert done["status"] == "done" and len(done["created"]) == 3
+    assert set(done["created"]) == set(Agreement.objects.values_list("pk", flat=True))
     not_xlsx = api.post(
         "/api/v1/agreements/import/preview/", {"file": upload(b"x,y", "a.csv")}, format="multipart"
     )
@@ -475,7 +611,7 @@ def test_export_of_the_demo_projects_matches_the_article(client_for, api_for):
 
     # The export reads back as an import that changes nothing.
     secretariat = User.objects.filter(role=User.Role.SECRETARIAT).first()
-    preview = excel.preview_import(upload(response.content), actor=secretariat)
+    preview = checked(response.content, secretariat)
     assert preview.counts == {"rows": 33, "new": 0, "unchanged": 33, "invalid": 0}
 
 
@@ -526,3 +662,33 @@ def test_export_query_count_is_constant(official, client_for):
 
     assert queries(1) == queries(3)
     assert Organisation.objects.exists()
+
+
+def _imports(actor, size: int) -> None:
+    for n in range(size):
+        AgreementImport.objects.create(
+            original_name=f"清单{n}.xlsx",
+            requested_by=actor,
+            status=AgreementImport.Status.DONE if n % 2 else AgreementImport.Status.FAILED,
+            rows=[{"line": 2, "cells": {}, "problems": [], "exists": False, "status": "new"}],
+        )
+
+
+def test_the_upload_page_lists_the_users_recent_imports_in_constant_queries(
+    secretariat, official, client_for
+):
+    client = client_for(secretariat)
+    _imports(official, 2)  # another user's imports are not listed
+    _imports(secretariat, 1)
+    with CaptureQueriesContext(connection) as small:
+        page = client.get("/agreements/import/").content.decode()
+    assert page.count("清单0.xlsx") == 1
+    _imports(secretariat, 3)
+
+    with CaptureQueriesContext(connection) as large:
+        page = client.get("/agreements/import/").content.decode()
+
+    assert len(large) == len(small)
+    assert page.count("清单0.xlsx") == 2 and "清单2.xlsx" in page
+    latest = AgreementImport.objects.filter(requested_by=secretariat).latest("pk")
+    assert f'href="/agreements/import/{latest.pk}/"' in page

@@ -2,7 +2,12 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from agreements.api.views import AgreementViewSet, ProgressReportViewSet, SigningUnitViewSet
+from agreements.api.views import (
+    AgreementImportViewSet,
+    AgreementViewSet,
+    ProgressReportViewSet,
+    SigningUnitViewSet,
+)
 from liaison.api import views
 from liaison.api.reports import GeneratedReportViewSet
 from meetings.api.minutes import (
@@ -51,6 +56,7 @@ router.register("decisions", DecisionViewSet, basename="api-decision")
 router.register("follow-ups", FollowUpViewSet, basename="api-follow-up")
 router.register("signing-units", SigningUnitViewSet, basename="api-signing-unit")
 router.register("agreements", AgreementViewSet, basename="api-agreement")
+router.register("agreement-imports", AgreementImportViewSet, basename="api-agreement-import")
 router.register("progress-reports", ProgressReportViewSet, basename="api-progress-report")
 router.register("reports", GeneratedReportViewSet, basename="api-report")
 

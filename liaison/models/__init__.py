@@ -1,7 +1,8 @@
 """The partnership core, by concept: who takes part (``directory``: regions, sectors,
 organisations, people, users and roles), the partnership with its mechanisms and the
 association (``partnership``), what the system keeps about use (``records``: audit trail,
-sign-in throttling, calendar links), and stored files with the generated reports (``files``).
+sign-in throttling, calendar links), stored files with the generated reports (``files``) and
+the state of background work followed on a page (``jobs``).
 """
 
 from liaison.models.directory import (
@@ -17,6 +18,7 @@ from liaison.models.files import (
     GeneratedReport,
     PrivateFile,
 )
+from liaison.models.jobs import BackgroundJob
 from liaison.models.partnership import (
     Association,
     FocusArea,
@@ -37,6 +39,7 @@ __all__ = [
     "Association",
     "AuditEntry",
     "AuditEntryQuerySet",
+    "BackgroundJob",
     "CalendarToken",
     "FocusArea",
     "GeneratedReport",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from liaison.models.jobs import BackgroundJob
 from liaison.uploads import private_storage, private_upload_to
 
 
@@ -41,7 +40,7 @@ class PrivateFile(models.Model):
         return self.original_name
 
 
-class GeneratedReport(models.Model):
+class GeneratedReport(BackgroundJob):
     """A report an official or the secretariat asked for: its kind and parameters, how far its
     generation has come, and, once done, its PDF and ``.xlsx`` kept for downloading again."""
 
@@ -59,30 +58,14 @@ class GeneratedReport(models.Model):
 
     PENDING = (Status.QUEUED, Status.RUNNING)
     UPLOAD_FOLDER = "reports"
-    # A report still pending this long after it was asked for is taken as lost (its worker
-    # stopped); it shows as failed and can be asked for again.
-    STALE_AFTER = timedelta(minutes=30)
 
     kind = models.CharField(_("report"), max_length=16, choices=Kind.choices)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     title = models.CharField(pgettext_lazy("report", "title"), max_length=200)
-    language = models.CharField(_("language"), max_length=16, default="zh-hans")
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("requested by"),
-    )
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    step = models.CharField(_("step"), max_length=100, blank=True)
     data_as_of = models.DateTimeField(_("data as of"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    error = models.CharField(_("error"), max_length=300, blank=True)
     pdf = models.FileField(
         _("PDF"), storage=private_storage, upload_to=private_upload_to, max_length=200, blank=True
     )
@@ -114,15 +97,6 @@ class GeneratedReport(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def is_stale(self, now: datetime | None = None) -> bool:
-        return self.status in self.PENDING and (
-            (now or timezone.now()) - self.requested_at > self.STALE_AFTER
-        )
-
-    @property
-    def is_pending(self) -> bool:
-        return self.status in self.PENDING and not self.is_stale()
-
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.DONE and bool(self.pdf) and bool(self.xlsx)
@@ -138,13 +112,3 @@ class GeneratedReport(models.Model):
         if year:
             return str(_("year %(year)s")) % {"year": year}
         return str(_("all years"))
-
-    @property
-    def effective_status(self) -> str:
-        """The status, except that a lost report (``is_stale``) is failed."""
-        return self.Status.FAILED if self.is_stale() else self.status
-
-    @property
-    def shown_status(self) -> str:
-        """The effective status in words."""
-        return str(self.Status(self.effective_status).label)

@@ -9,7 +9,6 @@ that one. A failure is recorded with its message; nothing half-made is kept.
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -21,14 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from agreements.excel import XLSX_CONTENT_TYPE
-from liaison import audit
+from liaison import audit, jobs
 from liaison.models import GeneratedReport
 from liaison.reports import REPORT_TYPES
 from liaison.reports.layout import ReportError, report_pdf
 from liaison.tasks import background_task, submit
 from liaison.uploads import delete_stored, private_file_response
-
-logger = logging.getLogger(__name__)
 
 
 def request_report(user, kind: str, parameters: dict) -> tuple[GeneratedReport, bool]:
@@ -59,24 +56,11 @@ def request_report(user, kind: str, parameters: dict) -> tuple[GeneratedReport, 
 
 
 def _retire_lost(reports) -> None:
-    """Mark as failed the reports still pending long after they were asked for (their worker
-    stopped), so they no longer stand in the way of a new request."""
-    GeneratedReport.objects.filter(
-        pk__in=reports.filter(
-            status__in=GeneratedReport.PENDING,
-            requested_at__lt=timezone.now() - GeneratedReport.STALE_AFTER,
-        ).values("pk")
-    ).update(
-        status=GeneratedReport.Status.FAILED,
-        step=_("Failed"),
-        error=_("The report was not finished in time. Please ask for it again."),
-        finished_at=timezone.now(),
-    )
+    jobs.retire_lost(reports, _("The report was not finished in time. Please ask for it again."))
 
 
 def _progress(report: GeneratedReport, percent: int, step: str, **fields) -> None:
-    """Save the progress at once (outside any transaction) so the report page shows it."""
-    GeneratedReport.objects.filter(pk=report.pk).update(progress=percent, step=step, **fields)
+    jobs.save_progress(report, percent, step, **fields)
 
 
 @background_task
@@ -84,14 +68,12 @@ def generate_report(report_id: int) -> None:
     report = GeneratedReport.objects.select_related("requested_by").filter(pk=report_id).first()
     if report is None or report.status not in GeneratedReport.PENDING:
         return
-    with translation.override(report.language):
-        try:
-            _generate(report)
-        except ReportError as error:
-            _fail(report, str(error))
-        except Exception:
-            logger.exception("Report %s could not be generated", report_id)
-            _fail(report, _("The report could not be generated. Please try again later."))
+    jobs.run(
+        report,
+        _generate,
+        expected=(ReportError,),
+        unexpected_message=lambda: _("The report could not be generated. Please try again later."),
+    )
 
 
 def _generate(report: GeneratedReport) -> None:
@@ -134,15 +116,6 @@ def _generate(report: GeneratedReport) -> None:
         delete_stored(report.pdf.name)
         delete_stored(report.xlsx.name)
         raise
-
-
-def _fail(report: GeneratedReport, message: str) -> None:
-    GeneratedReport.objects.filter(pk=report.pk).update(
-        status=GeneratedReport.Status.FAILED,
-        step=_("Failed"),
-        error=message[:300],
-        finished_at=timezone.now(),
-    )
 
 
 def delete_report(report: GeneratedReport, *, actor) -> None:

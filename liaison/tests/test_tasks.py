@@ -1,4 +1,8 @@
+import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.db import transaction
@@ -82,3 +86,41 @@ def test_submit_with_redis_configured_sends_the_work_to_the_broker(tmp_path):
         assert json.loads(messages[0])["headers"]["task"] == "liaison.tests.queued"
     finally:
         connection.delete("celery")
+
+
+def test_a_worker_knows_every_background_task_and_scheduled_job(tmp_path):
+    """A Celery worker imports the apps, not the URLconf: every task sent from the code (reports,
+    Excel imports, mail) and every job of the beat schedule must be registered by then."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.conf import settings\n"
+        "from liaison.tasks import app\n"
+        "print(' '.join(sorted(app.tasks)))\n"
+        "print(' '.join(job['task'] for job in settings.CELERY_BEAT_SCHEDULE.values()))\n"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "liaison.settings",
+        "SECRET_KEY": "only-for-this-check",
+        "DATA_DIR": str(tmp_path),
+        "ENV_FILE": str(tmp_path / "no.env"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parent.parent.parent,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    registered, scheduled = (set(line.split()) for line in result.stdout.splitlines())
+    assert set(scheduled) <= registered
+    assert {
+        "agreements.excel.imports.check_import",
+        "agreements.excel.imports.commit_import",
+        "liaison.reports.generation.generate_report",
+        "meetings.mail.send_meeting_mail",
+        "meetings.minutes_mail.send_minutes_mail",
+    } <= registered
