@@ -14,12 +14,16 @@ import os
 import re
 import shutil
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import timezone
 
+from meetings.models import Meeting
+from meetings.tests.factories import MeetingFactory
 from meetings.tests.minutes_setup import minutes, minutes_media, setting  # noqa: F401
 
 CHROMIUM = os.environ.get("JOURNEYS_CHROMIUM", "/usr/bin/chromium")
@@ -120,7 +124,8 @@ class Visitor:
             accept_downloads=True,
             **VIEWPORTS[viewport],
         )
-        self.context.set_default_timeout(10_000)
+        self.context.set_default_timeout(5_000)
+        self.context.set_default_navigation_timeout(30_000)
         # Nothing leaves the machine: requests elsewhere are stopped here (and reported).
         self.context.route(
             re.compile(rf"^(?!{re.escape(journey.server)}/)(https?|wss?|ftp):"),
@@ -255,3 +260,26 @@ def journey(request, browser, server, browsing) -> Iterator[Journey]:
     call = getattr(request.node, "journey_call", None)
     if call is not None and call.passed:
         journey.assert_no_problems()
+
+
+# --- Data shared by the journeys -------------------------------------------------------------
+
+
+def in_a_month() -> datetime:
+    """10:00 Beijing time a month from now: answers are open and the links still work."""
+    return timezone.now().replace(hour=2, minute=0, second=0, microsecond=0) + timedelta(days=30)
+
+
+@pytest.fixture
+def event(db) -> Meeting:
+    """The event in Turpan a month from now, whose answer asks for travel and accommodation."""
+    start = in_a_month()
+    return MeetingFactory(
+        kind=Meeting.Kind.EVENT,
+        title="湖南民营企业进边疆·吐鲁番行",
+        start=start,
+        end=start + timedelta(days=2),
+        city="吐鲁番市",
+        venue="吐鲁番宾馆",
+        answer_fields=["title", "phone", "travel", "accommodation"],
+    )
