@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings as django_settings
+from django.test import Client
 from django.utils import timezone
 
 from meetings.models import Meeting
@@ -85,8 +86,14 @@ def pytest_configure(config):
 def pytest_generate_tests(metafunc):
     """Every journey runs on the phone and on the desktop; those marked
     ``also_without_javascript`` run on the phone without JavaScript too (where such pages are
-    used: in-app browsers and locked-down phones)."""
-    if "journey" not in metafunc.fixturenames:
+    used: in-app browsers and locked-down phones). A test may choose its own ``browsing``."""
+    if "journey" not in metafunc.fixturenames or (
+        "browsing" in metafunc.fixturenames
+        and any(
+            "browsing" in marker.args[0]
+            for marker in metafunc.definition.iter_markers("parametrize")
+        )
+    ):
         return
     browsings = {"phone": ("phone", True), "desktop": ("desktop", True)}
     if metafunc.definition.get_closest_marker("also_without_javascript"):
@@ -199,6 +206,22 @@ class Visitor:
         self.page.get_by_role("button", name="登录").click()
         self.page.wait_for_url(lambda url: "/accounts/login/" not in url)
         self.step("signed-in")
+
+    def enter_as(self, user) -> None:
+        """Be signed in as ``user`` without the sign-in page (the official's journey goes
+        through it): a session made on the server, its cookie given to the browser."""
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+        self.context.add_cookies(
+            [
+                {
+                    "name": django_settings.SESSION_COOKIE_NAME,
+                    "value": cookie.value,
+                    "url": self.journey.server,
+                }
+            ]
+        )
 
     def download(self, locator, step: str) -> bytes:
         """Click a download link; the downloaded file's bytes."""

@@ -8,10 +8,11 @@ from meetings.models import Invitation
 from meetings.tests.factories import InvitationFactory, MeetingFactory
 
 
-def answer_from_home(person, names: list[str]) -> None:
-    """Sign in, follow the home page's prompt to the answer, accept naming ``names``."""
+def answer_from_home(person, user, names: list[str]) -> None:
+    """Signed in as ``user``, follow the home page's prompt to the answer, accept naming
+    ``names``."""
     page = person.page
-    person.sign_in(person.name)
+    person.enter_as(user)
     person.open("/", "home")
     prompt = page.locator("#pending-invitations a.answer-link")
     expect(prompt).to_have_count(1)
@@ -38,14 +39,14 @@ def test_members_answer_from_the_home_page_and_the_second_waits(
     first = InvitationFactory(meeting=meeting, organisation=enterprise_a)
     second = InvitationFactory(meeting=meeting, organisation=enterprise_b)
 
-    answer_from_home(journey.visitor(member_a.username), ["王喆", "李赟"])
+    answer_from_home(journey.visitor(member_a.username), member_a, ["王喆", "李赟"])
     first.refresh_from_db()
     assert first.status == Invitation.Status.ACCEPTED
     assert first.answered_via == Invitation.Channel.PAGE
     assert [a.name for a in first.attendees.all()] == ["王喆", "李赟"]
 
     person = journey.visitor(member_b.username)
-    answer_from_home(person, ["赵强"])
+    answer_from_home(person, member_b, ["赵强"])
     expect(person.page.locator(".messages")).to_contain_text("会议名额已满")
     expect(person.page.locator(".badge.answer-waitlisted")).to_have_text("候补")
     second.refresh_from_db()

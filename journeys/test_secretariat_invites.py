@@ -55,7 +55,7 @@ def test_secretariat_schedules_invites_sends_and_sees_answers(
 ):
     staff = journey.visitor(secretariat.username)
     page = staff.page
-    staff.sign_in(secretariat.username)
+    staff.enter_as(secretariat)
 
     # Schedule an investment promotion that asks for travel and accommodation.
     staff.open(f"/partnerships/{partnership.pk}/", "partnership")
