@@ -87,13 +87,10 @@ def pytest_generate_tests(metafunc):
     """Every journey runs on the phone and on the desktop; those marked
     ``also_without_javascript`` run on the phone without JavaScript too (where such pages are
     used: in-app browsers and locked-down phones). A test may choose its own ``browsing``."""
-    if "journey" not in metafunc.fixturenames or (
-        "browsing" in metafunc.fixturenames
-        and any(
-            "browsing" in marker.args[0]
-            for marker in metafunc.definition.iter_markers("parametrize")
-        )
-    ):
+    chosen = any(
+        "browsing" in marker.args[0] for marker in metafunc.definition.iter_markers("parametrize")
+    )
+    if "journey" not in metafunc.fixturenames or chosen:
         return
     browsings = {"phone": ("phone", True), "desktop": ("desktop", True)}
     if metafunc.definition.get_closest_marker("also_without_javascript"):
@@ -113,7 +110,7 @@ def server(live_server, transactional_db, settings, tmp_path) -> str:
 
 
 class Problems(AssertionError):
-    pass
+    """What the guards saw go wrong in the browser, one line each."""
 
 
 class Visitor:
@@ -223,7 +220,7 @@ class Visitor:
             ]
         )
 
-    def download(self, locator, step: str) -> bytes:
+    def download(self, locator) -> bytes:
         """Click a download link; the downloaded file's bytes."""
         with self.page.expect_download() as info:
             locator.click()

@@ -72,8 +72,8 @@ def test_official_downloads_reports_and_minutes(journey, official, cooperation):
         form.get_by_role("button", name="生成").click()
         person.step(f"report-{kind}")
         files = page.locator(".report-files")
-        pdf = person.download(files.get_by_role("link", name="PDF"), f"{kind}-pdf")
-        xlsx = person.download(files.get_by_role("link", name="Excel"), f"{kind}-xlsx")
+        pdf = person.download(files.get_by_role("link", name="PDF"))
+        xlsx = person.download(files.get_by_role("link", name="Excel"))
         assert pdf.startswith(b"%PDF-")
         assert zipfile.is_zipfile(io.BytesIO(xlsx))
         assert load_workbook(io.BytesIO(xlsx)).sheetnames
@@ -94,6 +94,6 @@ def test_official_downloads_reports_and_minutes(journey, official, cooperation):
     person.open(f"/meetings/{meeting.pk}/", "meeting")
     page.get_by_role("link", name="会议纪要和议定事项").click()
     person.step("minutes")
-    downloaded = person.download(page.get_by_role("link", name="下载 PDF"), "minutes-pdf")
+    downloaded = person.download(page.get_by_role("link", name="下载 PDF"))
     assert downloaded.startswith(b"%PDF-")
     assert downloaded == workflow.minutes_pdf(minutes_version)
