@@ -2,7 +2,9 @@
 
 Each journey drives Debian's Chromium through Playwright, at 360 × 740 (a phone, touch) and at
 1280 × 800 (a desktop), and fails on any request to another address than the test server, on
-any console error or page error, and on sideways overflow of the page at 360 px. Every step is
+any console error or page error (Chromium reports every 4xx/5xx answer as a console error, so
+a page that leads to a 403 or 404 fails too), and on sideways overflow of the page at 360 px.
+Requests to other addresses are also stopped before they leave the machine. Every step is
 saved as a full-page screenshot under ``DATA_DIR/journeys/<test>/`` (git-ignored) for a person
 to look at after a run. The server is pytest-django's ``live_server`` over a committed test
 database (``transactional_db``), with ``SITE_URL`` pointed at it so mail links reach it.
@@ -50,6 +52,15 @@ def screenshots_root() -> Path:
     return Path(django_settings.DATA_DIR) / "journeys"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """The journeys run after every unit test, whatever order pytest-django chose for the
+    rest: once the browser is started, Playwright's event loop runs in this thread until the
+    end of the session, where code that starts its own (pyHanko's signing) would fail."""
+    here = Path(__file__).parent
+    items.sort(key=lambda item: here in item.path.parents)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     """Keep each phase's report on the test, so the teardown knows whether the test failed."""
@@ -61,7 +72,9 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     """One Chromium for the whole run; each journey opens its own contexts in it."""
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=2_000)
 
     # Playwright's synchronous API runs an event loop in this thread, which Django would take
     # for an async context and refuse database access in the test itself.
@@ -128,8 +141,10 @@ class Visitor:
             accept_downloads=True,
             **VIEWPORTS[viewport],
         )
-        self.context.set_default_timeout(5_000)
-        self.context.set_default_navigation_timeout(30_000)
+        # Every step waits for its page to load, so what is not there at once is missing:
+        # short waits for elements, long ones for pages (a PDF report is made on request).
+        self.context.set_default_timeout(3_000)
+        self.context.set_default_navigation_timeout(60_000)
         # Nothing leaves the machine: requests elsewhere are stopped here (and reported).
         self.context.route(
             re.compile(rf"^(?!{re.escape(journey.server)}/)(https?|wss?|ftp):"),
@@ -221,8 +236,8 @@ class Visitor:
         )
 
     def download(self, locator) -> bytes:
-        """Click a download link; the downloaded file's bytes."""
-        with self.page.expect_download() as info:
+        """Click a download link; the downloaded file's bytes (a PDF may be made first)."""
+        with self.page.expect_download(timeout=60_000) as info:
             locator.click()
         download = info.value
         assert download.failure() is None, download.failure()
