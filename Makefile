@@ -1,6 +1,7 @@
-.PHONY: demo test lint fmt messages bench
+.PHONY: demo test journeys lint fmt messages bench
 demo: ; bash scripts/demo.sh
 test: ; bash scripts/test.sh
+journeys: ; .venv/bin/python -m pytest journeys
 lint: ; .venv/bin/ruff check . && .venv/bin/ruff format --check .
 fmt: ; .venv/bin/ruff check --fix . && .venv/bin/ruff format .
 messages:
