@@ -42,8 +42,8 @@ def test_members_answer_from_the_home_page_and_the_second_waits(
 
     person = journey.visitor(member_b.username)
     answer_from_home(person, member_b, ["赵强"])
-    expect(person.page.locator(".messages")).to_contain_text("会议名额已满")
-    expect(person.page.locator(".badge.answer-waitlisted")).to_have_text("候补")
+    expect(person.page.locator("#answer-recorded")).to_contain_text("会议名额已满")
+    expect(person.page.locator("#answer-recorded .badge.answer-waitlisted")).to_have_text("候补")
     second.refresh_from_db()
     assert second.status == Invitation.Status.WAITLISTED
     assert second.waitlist_position == 1

@@ -61,7 +61,7 @@ def test_member_answers_from_the_mail_link_and_edits_the_note(journey, event, en
     member.step("answer-filled")
     page.locator("button.primary").click()
     member.step("answer-sent")
-    expect(page.locator(".messages")).to_contain_text("回执已提交：参加")
+    expect(page.locator("#answer-recorded")).to_contain_text("参加")
 
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.ACCEPTED
