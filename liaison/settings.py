@@ -312,6 +312,8 @@ LOGGING = {
         # reaches the console once, through the root.
         "django": {"handlers": [], "propagate": True},
         "django.request": {"filters": ["client_error"]},
+        # django-axes logs every successful sign-in at INFO; lockouts stay (WARNING).
+        "axes": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},

@@ -36,7 +36,7 @@ def meeting(secretariat):
 
 
 def rows(html: str) -> list[tuple[str, str, str]]:
-    cells = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", html)
+    cells = re.findall(r"<tr><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td><td[^>]*>(.*?)</td></tr>", html)
     return [tuple(cell.strip() for cell in row) for row in cells]
 
 

@@ -147,10 +147,12 @@ def test_workbooks_write_an_unknown_amount_as_a_dash_and_read_it_back(
     assert sheet["G1"].value == "签约金额(亿元)" and sheet["L1"].value == "到位资金(亿元)"
     assert rows["投资意向"][6] == "—" and Decimal(str(rows["小项目"][6])) == Decimal("0.65")
     assert rows["大项目"][11] == 0
-    preview = excel.preview_import(
+    checked = excel.start_import(
         SimpleUploadedFile("ledger.xlsx", content, content_type=excel.XLSX_CONTENT_TYPE),
         actor=secretariat,
     )
+    excel.check_import(checked.pk)
+    checked.refresh_from_db()
     assert excel.parse_amount("—") is None
-    problems = {row.cells["title"]: row.problems for row in preview.rows}
+    problems = {row["cells"]["title"]: row["problems"] for row in checked.rows}
     assert not [p for p in problems["投资意向"] if "金额" in p]
