@@ -292,6 +292,20 @@ class Invitation(models.Model):
     answered_via = models.CharField(
         _("answered via"), max_length=16, choices=Channel.choices, blank=True
     )
+    # Which answer is the newest (RFC 5546 2.1.5: SEQUENCE first, then DTSTAMP): the meeting's
+    # SEQUENCE the current answer refers to, and when that answer was given.
+    answer_sequence = models.PositiveIntegerField(
+        _("answered version"),
+        null=True,
+        blank=True,
+        help_text=_("The meeting's version (SEQUENCE) the current answer refers to."),
+    )
+    answer_stamp = models.DateTimeField(
+        _("answer given at"),
+        null=True,
+        blank=True,
+        help_text=_("When the current answer was given (a calendar reply's DTSTAMP)."),
+    )
     delegate_name = models.CharField(_("delegate"), max_length=64, blank=True)
     delegate_title = models.CharField(_("delegate's title"), max_length=128, blank=True)
     delegate_phone = models.CharField(_("delegate's phone"), max_length=32, blank=True)

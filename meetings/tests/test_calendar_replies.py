@@ -22,7 +22,17 @@ NOW = datetime(2026, 12, 1, tzinfo=UTC)
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
-def reply_ics(uid, address, partstat="ACCEPTED", *, method="REPLY", recurrence_id="", cn="张三"):
+def reply_ics(
+    uid,
+    address,
+    partstat="ACCEPTED",
+    *,
+    method="REPLY",
+    recurrence_id="",
+    cn="张三",
+    sequence=0,
+    stamp="20261201T000000Z",
+):
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -30,8 +40,8 @@ def reply_ics(uid, address, partstat="ACCEPTED", *, method="REPLY", recurrence_i
         f"METHOD:{method}" if method else "",
         "BEGIN:VEVENT",
         f"UID:{uid}",
-        "DTSTAMP:20261201T000000Z",
-        "SEQUENCE:0",
+        f"DTSTAMP:{stamp}",
+        f"SEQUENCE:{sequence}",
         f"ATTENDEE;PARTSTAT={partstat};CN={cn}:mailto:{address}",
         recurrence_id,
         "END:VEVENT",
@@ -302,3 +312,118 @@ def test_reply_round_trip_from_our_own_single_meeting_ics(invitation, secretaria
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.ACCEPTED
     assert timedelta(0) == timedelta(0)
+
+
+# --- Order of answers (RFC 5546 2.1.5: SEQUENCE, then DTSTAMP) ---------------------------------
+
+LATER = datetime(2026, 12, 2, tzinfo=UTC)  # when the replies below are imported
+
+
+def state(invitation):
+    invitation.refresh_from_db()
+    return (
+        invitation.status,
+        invitation.answered_at,
+        invitation.answered_via,
+        invitation.answer_sequence,
+        invitation.answer_stamp,
+        [a.name for a in invitation.attendees.all()],
+    )
+
+
+def test_an_older_reply_with_the_same_sequence_does_not_overwrite_a_newer_one(
+    invitation, secretariat
+):
+    uid = invitation.meeting.uid
+    import_reply(
+        reply_ics(uid, "liaison@a.example.cn", "ACCEPTED", stamp="20261201T100000Z"),
+        actor=secretariat,
+        now=LATER,
+    )
+    accepted = state(invitation)
+    assert accepted[0] == Invitation.Status.ACCEPTED
+    assert accepted[3:5] == (0, datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+
+    older = reply_ics(uid, "liaison@a.example.cn", "DECLINED", stamp="20261201T090000Z")
+    with pytest.raises(ReplyRefused) as error:
+        import_reply(older, actor=secretariat, now=LATER)
+    assert "已记录了较新的回执（参加" in " ".join(error.value.messages)
+    assert state(invitation) == accepted
+
+    newer = reply_ics(uid, "liaison@a.example.cn", "DECLINED", stamp="20261201T110000Z")
+    import_reply(newer, actor=secretariat, now=LATER)
+    assert state(invitation)[0] == Invitation.Status.DECLINED
+
+
+def test_a_mailed_reply_older_than_the_web_answer_is_refused(invitation, member_a, secretariat):
+    from meetings import services
+
+    # The member answers on the page at 12:00; the calendar reply they wrote at 11:00 arrives later.
+    services.record_rsvp(
+        invitation,
+        status="accepted",
+        attendees=[{"name": "王五"}],
+        actor=member_a,
+        channel=Invitation.Channel.PAGE,
+        now=datetime(2026, 12, 1, 12, 0, tzinfo=UTC),
+    )
+    web = state(invitation)
+    assert web[3:5] == (invitation.meeting.sequence, datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
+
+    crossed = reply_ics(
+        invitation.meeting.uid, "liaison@a.example.cn", "DECLINED", stamp="20261201T110000Z"
+    )
+    with pytest.raises(ReplyRefused, match="较新的回执"):
+        import_reply(reply_mail(crossed, "liaison@a.example.cn"), actor=secretariat, now=LATER)
+    assert state(invitation) == web
+
+
+def test_a_mailed_reply_newer_than_the_web_answer_counts(invitation, member_a, secretariat):
+    from meetings import services
+
+    services.record_rsvp(
+        invitation,
+        status="accepted",
+        attendees=[{"name": "王五"}],
+        actor=member_a,
+        channel=Invitation.Channel.PAGE,
+        now=datetime(2026, 12, 1, 12, 0, tzinfo=UTC),
+    )
+    newer = reply_ics(
+        invitation.meeting.uid, "liaison@a.example.cn", "DECLINED", stamp="20261201T130000Z"
+    )
+    import_reply(newer, actor=secretariat, now=LATER)
+    answered = state(invitation)
+    assert answered[:3] == (Invitation.Status.DECLINED, LATER, Invitation.Channel.CALENDAR)
+    assert answered[4] == datetime(2026, 12, 1, 13, 0, tzinfo=UTC)
+
+    # And a web answer after the imported reply replaces it in turn.
+    services.record_rsvp(
+        invitation,
+        status="tentative",
+        actor=member_a,
+        channel=Invitation.Channel.PAGE,
+        now=datetime(2026, 12, 2, 8, 0, tzinfo=UTC),
+    )
+    assert state(invitation)[0] == Invitation.Status.TENTATIVE
+
+
+def test_a_reply_stamped_in_the_future_counts_as_written_when_imported(
+    invitation, member_a, secretariat
+):
+    """A sender's clock running ahead must not lock later answers out."""
+    from meetings import services
+
+    future = reply_ics(
+        invitation.meeting.uid, "liaison@a.example.cn", "DECLINED", stamp="20300101T000000Z"
+    )
+    import_reply(future, actor=secretariat, now=LATER)
+    assert state(invitation)[4] == LATER
+    services.record_rsvp(
+        invitation,
+        status="tentative",
+        actor=member_a,
+        channel=Invitation.Channel.PAGE,
+        now=LATER + timedelta(hours=1),
+    )
+    assert state(invitation)[0] == Invitation.Status.TENTATIVE
