@@ -183,6 +183,15 @@ def check_answer_is_newest(
     meeting they answer, then by their time stamp. An answer to an earlier version of the
     meeting does not count for the current one, and an answer older than the one recorded
     (a calendar reply that crossed a newer answer on the page) must not overwrite it."""
+    if sequence < meeting.sequence:
+        raise ValidationError(
+            _("This reply answers an earlier time of the meeting."), code="superseded"
+        )
+    if sequence > meeting.sequence:
+        raise ValidationError(
+            _("This reply answers a version of the meeting that was never sent."),
+            code="unknown_version",
+        )
     if invitation.answer_sequence is None or invitation.answer_stamp is None:
         return
     if (sequence, stamp) < (invitation.answer_sequence, invitation.answer_stamp):

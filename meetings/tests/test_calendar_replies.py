@@ -427,3 +427,61 @@ def test_a_reply_stamped_in_the_future_counts_as_written_when_imported(
         now=LATER + timedelta(hours=1),
     )
     assert state(invitation)[0] == Invitation.Status.TENTATIVE
+
+
+def test_a_reply_to_a_superseded_version_is_refused_and_changes_nothing(
+    invitation, secretariat, member_a
+):
+    from liaison.models import AuditEntry
+    from meetings import services
+
+    meeting = invitation.meeting
+    services.record_rsvp(
+        invitation,
+        status="tentative",
+        actor=member_a,
+        channel=Invitation.Channel.PAGE,
+        now=NOW,
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=1)  # the meeting moved meanwhile
+    before, audits = state(invitation), AuditEntry.objects.count()
+
+    old = reply_ics(meeting.uid, "liaison@a.example.cn", "DECLINED", stamp="20261201T120000Z")
+    text = refused(old, secretariat)
+    assert text == "这份回复答复的是会议更早的时间。"
+    assert state(invitation) == before
+    assert AuditEntry.objects.count() == audits
+
+    never_sent = reply_ics(
+        meeting.uid, "liaison@a.example.cn", "DECLINED", sequence=2, stamp="20261201T120000Z"
+    )
+    refused(never_sent, secretariat, message_part="从未发出")
+    assert state(invitation) == before
+
+    current = reply_ics(
+        meeting.uid, "liaison@a.example.cn", "DECLINED", sequence=1, stamp="20261201T120000Z"
+    )
+    import_reply(current, actor=secretariat, now=LATER)
+    assert state(invitation)[0] == Invitation.Status.DECLINED
+    assert state(invitation)[3] == 1
+
+
+def test_the_command_and_the_upload_page_give_the_superseded_reason(
+    client_for, invitation, secretariat, tmp_path, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+    Meeting.objects.filter(pk=invitation.meeting_id).update(sequence=1)
+    ics = reply_ics(invitation.meeting.uid, "liaison@a.example.cn")
+    path = tmp_path / "reply.ics"
+    path.write_bytes(ics)
+
+    with pytest.raises(CommandError, match="更早的时间"):
+        call_command("import_calendar_reply", str(path), actor="secretariat")
+    page = client_for(secretariat).post(
+        reverse("calendar-reply-upload"), {"file": SimpleUploadedFile("r.ics", ics)}
+    )
+    assert "这份回复答复的是会议更早的时间。" in page.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
