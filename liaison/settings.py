@@ -215,6 +215,11 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "秘书处 <secretariat@localhost>")
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Mail the server refuses is tried again (meetings/delivery.py): up to this many attempts in
+# all, the first retry after MAIL_RETRY_BACKOFF seconds, each further one twice as late (with
+# a worker; in-process the attempts follow at once).
+MAIL_SEND_ATTEMPTS = int(os.environ.get("MAIL_SEND_ATTEMPTS", "3"))
+MAIL_RETRY_BACKOFF = int(os.environ.get("MAIL_RETRY_BACKOFF", "60"))
 # The ORGANIZER of e-mailed invitations (iMIP): the mailbox calendar replies go to. Invitation
 # mail is sent from it (calendar clients require From = ORGANIZER).
 CALENDAR_ORGANIZER_EMAIL = os.environ.get(

@@ -46,6 +46,7 @@ from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vDuration, 
 
 from liaison import permissions
 from liaison.models import AuditEntry, Mechanism, Partnership, Person
+from liaison.site import absolute_url
 from meetings.models import AgendaItem, Invitation, Meeting
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -116,10 +117,6 @@ def utc(value: datetime) -> datetime:
 
 def single_line(text: str) -> str:
     return " ".join(str(text).split())
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def meeting_url(meeting: Meeting) -> str:

@@ -506,7 +506,8 @@ class AgendaMaterial(PrivateFile):
 
 
 class MailDelivery(models.Model):
-    """One mail to one recipient about a meeting, and what became of it."""
+    """One mail to one recipient about a meeting, and what became of it (``meetings.delivery``
+    records and sends every kind)."""
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("invitation")
@@ -537,11 +538,20 @@ class MailDelivery(models.Model):
         verbose_name=_("invitation"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(
+        _("about"),
+        null=True,
+        blank=True,
+        help_text=_("The minutes version or decision the mail is about, for those mails."),
+    )
     recipient = models.EmailField(_("recipient"))
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
     error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("How many times sending was tried.")
+    )
     batch = models.UUIDField(_("batch"), default=uuid.uuid4, db_index=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
