@@ -485,3 +485,22 @@ def test_the_command_and_the_upload_page_give_the_superseded_reason(
     assert "这份回复答复的是会议更早的时间。" in page.content.decode()
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.PENDING
+
+
+def test_the_page_and_the_api_show_which_version_the_answer_is_for(
+    client_for, api_for, invitation, secretariat
+):
+    meeting = invitation.meeting
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=1)
+    import_reply(
+        reply_ics(meeting.uid, "liaison@a.example.cn", "TENTATIVE", sequence=1),
+        actor=secretariat,
+        now=NOW,
+    )
+    url = f"/meetings/{meeting.pk}/invitations/"
+    assert "针对版本 1" in client_for(secretariat).get(url).content.decode()
+    answer = api_for(secretariat).get(f"/api/v1/invitations/{invitation.pk}/").json()
+    assert (answer["answer_sequence"], answer["answer_stamp"]) == (1, "2026-12-01T08:00:00+08:00")
+
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=2)  # the meeting changed again
+    assert "会议此后已变更" in client_for(secretariat).get(url).content.decode()
