@@ -238,6 +238,11 @@ EMAIL_USE_TLS = env("EMAIL_USE_TLS", cast=bool, default=False)
 EMAIL_USE_SSL = env("EMAIL_USE_SSL", cast=bool, default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="秘书处 <secretariat@localhost>")
 SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
+# Mail the server refuses is tried again (meetings/delivery.py): up to this many attempts in
+# all, the first retry after MAIL_RETRY_BACKOFF seconds, each further one twice as late (with
+# a worker; in-process the attempts follow at once).
+MAIL_SEND_ATTEMPTS = env("MAIL_SEND_ATTEMPTS", cast=int, default=3)
+MAIL_RETRY_BACKOFF = env("MAIL_RETRY_BACKOFF", cast=int, default=60)
 # The ORGANIZER of e-mailed invitations (iMIP): the mailbox calendar replies go to. Invitation
 # mail is sent from it (calendar clients require From = ORGANIZER).
 CALENDAR_ORGANIZER_EMAIL = env(

@@ -10,6 +10,11 @@ transaction commits, so a worker never sees data that was rolled back.
     def send_invitation(invitation_id): ...
 
     submit(send_invitation, invitation.pk)
+
+Work that should be tried again later (a mail server that refused) declares ``bind=True`` and
+raises ``task.retry(countdown=...)`` when a worker runs it; in-process (``runs_in_process()``)
+nobody comes back later, so it retries at once, a bounded number of times
+(``meetings.delivery.send_deliveries``).
 """
 
 from __future__ import annotations

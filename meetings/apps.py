@@ -8,6 +8,6 @@ class MeetingsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Register the meetings' background tasks (send_meeting_mail, the reminder job) with
+        # Register the meetings' background tasks (send_deliveries, the reminder jobs) with
         # Celery: a worker imports the apps, not the URL configuration that imports them.
-        from meetings import mail, minutes_mail  # noqa: F401
+        from meetings import delivery, mail, minutes_mail  # noqa: F401

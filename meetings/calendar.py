@@ -46,6 +46,7 @@ from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vDuration, 
 
 from liaison import permissions
 from liaison.models import AuditEntry, Mechanism, Partnership, Person
+from liaison.site import absolute_url
 from meetings.models import AgendaItem, Invitation, Meeting
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -116,10 +117,6 @@ def utc(value: datetime) -> datetime:
 
 def single_line(text: str) -> str:
     return " ".join(str(text).split())
-
-
-def absolute_url(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 def meeting_url(meeting: Meeting) -> str:
@@ -526,10 +523,12 @@ def invitation_calendar(
     time, place, title or status), DTSTAMP the message's creation, the secretariat as ORGANIZER
     and the invitee (``address``) as the one ATTENDEE with their current answer as PARTSTAT.
     No feed hints (NAME, REFRESH-INTERVAL): this is a message, not a subscription. The caller
-    chooses the language (the DESCRIPTION is translated)."""
+    chooses the language (the DESCRIPTION is translated).
+
+    Mail goes out by the thousand: the caller loads the meeting once for all its recipients,
+    with its agenda prefetched (``with_agenda``), and nothing here queries the database."""
     if method not in (REQUEST, CANCEL):
         raise ValueError(f"Unsupported iTIP method {method!r}.")
-    meeting = with_agenda(Meeting.objects.filter(pk=meeting.pk)).get()
     event = meeting_event(meeting, stamp=stamp or timezone.now())
     if method == CANCEL:
         # RFC 5546 3.2.5: a cancelled event says so, whatever the meeting row holds.

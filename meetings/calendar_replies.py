@@ -9,8 +9,10 @@ with a RECURRENCE-ID naming the occurrence the meeting replaced) and the ATTENDE
 which must be an address of the invitee: the invited person's e-mail, or for an organisation
 its liaison person's or its own. A mail's sender must be that same address. Outlook.com may
 leave out ORGANIZER, so it is not needed. The answer is then recorded by
-``meetings.services.record_rsvp`` through the "calendar" channel, like any other answer;
-anything that does not fit is refused with a reason, and nothing is changed.
+``meetings.services.record_rsvp`` through the "calendar" channel, like any other answer, with
+the reply's SEQUENCE and DTSTAMP: a reply to an earlier version of the meeting, or one older
+than the answer already recorded (from the page or an earlier reply), is refused. Anything
+that does not fit is refused with a reason, and nothing is changed.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ import email
 import email.policy
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.utils import parseaddr
 from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 
@@ -171,6 +174,24 @@ def _attendees(invitation: Invitation, name: str) -> list[dict]:
     return kept or ([{"name": name}] if name else [])
 
 
+def _version(event) -> tuple[int, datetime]:
+    """The reply's SEQUENCE (0 when absent, RFC 5545 3.8.7.4) and DTSTAMP (required in a
+    REPLY, RFC 5546 3.2.3): which version of the meeting it answers, and when."""
+    try:
+        sequence = int(event.get("SEQUENCE", 0))
+    except (TypeError, ValueError):
+        _refuse(_("The reply's SEQUENCE is not a number."))
+    if sequence < 0:
+        _refuse(_("The reply's SEQUENCE is not a number."))
+    stamp = event.get("DTSTAMP")
+    stamp = getattr(stamp, "dt", None)
+    if not isinstance(stamp, datetime):
+        _refuse(_("The reply has no DTSTAMP (the time it was written)."))
+    if timezone.is_naive(stamp):
+        stamp = stamp.replace(tzinfo=UTC)
+    return sequence, stamp
+
+
 def import_reply(data: bytes, *, actor, now: datetime | None = None) -> ReplyResult:
     """Record the answer of a calendar REPLY (mail message or bare .ics). Raises ReplyRefused,
     changing nothing, when it is not a REPLY, matches no invitation, comes from another
@@ -203,6 +224,7 @@ def import_reply(data: bytes, *, actor, now: datetime | None = None) -> ReplyRes
             _("The reply was sent from %(sender)s, not from the attendee's address %(address)s.")
             % {"sender": sender, "address": address}
         )
+    sequence, stamp = _version(event)
     recurrence = event.get("RECURRENCE-ID")
     recurrence_id = recurrence.dt if recurrence is not None else None
     if recurrence_id is not None and not isinstance(recurrence_id, datetime):
@@ -223,6 +245,8 @@ def import_reply(data: bytes, *, actor, now: datetime | None = None) -> ReplyRes
             actor=actor,
             channel=Invitation.Channel.CALENDAR,
             now=now,
+            sequence=sequence,
+            stamp=stamp,
         )
     except PermissionDenied as error:
         raise ReplyRefused(_("Only the secretariat imports calendar replies.")) from error

@@ -18,10 +18,10 @@ secretariat's mailbox (``CALENDAR_ORGANIZER_EMAIL``), and the mail is sent from 
 ignore or distrust invitations whose From is not the ORGANIZER. Replies that calendar programs
 send to that mailbox are imported by ``meetings.calendar_replies``.
 
-Each recipient gets a ``MailDelivery`` row, created in the caller's transaction (so a change
-that is rolled back leaves no mail behind); the mails themselves are sent by the background
-task ``send_meeting_mail`` after the transaction commits, which marks each row sent or failed.
-Nothing here checks permissions: the services in ``meetings.services`` call it.
+This module chooses the recipients and writes the mails; ``meetings.delivery`` records one
+``MailDelivery`` row per recipient in the caller's transaction, sends them after the commit,
+retries and marks each row, as for every mail about meetings. Nothing here checks
+permissions: the services in ``meetings.services`` call it.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from email.utils import formataddr, parseaddr
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -43,8 +43,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from liaison.models import Person
-from liaison.tasks import background_task, submit
+from liaison.site import absolute_url
+from liaison.tasks import background_task
 from meetings import calendar as ical
+from meetings import delivery as pipeline
 from meetings import links
 from meetings.models import Invitation, MailDelivery, Meeting
 
@@ -61,14 +63,9 @@ SUBJECTS = {
     Kind.WAITLIST: gettext_noop("Moved up from the waiting list: %(title)s"),
 }
 
-NO_ADDRESS = "no e-mail address"
 CALENDAR_FILENAME = "invite.ics"
 # The mails that carry the meeting as an iTIP message (others, such as circulated minutes, not).
 CALENDAR_KINDS = frozenset(SUBJECTS)
-
-
-def absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
 
 
 # --- Recipients -------------------------------------------------------------------------------
@@ -103,55 +100,27 @@ def recipients(invitations: list[Invitation]) -> dict[int, str]:
 # --- Queueing ---------------------------------------------------------------------------------
 
 
-def queue(meeting: Meeting, invitations: Iterable[Invitation], *, kind: str) -> uuid.UUID:
-    """Record one delivery per invitation (one batch) and send them after the commit.
-
-    An invitation without any address gets a FAILED delivery at once, saying so."""
+def queue(meeting: Meeting, invitations: Iterable[Invitation], *, kind: str) -> uuid.UUID | None:
+    """Record one delivery per invitation (one batch), sent after the commit by
+    ``meetings.delivery``. An invitation without any address gets a FAILED delivery at once."""
     invitations = list(invitations)
-    batch = uuid.uuid4()
     if not invitations:
-        return batch
+        return None
     addresses = recipients(invitations)
-    now = timezone.now()
-    deliveries = MailDelivery.objects.bulk_create(
-        [
-            MailDelivery(
-                meeting=meeting,
-                invitation=invitation,
-                kind=kind,
-                recipient=addresses[invitation.pk],
-                status=Delivery.QUEUED if addresses[invitation.pk] else Delivery.FAILED,
-                error="" if addresses[invitation.pk] else NO_ADDRESS,
-                batch=batch,
-                created_at=now,
-            )
-            for invitation in invitations
-        ]
+    deliveries = pipeline.record(
+        meeting,
+        [pipeline.Recipient(addresses[i.pk], i) for i in invitations],
+        kind=kind,
     )
-    queued = [d.pk for d in deliveries if d.status == Delivery.QUEUED]
-    if queued:
-        submit(send_meeting_mail, queued)
-    return batch
+    return deliveries[0].batch
 
 
 def requeue(deliveries: Iterable[MailDelivery]) -> int:
-    """Send failed deliveries again, to each invitation's current address."""
+    """Send failed deliveries again, a mail to an invitation to its current address."""
     deliveries = [d for d in deliveries if d.status == Delivery.FAILED]
-    invitations = [d.invitation for d in deliveries if d.invitation_id]
-    addresses = recipients(invitations)
-    for delivery in deliveries:
-        address = addresses.get(delivery.invitation_id, "") or (
-            delivery.recipient if not delivery.invitation_id else ""
-        )
-        delivery.recipient = address
-        delivery.status = Delivery.QUEUED if address else Delivery.FAILED
-        delivery.error = "" if address else NO_ADDRESS
-        delivery.sent_at = None
-    MailDelivery.objects.bulk_update(deliveries, ["recipient", "status", "error", "sent_at"])
-    queued = [d.pk for d in deliveries if d.status == Delivery.QUEUED]
-    if queued:
-        submit(send_meeting_mail, queued)
-    return len(queued)
+    current = recipients([d.invitation for d in deliveries if d.invitation_id])
+    addresses = {d.pk: current.get(d.invitation_id, "") for d in deliveries if d.invitation_id}
+    return pipeline.requeue(deliveries, addresses)
 
 
 # --- Rendering and sending --------------------------------------------------------------------
@@ -159,10 +128,10 @@ def requeue(deliveries: Iterable[MailDelivery]) -> int:
 
 def _answer_links(invitation: Invitation) -> dict[str, str]:
     return {
-        "answer_url": absolute(links.rsvp_url(invitation)),
-        "accept_url": absolute(links.rsvp_url(invitation, Invitation.Status.ACCEPTED)),
-        "decline_url": absolute(links.rsvp_url(invitation, Invitation.Status.DECLINED)),
-        "tentative_url": absolute(links.rsvp_url(invitation, Invitation.Status.TENTATIVE)),
+        "answer_url": absolute_url(links.rsvp_url(invitation)),
+        "accept_url": absolute_url(links.rsvp_url(invitation, Invitation.Status.ACCEPTED)),
+        "decline_url": absolute_url(links.rsvp_url(invitation, Invitation.Status.DECLINED)),
+        "tentative_url": absolute_url(links.rsvp_url(invitation, Invitation.Status.TENTATIVE)),
     }
 
 
@@ -187,7 +156,7 @@ def context(delivery: MailDelivery) -> dict:
         "when": _when(meeting),
         "place": " · ".join(filter(None, [meeting.city, meeting.venue])),
         "deadline": _beijing(meeting.rsvp_deadline) if meeting.rsvp_deadline else "",
-        "meeting_url": absolute(reverse("meeting-detail", args=[meeting.pk])),
+        "meeting_url": absolute_url(reverse("meeting-detail", args=[meeting.pk])),
     }
     if invitation is not None and delivery.kind != Kind.CANCELLATION:
         data.update(_answer_links(invitation))
@@ -257,28 +226,21 @@ def render(delivery: MailDelivery) -> EmailMultiAlternatives:
     return message
 
 
+def prepare(deliveries: list[MailDelivery]):
+    """The renderer of a batch of meeting mail (``meetings.delivery`` calls it). Each meeting
+    of the batch is loaded once, with its agenda, for all its recipients: the calendar part of
+    a thousand invitations costs the same queries as that of one."""
+    meetings = ical.with_agenda(Meeting.objects.filter(pk__in={d.meeting_id for d in deliveries}))
+    loaded = {meeting.pk: meeting for meeting in meetings}
+    for delivery in deliveries:
+        delivery.meeting = loaded[delivery.meeting_id]
+    return render
+
+
 @background_task(name="meetings.mail.send_meeting_mail")
 def send_meeting_mail(delivery_ids: list[int]) -> None:
-    """Send the queued deliveries; each is marked sent, or failed with the error's text."""
-    deliveries = MailDelivery.objects.filter(pk__in=delivery_ids, status=Delivery.QUEUED)
-    deliveries = deliveries.select_related(
-        "meeting", "invitation__organisation", "invitation__person"
-    )
-    connection = get_connection()
-    for delivery in deliveries:
-        try:
-            message = render(delivery)
-            message.connection = connection
-            message.send()
-        except Exception as error:
-            delivery.status = Delivery.FAILED
-            delivery.error = f"{type(error).__name__}: {error}"[:2000]
-            delivery.save(update_fields=["status", "error"])
-        else:
-            delivery.status = Delivery.SENT
-            delivery.error = ""
-            delivery.sent_at = timezone.now()
-            delivery.save(update_fields=["status", "error", "sent_at"])
+    """Kept for work queued under this name before ``meetings.delivery`` sent all mail."""
+    pipeline.send_deliveries.apply_async(args=[delivery_ids])
 
 
 @background_task(name="meetings.mail.send_rsvp_reminders")

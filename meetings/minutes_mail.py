@@ -1,48 +1,38 @@
 """Mail about minutes and decisions: "minutes circulated for comment" to the liaison persons
 and approvers of both parties, and "decision deadline approaching" to the responsible units.
 
-The same pattern as ``meetings.mail``: one ``MailDelivery`` row per recipient (kinds MINUTES
-and DEADLINE, no invitation), created in the caller's transaction, and a background task sent
-after the commit that marks each row sent or failed. Plain text, in Chinese.
+This module chooses the recipients and writes the mails (plain text, in Chinese);
+``meetings.delivery`` records one ``MailDelivery`` row per recipient (kinds MINUTES and
+DEADLINE, no invitation, ``object_id`` the minutes version or the decision) and sends, retries
+and marks them as it does every mail about meetings.
 """
 
 from __future__ import annotations
 
-import uuid
-
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from liaison.models import Person
-from liaison.tasks import background_task, submit
+from liaison.site import absolute_reverse
+from liaison.tasks import background_task
+from meetings import delivery as pipeline
 from meetings.models import Decision, MailDelivery, MinutesVersion
 
 Kind = MailDelivery.Kind
-Delivery = MailDelivery.Status
 MAIL_LANGUAGE = "zh-hans"
 
 
-def _absolute(path: str) -> str:
-    return f"{settings.SITE_URL}{path}"
-
-
 def _queue(meeting, addresses: list[str], *, kind: str, object_id: int) -> list[int]:
-    batch = uuid.uuid4()
-    now = timezone.now()
-    deliveries = MailDelivery.objects.bulk_create(
-        [
-            MailDelivery(meeting=meeting, kind=kind, recipient=address, batch=batch, created_at=now)
-            for address in dict.fromkeys(addresses)
-        ]
+    deliveries = pipeline.record(
+        meeting,
+        [pipeline.Recipient(address) for address in dict.fromkeys(addresses)],
+        kind=kind,
+        object_id=object_id,
     )
-    ids = [d.pk for d in deliveries]
-    if ids:
-        submit(send_minutes_mail, ids, kind, object_id)
-    return ids
+    return [d.pk for d in deliveries]
 
 
 def circulation_addresses(version: MinutesVersion) -> list[str]:
@@ -87,58 +77,58 @@ def queue_deadline_reminder(decision: Decision) -> list[int]:
     )
 
 
-def render(kind: str, object_id: int) -> tuple[str, str]:
-    """The subject and text of a minutes mail."""
+def _minutes_text(version: MinutesVersion) -> tuple[str, str]:
+    subject = _("Minutes for your comments: %(title)s") % {"title": version.minutes.meeting.title}
+    data = {
+        "version": version,
+        "minutes": version.minutes,
+        "url": absolute_reverse("minutes-version", version.pk),
+    }
+    return subject, render_to_string("meetings/mail/minutes.txt", data)
+
+
+def _deadline_text(decision: Decision) -> tuple[str, str]:
+    subject = _("Decision deadline approaching: %(decision)s") % {"decision": decision}
+    data = {"decision": decision, "url": absolute_reverse("decision-detail", decision.pk)}
+    return subject, render_to_string("meetings/mail/deadline.txt", data)
+
+
+def texts(deliveries: list[MailDelivery]) -> dict[tuple[str, int], tuple[str, str]]:
+    """The subject and text of each minutes version or decision the deliveries are about,
+    written once for all their recipients."""
+    wanted = {(d.kind, d.object_id) for d in deliveries}
+    versions = MinutesVersion.objects.select_related("minutes__meeting").filter(
+        pk__in=[pk for kind, pk in wanted if kind == Kind.MINUTES]
+    )
+    decisions = Decision.objects.select_related("minutes__meeting").filter(
+        pk__in=[pk for kind, pk in wanted if kind == Kind.DEADLINE]
+    )
     with translation.override(MAIL_LANGUAGE):
-        if kind == Kind.MINUTES:
-            version = MinutesVersion.objects.select_related("minutes__meeting").get(pk=object_id)
-            subject = _("Minutes for your comments: %(title)s") % {
-                "title": version.minutes.meeting.title
-            }
-            data = {
-                "version": version,
-                "minutes": version.minutes,
-                "url": _absolute(reverse("minutes-version", args=[version.pk])),
-            }
-            return subject, render_to_string("meetings/mail/minutes.txt", data)
-        decision = Decision.objects.select_related("minutes__meeting").get(pk=object_id)
-        subject = _("Decision deadline approaching: %(decision)s") % {"decision": decision}
-        data = {
-            "decision": decision,
-            "url": _absolute(reverse("decision-detail", args=[decision.pk])),
-        }
-        return subject, render_to_string("meetings/mail/deadline.txt", data)
+        found = {(Kind.MINUTES, v.pk): _minutes_text(v) for v in versions}
+        found.update({(Kind.DEADLINE, d.pk): _deadline_text(d) for d in decisions})
+    return found
+
+
+def prepare(deliveries: list[MailDelivery]):
+    """The renderer of a batch of minutes mail (``meetings.delivery`` calls it)."""
+    written = texts(deliveries)
+
+    def render(delivery: MailDelivery) -> EmailMessage:
+        if (delivery.kind, delivery.object_id) not in written:
+            raise LookupError(f"{delivery.get_kind_display()} #{delivery.object_id} is gone.")
+        subject, text = written[delivery.kind, delivery.object_id]
+        return EmailMessage(subject, text, settings.DEFAULT_FROM_EMAIL, [delivery.recipient])
+
+    return render
 
 
 @background_task(name="meetings.minutes_mail.send_minutes_mail")
-def send_minutes_mail(delivery_ids: list[int], kind: str, object_id: int) -> None:
-    """Send the queued deliveries; each is marked sent, or failed with the error's text."""
-    deliveries = MailDelivery.objects.filter(pk__in=delivery_ids, status=Delivery.QUEUED)
-    try:
-        message = render(kind, object_id)  # the same text for every recipient
-    except Exception as error:  # each delivery then fails with the reason
-        message = error
-    connection = get_connection()
-    for delivery in deliveries:
-        try:
-            if isinstance(message, Exception):
-                raise message
-            subject, text = message
-            EmailMessage(
-                subject,
-                text,
-                settings.DEFAULT_FROM_EMAIL,
-                [delivery.recipient],
-                connection=connection,
-            ).send()
-        except Exception as error:
-            delivery.status = Delivery.FAILED
-            delivery.error = f"{type(error).__name__}: {error}"[:2000]
-            delivery.save(update_fields=["status", "error"])
-        else:
-            delivery.status = Delivery.SENT
-            delivery.sent_at = timezone.now()
-            delivery.save(update_fields=["status", "sent_at"])
+def send_minutes_mail(delivery_ids: list[int], kind: str = "", object_id: int = 0) -> None:
+    """Kept for work queued under this name before ``meetings.delivery`` sent all mail."""
+    MailDelivery.objects.filter(pk__in=delivery_ids, object_id__isnull=True).update(
+        object_id=object_id
+    )
+    pipeline.send_deliveries.apply_async(args=[delivery_ids])
 
 
 @background_task(name="meetings.minutes_mail.send_decision_reminders")

@@ -91,6 +91,8 @@ class InvitationSerializer(serializers.ModelSerializer):
             "answered_at",
             "answered_via",
             "answered_via_display",
+            "answer_sequence",
+            "answer_stamp",
             "delegate",
             "attendees",
         ]

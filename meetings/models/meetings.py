@@ -292,6 +292,20 @@ class Invitation(models.Model):
     answered_via = models.CharField(
         _("answered via"), max_length=16, choices=Channel.choices, blank=True
     )
+    # Which answer is the newest (RFC 5546 2.1.5: SEQUENCE first, then DTSTAMP): the meeting's
+    # SEQUENCE the current answer refers to, and when that answer was given.
+    answer_sequence = models.PositiveIntegerField(
+        _("answered version"),
+        null=True,
+        blank=True,
+        help_text=_("The meeting's version (SEQUENCE) the current answer refers to."),
+    )
+    answer_stamp = models.DateTimeField(
+        _("answer given at"),
+        null=True,
+        blank=True,
+        help_text=_("When the current answer was given (a calendar reply's DTSTAMP)."),
+    )
     delegate_name = models.CharField(_("delegate"), max_length=64, blank=True)
     delegate_title = models.CharField(_("delegate's title"), max_length=128, blank=True)
     delegate_phone = models.CharField(_("delegate's phone"), max_length=32, blank=True)
@@ -492,7 +506,8 @@ class AgendaMaterial(PrivateFile):
 
 
 class MailDelivery(models.Model):
-    """One mail to one recipient about a meeting, and what became of it."""
+    """One mail to one recipient about a meeting, and what became of it (``meetings.delivery``
+    records and sends every kind)."""
 
     class Kind(models.TextChoices):
         INVITATION = "invitation", _("invitation")
@@ -523,11 +538,20 @@ class MailDelivery(models.Model):
         verbose_name=_("invitation"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField(
+        _("about"),
+        null=True,
+        blank=True,
+        help_text=_("The minutes version or decision the mail is about, for those mails."),
+    )
     recipient = models.EmailField(_("recipient"))
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
     error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        _("attempts"), default=0, help_text=_("How many times sending was tried.")
+    )
     batch = models.UUIDField(_("batch"), default=uuid.uuid4, db_index=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)

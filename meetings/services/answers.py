@@ -176,6 +176,38 @@ def check_may_answer(invitation: Invitation, meeting: Meeting, *, actor, channel
         )
 
 
+def check_answer_is_newest(
+    invitation: Invitation, meeting: Meeting, *, sequence: int, stamp: datetime
+) -> None:
+    """Answers are ordered as RFC 5546 2.1.5 orders iTIP messages: by the SEQUENCE of the
+    meeting they answer, then by their time stamp. An answer to an earlier version of the
+    meeting does not count for the current one, and an answer older than the one recorded
+    (a calendar reply that crossed a newer answer on the page) must not overwrite it."""
+    if sequence < meeting.sequence:
+        raise ValidationError(
+            _("This reply answers an earlier time of the meeting."), code="superseded"
+        )
+    if sequence > meeting.sequence:
+        raise ValidationError(
+            _("This reply answers a version of the meeting that was never sent."),
+            code="unknown_version",
+        )
+    if invitation.answer_sequence is None or invitation.answer_stamp is None:
+        return
+    if (sequence, stamp) < (invitation.answer_sequence, invitation.answer_stamp):
+        raise ValidationError(
+            _(
+                "A newer answer (%(answer)s, given %(at)s) is already recorded; this older "
+                "reply does not replace it."
+            )
+            % {
+                "answer": invitation.get_status_display(),
+                "at": timezone.localtime(invitation.answer_stamp).strftime("%Y-%m-%d %H:%M:%S"),
+            },
+            code="out_of_order",
+        )
+
+
 def attendee_key(name: str) -> str:
     """A name as compared between attendees: "Li Wei", " li  wei" and "Ｌｉ Ｗｅｉ" are one person."""
     return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
@@ -341,6 +373,8 @@ def record_rsvp(
     actor,
     channel: str,
     now: datetime | None = None,
+    sequence: int | None = None,
+    stamp: datetime | None = None,
 ) -> RsvpResult:
     """Record an invitee's answer, through any channel (page, link, API, phone, calendar).
 
@@ -348,6 +382,11 @@ def record_rsvp(
     records answers given by phone. An acceptance that does not fit the capacity goes to the
     end of the waiting list; seats freed by this answer move the waiting list up, in order.
     The meeting row is locked for the whole change, and the answer is audited with its channel.
+
+    ``sequence`` and ``stamp`` say which version of the meeting the answer refers to and when
+    it was given: a calendar reply's SEQUENCE and DTSTAMP; by default (an answer given here)
+    the meeting's current SEQUENCE and ``now``. An answer to an earlier version, or one older
+    than the answer already recorded, is refused (``check_answer_is_newest``).
     """
     if status not in ANSWERS:
         raise ValidationError({"status": _("Answer attending, not attending or tentative.")})
@@ -360,6 +399,9 @@ def record_rsvp(
         )
         invitation.meeting = meeting
         check_may_answer(invitation, meeting, actor=actor, channel=channel, now=now)
+        sequence = meeting.sequence if sequence is None else sequence
+        stamp = now if stamp is None else min(stamp, now)
+        check_answer_is_newest(invitation, meeting, sequence=sequence, stamp=stamp)
         delegate = _clean_delegate(delegate)
         people = [] if status == Answer.DECLINED else _clean_attendees(attendees)
         if status != Answer.DECLINED and not people:
@@ -383,8 +425,12 @@ def record_rsvp(
         invitation.delegate_phone = delegate["phone"]
         invitation.answered_at = now
         invitation.answered_via = channel
+        invitation.answer_sequence = sequence
+        invitation.answer_stamp = stamp
         invitation.save(
             update_fields=[
+                "answer_sequence",
+                "answer_stamp",
                 "status",
                 "waitlist_position",
                 "note",

@@ -22,7 +22,17 @@ NOW = datetime(2026, 12, 1, tzinfo=UTC)
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
-def reply_ics(uid, address, partstat="ACCEPTED", *, method="REPLY", recurrence_id="", cn="张三"):
+def reply_ics(
+    uid,
+    address,
+    partstat="ACCEPTED",
+    *,
+    method="REPLY",
+    recurrence_id="",
+    cn="张三",
+    sequence=0,
+    stamp="20261201T000000Z",
+):
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -30,8 +40,8 @@ def reply_ics(uid, address, partstat="ACCEPTED", *, method="REPLY", recurrence_i
         f"METHOD:{method}" if method else "",
         "BEGIN:VEVENT",
         f"UID:{uid}",
-        "DTSTAMP:20261201T000000Z",
-        "SEQUENCE:0",
+        f"DTSTAMP:{stamp}",
+        f"SEQUENCE:{sequence}",
         f"ATTENDEE;PARTSTAT={partstat};CN={cn}:mailto:{address}",
         recurrence_id,
         "END:VEVENT",
@@ -302,3 +312,195 @@ def test_reply_round_trip_from_our_own_single_meeting_ics(invitation, secretaria
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.ACCEPTED
     assert timedelta(0) == timedelta(0)
+
+
+# --- Order of answers (RFC 5546 2.1.5: SEQUENCE, then DTSTAMP) ---------------------------------
+
+LATER = datetime(2026, 12, 2, tzinfo=UTC)  # when the replies below are imported
+
+
+def state(invitation):
+    invitation.refresh_from_db()
+    return (
+        invitation.status,
+        invitation.answered_at,
+        invitation.answered_via,
+        invitation.answer_sequence,
+        invitation.answer_stamp,
+        [a.name for a in invitation.attendees.all()],
+    )
+
+
+def test_an_older_reply_with_the_same_sequence_does_not_overwrite_a_newer_one(
+    invitation, secretariat
+):
+    uid = invitation.meeting.uid
+    import_reply(
+        reply_ics(uid, "liaison@a.example.cn", "ACCEPTED", stamp="20261201T100000Z"),
+        actor=secretariat,
+        now=LATER,
+    )
+    accepted = state(invitation)
+    assert accepted[0] == Invitation.Status.ACCEPTED
+    assert accepted[3:5] == (0, datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
+
+    older = reply_ics(uid, "liaison@a.example.cn", "DECLINED", stamp="20261201T090000Z")
+    with pytest.raises(ReplyRefused) as error:
+        import_reply(older, actor=secretariat, now=LATER)
+    assert "已记录了较新的回执（参加" in " ".join(error.value.messages)
+    assert state(invitation) == accepted
+
+    newer = reply_ics(uid, "liaison@a.example.cn", "DECLINED", stamp="20261201T110000Z")
+    import_reply(newer, actor=secretariat, now=LATER)
+    assert state(invitation)[0] == Invitation.Status.DECLINED
+
+
+def test_a_mailed_reply_older_than_the_web_answer_is_refused(invitation, member_a, secretariat):
+    from meetings import services
+
+    # The member answers on the page at 12:00; the calendar reply they wrote at 11:00 arrives later.
+    services.record_rsvp(
+        invitation,
+        status="accepted",
+        attendees=[{"name": "王五"}],
+        actor=member_a,
+        channel=Invitation.Channel.PAGE,
+        now=datetime(2026, 12, 1, 12, 0, tzinfo=UTC),
+    )
+    web = state(invitation)
+    assert web[3:5] == (invitation.meeting.sequence, datetime(2026, 12, 1, 12, 0, tzinfo=UTC))
+
+    crossed = reply_ics(
+        invitation.meeting.uid, "liaison@a.example.cn", "DECLINED", stamp="20261201T110000Z"
+    )
+    with pytest.raises(ReplyRefused, match="较新的回执"):
+        import_reply(reply_mail(crossed, "liaison@a.example.cn"), actor=secretariat, now=LATER)
+    assert state(invitation) == web
+
+
+def test_a_mailed_reply_newer_than_the_web_answer_counts(invitation, member_a, secretariat):
+    from meetings import services
+
+    services.record_rsvp(
+        invitation,
+        status="accepted",
+        attendees=[{"name": "王五"}],
+        actor=member_a,
+        channel=Invitation.Channel.PAGE,
+        now=datetime(2026, 12, 1, 12, 0, tzinfo=UTC),
+    )
+    newer = reply_ics(
+        invitation.meeting.uid, "liaison@a.example.cn", "DECLINED", stamp="20261201T130000Z"
+    )
+    import_reply(newer, actor=secretariat, now=LATER)
+    answered = state(invitation)
+    assert answered[:3] == (Invitation.Status.DECLINED, LATER, Invitation.Channel.CALENDAR)
+    assert answered[4] == datetime(2026, 12, 1, 13, 0, tzinfo=UTC)
+
+    # And a web answer after the imported reply replaces it in turn.
+    services.record_rsvp(
+        invitation,
+        status="tentative",
+        actor=member_a,
+        channel=Invitation.Channel.PAGE,
+        now=datetime(2026, 12, 2, 8, 0, tzinfo=UTC),
+    )
+    assert state(invitation)[0] == Invitation.Status.TENTATIVE
+
+
+def test_a_reply_stamped_in_the_future_counts_as_written_when_imported(
+    invitation, member_a, secretariat
+):
+    """A sender's clock running ahead must not lock later answers out."""
+    from meetings import services
+
+    future = reply_ics(
+        invitation.meeting.uid, "liaison@a.example.cn", "DECLINED", stamp="20300101T000000Z"
+    )
+    import_reply(future, actor=secretariat, now=LATER)
+    assert state(invitation)[4] == LATER
+    services.record_rsvp(
+        invitation,
+        status="tentative",
+        actor=member_a,
+        channel=Invitation.Channel.PAGE,
+        now=LATER + timedelta(hours=1),
+    )
+    assert state(invitation)[0] == Invitation.Status.TENTATIVE
+
+
+def test_a_reply_to_a_superseded_version_is_refused_and_changes_nothing(
+    invitation, secretariat, member_a
+):
+    from liaison.models import AuditEntry
+    from meetings import services
+
+    meeting = invitation.meeting
+    services.record_rsvp(
+        invitation,
+        status="tentative",
+        actor=member_a,
+        channel=Invitation.Channel.PAGE,
+        now=NOW,
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=1)  # the meeting moved meanwhile
+    before, audits = state(invitation), AuditEntry.objects.count()
+
+    old = reply_ics(meeting.uid, "liaison@a.example.cn", "DECLINED", stamp="20261201T120000Z")
+    text = refused(old, secretariat)
+    assert text == "这份回复答复的是会议更早的时间。"
+    assert state(invitation) == before
+    assert AuditEntry.objects.count() == audits
+
+    never_sent = reply_ics(
+        meeting.uid, "liaison@a.example.cn", "DECLINED", sequence=2, stamp="20261201T120000Z"
+    )
+    refused(never_sent, secretariat, message_part="从未发出")
+    assert state(invitation) == before
+
+    current = reply_ics(
+        meeting.uid, "liaison@a.example.cn", "DECLINED", sequence=1, stamp="20261201T120000Z"
+    )
+    import_reply(current, actor=secretariat, now=LATER)
+    assert state(invitation)[0] == Invitation.Status.DECLINED
+    assert state(invitation)[3] == 1
+
+
+def test_the_command_and_the_upload_page_give_the_superseded_reason(
+    client_for, invitation, secretariat, tmp_path, monkeypatch
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
+    Meeting.objects.filter(pk=invitation.meeting_id).update(sequence=1)
+    ics = reply_ics(invitation.meeting.uid, "liaison@a.example.cn")
+    path = tmp_path / "reply.ics"
+    path.write_bytes(ics)
+
+    with pytest.raises(CommandError, match="更早的时间"):
+        call_command("import_calendar_reply", str(path), actor="secretariat")
+    page = client_for(secretariat).post(
+        reverse("calendar-reply-upload"), {"file": SimpleUploadedFile("r.ics", ics)}
+    )
+    assert "这份回复答复的是会议更早的时间。" in page.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.status == Invitation.Status.PENDING
+
+
+def test_the_page_and_the_api_show_which_version_the_answer_is_for(
+    client_for, api_for, invitation, secretariat
+):
+    meeting = invitation.meeting
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=1)
+    import_reply(
+        reply_ics(meeting.uid, "liaison@a.example.cn", "TENTATIVE", sequence=1),
+        actor=secretariat,
+        now=NOW,
+    )
+    url = f"/meetings/{meeting.pk}/invitations/"
+    assert "针对版本 1" in client_for(secretariat).get(url).content.decode()
+    answer = api_for(secretariat).get(f"/api/v1/invitations/{invitation.pk}/").json()
+    assert (answer["answer_sequence"], answer["answer_stamp"]) == (1, "2026-12-01T08:00:00+08:00")
+
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=2)  # the meeting changed again
+    assert "会议此后已变更" in client_for(secretariat).get(url).content.decode()

@@ -400,3 +400,37 @@ def test_round_trip_reply_to_the_request_accepts_the_invitation(
     import_reply(reply_from(body_a, "TENTATIVE"), actor=secretariat, now=NOW)
     answered = Invitation.objects.get(pk=invitations["a"].pk)
     assert (answered.status, answered.answered_via) == ("tentative", "calendar")
+
+
+def test_a_reply_to_the_first_request_after_an_update_is_refused(
+    meeting, invitations, secretariat, django_capture_on_commit_callbacks
+):
+    from meetings.calendar_replies import ReplyRefused
+
+    send_invitations(meeting, secretariat, django_capture_on_commit_callbacks)
+    _, first, first_body, _ = calendar_of(mail_to("wang@c.example.cn"), "REQUEST")
+    assert first["SEQUENCE"] == 0
+    new_start = datetime(2026, 12, 11, 6, 0, tzinfo=UTC)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reschedule_meeting(
+            meeting,
+            start=new_start,
+            end=new_start + timedelta(hours=2),
+            venue=meeting.venue,
+            city=meeting.city,
+            actor=secretariat,
+        )
+    _, update, update_body, _ = calendar_of(mail_to("wang@c.example.cn", subject="变更"), "REQUEST")
+    assert update["SEQUENCE"] == 1
+    invitation = Invitation.objects.get(pk=invitations["person"].pk)
+    before = (invitation.status, invitation.answered_at, invitation.answer_sequence)
+
+    with pytest.raises(ReplyRefused) as error:
+        import_reply(reply_from(first_body, "DECLINED"), actor=secretariat, now=NOW)
+    assert error.value.messages == ["这份回复答复的是会议更早的时间。"]
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.answered_at, invitation.answer_sequence) == before
+
+    import_reply(reply_from(update_body, "DECLINED"), actor=secretariat, now=NOW)
+    invitation.refresh_from_db()
+    assert (invitation.status, invitation.answer_sequence) == ("declined", 1)

@@ -393,3 +393,54 @@ def test_mail_log_query_count_is_constant(
     small = count()
     add(10)
     assert count() == small
+
+
+def test_mailing_many_invitees_costs_the_same_queries_as_a_few(
+    meeting, secretariat, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The meeting and its agenda are read once per batch, not once per mail."""
+    from django.contrib.contenttypes.models import ContentType
+    from icalendar import Calendar
+
+    from meetings.models import AgendaItem
+
+    AgendaItem.objects.create(meeting=meeting, position=1, title="项目落地情况", presenter="高昌区")
+    AgendaItem.objects.create(meeting=meeting, position=0, title="上年议定事项督办")
+
+    def invite(n):
+        for number in range(n):
+            person = PersonFactory(email=f"p{number}@example.cn")
+            InvitationFactory(meeting=meeting, organisation=None, person=person)
+            organisation = OrganisationFactory()
+            PersonFactory(organisation=organisation, is_liaison=True, email=f"o{number}@example.cn")
+            InvitationFactory(meeting=meeting, organisation=organisation)
+
+    def mail_everyone(queries):
+        outbox.outbox.clear()
+        ContentType.objects.clear_cache()  # the audit entry's type is looked up each time
+        with (
+            django_assert_num_queries(queries),
+            django_capture_on_commit_callbacks(execute=True),
+        ):
+            sent = services.send_invitations(meeting, actor=secretariat)
+        assert len(outbox.outbox) == sent
+        return sent
+
+    invite(3)
+    assert mail_everyone(QUERIES_TO_MAIL_A_BATCH) == 6
+    invite(30)
+    assert mail_everyone(QUERIES_TO_MAIL_A_BATCH) == 60
+
+    assert MailDelivery.objects.filter(status=Delivery.SENT).count() == 66
+    message = mail_to("o29@example.cn")
+    (ics,) = [c for c, mimetype in message.alternatives if mimetype.startswith("text/calendar")]
+    (event,) = Calendar.from_ical(ics).walk("VEVENT")
+    description = str(event["DESCRIPTION"])
+    assert "1. 上年议定事项督办\n2. 项目落地情况（高昌区）" in description
+    assert str(event["ATTENDEE"]) == "mailto:o29@example.cn"
+
+
+# The invitations (twice), a savepoint, the liaison addresses, the deliveries recorded, the audit
+# entry (its type, the row), the savepoint's release; then the worker: the deliveries, the
+# meeting, its agenda, the rows marked sent.
+QUERIES_TO_MAIL_A_BATCH = 12
