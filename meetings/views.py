@@ -610,6 +610,8 @@ def _lifecycle_change(request, pk: int, form_class, change, done: str, prefix=No
         for message in error.messages:
             messages.error(request, message)
     else:
+        if form is not None and form.cleaned_data.get("do_not_notify"):
+            done = _("The change is saved; the invitees were not notified.")
         messages.success(request, done)
     return redirect("meeting-detail", pk=meeting.pk)
 
@@ -622,7 +624,10 @@ def meeting_cancel(request, pk: int):
         pk,
         ReasonForm,
         lambda meeting, data: services.cancel_meeting(
-            meeting, reason=data["reason"], actor=request.user
+            meeting,
+            reason=data["reason"],
+            actor=request.user,
+            notify=not data["do_not_notify"],
         ),
         _("The meeting is cancelled; the invitees are being told."),
         prefix="cancel",
@@ -642,6 +647,7 @@ def meeting_postpone(request, pk: int):
             new_start=data["new_start"],
             new_end=data["new_end"],
             actor=request.user,
+            notify=not data["do_not_notify"],
         ),
         _("The meeting is postponed; the invitees are being told."),
         prefix="postpone",
@@ -655,7 +661,16 @@ def meeting_reschedule(request, pk: int):
         request,
         pk,
         RescheduleForm,
-        lambda meeting, data: services.reschedule_meeting(meeting, actor=request.user, **data),
+        lambda meeting, data: services.reschedule_meeting(
+            meeting,
+            start=data["start"],
+            end=data["end"],
+            venue=data["venue"],
+            city=data["city"],
+            reason=data["reason"],
+            actor=request.user,
+            notify=not data["do_not_notify"],
+        ),
         _("The meeting is rescheduled; the invitees are being told."),
     )
 

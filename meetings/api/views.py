@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -40,6 +40,20 @@ class MeetingFilter(filters.FilterSet):
         fields = ["kind", "status", "partnership", "mechanism", "year"]
 
 
+DIRECT_CHANGE_RULE = (
+    "Time, place and a cancellation or postponement are not edited here: `start`, `end`, "
+    "`venue`, `city` and `status_reason`, and a `status` of cancelled or postponed (or leaving "
+    "postponed), are refused with 400 naming the field. Use the lifecycle actions "
+    "`POST /api/v1/meetings/{id}/reschedule/`, `…/postpone/` and `…/cancel/`: they record the "
+    "reason, raise SEQUENCE once and mail every invitee (or, with `notify: false`, nobody). "
+    "Publishing a draft (`status: scheduled`), marking it held and closing stay editable here."
+)
+
+
+@extend_schema_view(
+    update=extend_schema(description=DIRECT_CHANGE_RULE),
+    partial_update=extend_schema(description=DIRECT_CHANGE_RULE),
+)
 class MeetingViewSet(AttendanceMixin, LifecycleMixin, HistoryMixin, AuditedModelViewSet):
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter

@@ -33,6 +33,12 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
 
 # A change to any of these makes calendar clients update their copy (SEQUENCE is raised).
 CALENDAR_FIELDS = ("start", "end", "venue", "city", "status", "title")
+# Changed only by the lifecycle actions (cancel, postpone, reschedule), which tell the invitees;
+# editing the meeting (API PATCH/PUT, admin) leaves them alone.
+LIFECYCLE_FIELDS = ("start", "end", "venue", "city", "status_reason")
+# Statuses entered or left only through those actions. Publishing a draft, marking a meeting
+# held and closing it concern no invitee's calendar answer, so editing may still do them.
+LIFECYCLE_STATUSES = (Status.CANCELLED, Status.POSTPONED)
 
 
 def check_status_transition(old: str, new: str) -> None:
@@ -45,11 +51,39 @@ def check_status_transition(old: str, new: str) -> None:
         )
 
 
-def save_meeting(meeting: Meeting, *, actor, note: str = ""):
+def check_direct_change(meeting: Meeting, before: dict) -> None:
+    """Refuse an edit that changes the time, the place or the reason, or that cancels or
+    postpones (or un-postpones) the meeting: those go through ``cancel_meeting``,
+    ``postpone_meeting`` and ``reschedule_meeting``, which tell every invitee."""
+    after = audit.snapshot(meeting)
+    errors = {}
+    for name in LIFECYCLE_FIELDS:
+        if before[name][0] != after[name][0]:
+            errors[name] = _(
+                "Change the time or place with “Reschedule” or “Postpone” on the meeting page "
+                "(API: POST …/reschedule/ or …/postpone/): the invitees are told."
+            )
+    old, new = before["status"][0], meeting.status
+    if old != new and (old in LIFECYCLE_STATUSES or new in LIFECYCLE_STATUSES):
+        errors["status"] = _(
+            "Cancel, postpone or reschedule with the actions on the meeting page "
+            "(API: POST …/cancel/, …/postpone/ or …/reschedule/): the invitees are told."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def save_meeting(meeting: Meeting, *, actor, note: str = "", lifecycle: bool = False):
     """Create or change a meeting: checks the status transition and raises the calendar
-    revision when its time, place, title or status changed."""
+    revision when its time, place, title or status changed.
+
+    Only the lifecycle actions of this module pass ``lifecycle=True``; any other caller (the
+    API, the admin) may not change the time, place or a notifying status (see
+    ``check_direct_change``)."""
     before = audit.stored_snapshot(meeting)
     if before:
+        if not lifecycle:
+            check_direct_change(meeting, before)
         check_status_transition(before["status"][0], meeting.status)
         if any(before[name][0] != audit.snapshot(meeting)[name][0] for name in CALENDAR_FIELDS):
             meeting.sequence = before["sequence"][0] + 1
@@ -63,6 +97,8 @@ def save_meeting(meeting: Meeting, *, actor, note: str = ""):
 
 
 def change_meeting_status(meeting: Meeting, *, to: str, actor, reason: str = ""):
+    """Publish a draft, mark a meeting held or close it (no invitee is told). Cancelling and
+    postponing go through ``cancel_meeting`` and ``postpone_meeting``."""
     meeting.status = to
     return save_meeting(meeting, actor=actor, note=reason)
 
@@ -84,8 +120,12 @@ def set_cohosts(meeting: Meeting, organisations: Iterable[Organisation], *, acto
 
 
 # --- Lifecycle: cancel, postpone, reschedule, close --------------------------------------------
-# Each change that matters to the invitees (time, place, postponement, cancellation) mails
-# everyone who has not declined, after the commit. A draft was never announced: no mail.
+# The one way to change a meeting's time, place or status, whatever the door (page, API, the
+# ``change_meeting`` command; the admin links to the page). Each checks the transition, records
+# the reason in the meeting's history, raises SEQUENCE once (``save_meeting``) and mails, after
+# the commit, everyone who has not declined, once. A draft was never announced: no mail.
+# ``notify=False`` corrects a typo without mail: explicit, noted in the history, and SEQUENCE
+# still rises so subscribed calendars pick the correction up on their next poll.
 
 
 def _check_can_change_lifecycle(actor) -> None:
@@ -110,13 +150,21 @@ def _check_transition(old: str, new: str) -> None:
 
 def _move(meeting: Meeting, start: datetime, end: datetime) -> None:
     """Set a new time; the RSVP deadline keeps its distance to the start."""
+    if end <= start:
+        raise ValidationError({"end": _("A meeting must end after it starts.")})
     if meeting.rsvp_deadline and meeting.start:
         meeting.rsvp_deadline += start - meeting.start
     meeting.start, meeting.end = start, end
 
 
-def _notify(meeting: Meeting, *, kind: str, was: str) -> None:
-    if was == Status.DRAFT:
+def _history_note(note: str, *, notify: bool, was: str) -> str:
+    if notify or was == Status.DRAFT:
+        return note
+    return _("%(note)s (invitees not notified)") % {"note": note}
+
+
+def _notify(meeting: Meeting, *, kind: str, was: str, notify: bool) -> None:
+    if was == Status.DRAFT or not notify:
         return
     invitations = meeting.invitations.exclude(status=Answer.DECLINED).select_related(
         "organisation", "person__organisation"
@@ -124,7 +172,7 @@ def _notify(meeting: Meeting, *, kind: str, was: str) -> None:
     mail.queue(meeting, invitations, kind=kind)
 
 
-def cancel_meeting(meeting: Meeting, *, reason: str, actor) -> Meeting:
+def cancel_meeting(meeting: Meeting, *, reason: str, actor, notify: bool = True) -> Meeting:
     """Cancel the meeting, telling the invitees why (a cancellation mail to all who have not
     declined). Returns the meeting as saved."""
     _check_can_change_lifecycle(actor)
@@ -134,8 +182,9 @@ def cancel_meeting(meeting: Meeting, *, reason: str, actor) -> Meeting:
         was = meeting.status
         _check_transition(was, Status.CANCELLED)
         meeting.status, meeting.status_reason = Status.CANCELLED, reason
-        save_meeting(meeting, actor=actor, note=reason)
-        _notify(meeting, kind=MailDelivery.Kind.CANCELLATION, was=was)
+        note = _history_note(reason, notify=notify, was=was)
+        save_meeting(meeting, actor=actor, note=note, lifecycle=True)
+        _notify(meeting, kind=MailDelivery.Kind.CANCELLATION, was=was, notify=notify)
     return meeting
 
 
@@ -146,6 +195,7 @@ def postpone_meeting(
     actor,
     new_start: datetime | None = None,
     new_end: datetime | None = None,
+    notify: bool = True,
 ) -> Meeting:
     """Postpone the meeting, with a reason and optionally a provisional new time (the end
     defaults to the same duration); the invitees get an update mail."""
@@ -158,8 +208,9 @@ def postpone_meeting(
         if new_start is not None:
             _move(meeting, new_start, new_end or new_start + (meeting.end - meeting.start))
         meeting.status, meeting.status_reason = Status.POSTPONED, reason
-        save_meeting(meeting, actor=actor, note=reason)
-        _notify(meeting, kind=MailDelivery.Kind.UPDATE, was=was)
+        note = _history_note(reason, notify=notify, was=was)
+        save_meeting(meeting, actor=actor, note=note, lifecycle=True)
+        _notify(meeting, kind=MailDelivery.Kind.UPDATE, was=was, notify=notify)
     return meeting
 
 
@@ -167,11 +218,19 @@ RESCHEDULABLE = (Status.DRAFT, Status.SCHEDULED, Status.POSTPONED)
 
 
 def reschedule_meeting(
-    meeting: Meeting, *, start: datetime, end: datetime, venue: str, city: str, actor
+    meeting: Meeting,
+    *,
+    start: datetime,
+    end: datetime,
+    venue: str,
+    city: str,
+    actor,
+    reason: str = "",
+    notify: bool = True,
 ) -> Meeting:
-    """Give the meeting a new time and place. It stays the same meeting (pk, calendar UID;
-    ``save_meeting`` raises SEQUENCE); a postponed meeting is scheduled again. The invitees
-    who have not declined get an update mail."""
+    """Give the meeting a new time and place (moving only the place keeps the time). It stays
+    the same meeting (pk, calendar UID; ``save_meeting`` raises SEQUENCE); a postponed meeting
+    is scheduled again. The invitees who have not declined get an update mail."""
     _check_can_change_lifecycle(actor)
     with transaction.atomic():
         meeting = lock_meeting(meeting)
@@ -192,8 +251,11 @@ def reschedule_meeting(
         meeting.venue, meeting.city = venue.strip(), city.strip()
         if was == Status.POSTPONED:
             meeting.status, meeting.status_reason = Status.SCHEDULED, ""
-        save_meeting(meeting, actor=actor, note=_("rescheduled"))
-        _notify(meeting, kind=MailDelivery.Kind.UPDATE, was=was)
+        reason = (reason or "").strip()
+        note = _("rescheduled") + (f"：{reason}" if reason else "")
+        note = _history_note(note, notify=notify, was=was)
+        save_meeting(meeting, actor=actor, note=note, lifecycle=True)
+        _notify(meeting, kind=MailDelivery.Kind.UPDATE, was=was, notify=notify)
     return meeting
 
 
@@ -204,5 +266,5 @@ def close_meeting(meeting: Meeting, *, actor) -> Meeting:
         meeting = lock_meeting(meeting)
         _check_transition(meeting.status, Status.CLOSED)
         meeting.status = Status.CLOSED
-        save_meeting(meeting, actor=actor, note=_("closed"))
+        save_meeting(meeting, actor=actor, note=_("closed"), lifecycle=True)
     return meeting
