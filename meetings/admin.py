@@ -79,4 +79,4 @@ class MeetingAdmin(AuditedAdmin):
 
     def save_model(self, request, obj, form, change):
         # The same service as the API: checks the transition and raises the calendar revision.
-        services.save_meeting(obj, actor=request.user, note=str(self.back_office_note))
+        services.edit_meeting(obj, actor=request.user, note=str(self.back_office_note))

@@ -70,6 +70,9 @@ class InvitationSerializer(serializers.ModelSerializer):
     answered_via_display = serializers.CharField(source="get_answered_via_display", read_only=True)
     delegate = serializers.SerializerMethodField()
     attendees = AttendeeSerializer(many=True, read_only=True)
+    answers_current_version = serializers.SerializerMethodField(
+        help_text="Whether the answer refers to the meeting's current SEQUENCE (null: none yet)."
+    )
 
     class Meta:
         model = Invitation
@@ -87,10 +90,17 @@ class InvitationSerializer(serializers.ModelSerializer):
             "answered_at",
             "answered_via",
             "answered_via_display",
+            "answer_sequence",
+            "answers_current_version",
             "delegate",
             "attendees",
         ]
         read_only_fields = fields
+
+    def get_answers_current_version(self, invitation) -> bool | None:
+        if invitation.answer_sequence is None:
+            return None
+        return invitation.answer_sequence == invitation.meeting.sequence
 
     def get_delegate(self, invitation) -> dict | None:
         if not invitation.delegate_name:
@@ -132,6 +142,7 @@ class InvitationCountsSerializer(serializers.Serializer):
     declined = serializers.IntegerField()
     tentative = serializers.IntegerField()
     waitlisted = serializers.IntegerField()
+    to_confirm = serializers.IntegerField()
 
 
 # --- Scheduling, agenda and attendance -------------------------------------------------------

@@ -64,7 +64,7 @@ class MeetingViewSet(AttendanceMixin, LifecycleMixin, HistoryMixin, AuditedModel
         return Meeting.objects.visible_to(self.request.user).with_related()
 
     def save(self, instance) -> None:
-        services.save_meeting(instance, actor=self.request.user)
+        services.edit_meeting(instance, actor=self.request.user)
 
     def perform_create(self, serializer) -> None:
         if "answer_fields" not in serializer.validated_data:

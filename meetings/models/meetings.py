@@ -217,13 +217,13 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(status=Invitation.Status.WAITLISTED).order_by("waitlist_position")
 
     def awaiting_answer(self, now=None):
-        """Not answered yet, for a meeting that still takes answers (the same rule as
+        """Not answered yet (or to be confirmed after a change), for a meeting that still takes answers (the same rule as
         ``Meeting.answers_open``: scheduled or postponed, before the deadline or, without
         one, before the start); soonest meeting first."""
         now = now or timezone.now()
         return (
             self.filter(
-                status=Invitation.Status.PENDING,
+                status__in=(Invitation.Status.PENDING, Invitation.Status.TO_CONFIRM),
                 meeting__status__in=(Meeting.Status.SCHEDULED, Meeting.Status.POSTPONED),
             )
             .filter(
@@ -253,6 +253,8 @@ class Invitation(models.Model):
         DECLINED = "declined", _("not attending")
         TENTATIVE = "tentative", _("tentative")
         WAITLISTED = "waitlisted", _("on the waiting list")
+        # An answer given for an earlier time or place: asked again (NEEDS-ACTION).
+        TO_CONFIRM = "to_confirm", _("to be confirmed")
 
     class Channel(models.TextChoices):
         PAGE = "page", _("web page")
@@ -291,6 +293,12 @@ class Invitation(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     answered_via = models.CharField(
         _("answered via"), max_length=16, choices=Channel.choices, blank=True
+    )
+    answer_sequence = models.PositiveIntegerField(
+        _("answer's meeting revision"),
+        null=True,
+        blank=True,
+        help_text=_("The meeting's revision (calendar SEQUENCE) the current answer refers to."),
     )
     delegate_name = models.CharField(_("delegate"), max_length=64, blank=True)
     delegate_title = models.CharField(_("delegate's title"), max_length=128, blank=True)
@@ -529,6 +537,12 @@ class MailDelivery(models.Model):
     )
     error = models.TextField(_("error"), blank=True)
     batch = models.UUIDField(_("batch"), default=uuid.uuid4, db_index=True)
+    changes = models.JSONField(
+        _("what changed"),
+        default=dict,
+        blank=True,
+        help_text=_("For an update: the time and place before and after, as the mail shows them."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

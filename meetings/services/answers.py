@@ -383,9 +383,11 @@ def record_rsvp(
         invitation.delegate_phone = delegate["phone"]
         invitation.answered_at = now
         invitation.answered_via = channel
+        invitation.answer_sequence = meeting.sequence
         invitation.save(
             update_fields=[
                 "status",
+                "answer_sequence",
                 "waitlist_position",
                 "note",
                 "delegate_name",

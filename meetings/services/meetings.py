@@ -3,6 +3,7 @@ invitees (cancel, postpone, reschedule, close), each validated, atomic and audit
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -73,17 +74,21 @@ def check_direct_change(meeting: Meeting, before: dict) -> None:
         raise ValidationError(errors)
 
 
-def save_meeting(meeting: Meeting, *, actor, note: str = "", lifecycle: bool = False):
-    """Create or change a meeting: checks the status transition and raises the calendar
-    revision when its time, place, title or status changed.
-
-    Only the lifecycle actions of this module pass ``lifecycle=True``; any other caller (the
-    API, the admin) may not change the time, place or a notifying status (see
-    ``check_direct_change``)."""
+def edit_meeting(meeting: Meeting, *, actor, note: str = ""):
+    """An edit of the meeting through a generic door (API PATCH/PUT, the admin): anything but
+    the time, the place and a cancellation or postponement (``check_direct_change``)."""
     before = audit.stored_snapshot(meeting)
     if before:
-        if not lifecycle:
-            check_direct_change(meeting, before)
+        check_direct_change(meeting, before)
+    return save_meeting(meeting, actor=actor, note=note)
+
+
+def save_meeting(meeting: Meeting, *, actor, note: str = ""):
+    """Create or change a meeting: checks the status transition and raises the calendar
+    revision when its time, place, title or status changed. Doors call ``edit_meeting`` or
+    the lifecycle actions below, never this directly."""
+    before = audit.stored_snapshot(meeting)
+    if before:
         check_status_transition(before["status"][0], meeting.status)
         if any(before[name][0] != audit.snapshot(meeting)[name][0] for name in CALENDAR_FIELDS):
             meeting.sequence = before["sequence"][0] + 1
@@ -163,13 +168,44 @@ def _history_note(note: str, *, notify: bool, was: str) -> str:
     return _("%(note)s (invitees not notified)") % {"note": note}
 
 
-def _notify(meeting: Meeting, *, kind: str, was: str, notify: bool) -> None:
+# Answers given for an earlier time or place: asked again after the time or place changed.
+ASKED_AGAIN = (Answer.ACCEPTED, Answer.TENTATIVE, Answer.WAITLISTED, Answer.DECLINED)
+
+
+def _ask_again(meeting: Meeting) -> int:
+    """Every answer becomes "to be confirmed" (NEEDS-ACTION in the calendar), declined ones
+    included: the new time may suit those who could not come. Seats and the waiting list are
+    given again in the order of the new answers (``record_rsvp``). Returns how many."""
+    return meeting.invitations.filter(status__in=ASKED_AGAIN).update(
+        status=Answer.TO_CONFIRM, waitlist_position=None
+    )
+
+
+def _notify(
+    meeting: Meeting, *, kind: str, was: str, notify: bool, changes: dict | None = None
+) -> None:
     if was == Status.DRAFT or not notify:
         return
     invitations = meeting.invitations.exclude(status=Answer.DECLINED).select_related(
         "organisation", "person__organisation"
     )
-    mail.queue(meeting, invitations, kind=kind)
+    mail.queue(meeting, invitations, kind=kind, changes=changes)
+
+
+def _moved(meeting: Meeting, before: Meeting, *, actor, was: str, notify: bool) -> dict:
+    """After a change of time or place that the invitees are told of, earlier answers are asked
+    again (noted in the history). Returns what changed, for the update mail."""
+    changes = mail.describe_change(before, meeting)
+    if changes and notify and was != Status.DRAFT:
+        count = _ask_again(meeting)
+        if count:
+            audit.record(
+                meeting,
+                actor=actor,
+                action=AuditEntry.Action.UPDATE,
+                note=_("%(count)s answers to be confirmed again") % {"count": count},
+            )
+    return changes
 
 
 def cancel_meeting(meeting: Meeting, *, reason: str, actor, notify: bool = True) -> Meeting:
@@ -183,7 +219,7 @@ def cancel_meeting(meeting: Meeting, *, reason: str, actor, notify: bool = True)
         _check_transition(was, Status.CANCELLED)
         meeting.status, meeting.status_reason = Status.CANCELLED, reason
         note = _history_note(reason, notify=notify, was=was)
-        save_meeting(meeting, actor=actor, note=note, lifecycle=True)
+        save_meeting(meeting, actor=actor, note=note)
         _notify(meeting, kind=MailDelivery.Kind.CANCELLATION, was=was, notify=notify)
     return meeting
 
@@ -205,12 +241,14 @@ def postpone_meeting(
         meeting = lock_meeting(meeting)
         was = meeting.status
         _check_transition(was, Status.POSTPONED)
+        before = copy.copy(meeting)
         if new_start is not None:
             _move(meeting, new_start, new_end or new_start + (meeting.end - meeting.start))
         meeting.status, meeting.status_reason = Status.POSTPONED, reason
         note = _history_note(reason, notify=notify, was=was)
-        save_meeting(meeting, actor=actor, note=note, lifecycle=True)
-        _notify(meeting, kind=MailDelivery.Kind.UPDATE, was=was, notify=notify)
+        save_meeting(meeting, actor=actor, note=note)
+        changes = _moved(meeting, before, actor=actor, was=was, notify=notify)
+        _notify(meeting, kind=MailDelivery.Kind.UPDATE, was=was, notify=notify, changes=changes)
     return meeting
 
 
@@ -247,6 +285,7 @@ def reschedule_meeting(
         )
         if unchanged and was != Status.POSTPONED:
             raise ValidationError(_("The new time and place are the same as before."))
+        before = copy.copy(meeting)
         _move(meeting, start, end)
         meeting.venue, meeting.city = venue.strip(), city.strip()
         if was == Status.POSTPONED:
@@ -254,8 +293,9 @@ def reschedule_meeting(
         reason = (reason or "").strip()
         note = _("rescheduled") + (f"：{reason}" if reason else "")
         note = _history_note(note, notify=notify, was=was)
-        save_meeting(meeting, actor=actor, note=note, lifecycle=True)
-        _notify(meeting, kind=MailDelivery.Kind.UPDATE, was=was, notify=notify)
+        save_meeting(meeting, actor=actor, note=note)
+        changes = _moved(meeting, before, actor=actor, was=was, notify=notify)
+        _notify(meeting, kind=MailDelivery.Kind.UPDATE, was=was, notify=notify, changes=changes)
     return meeting
 
 
@@ -266,5 +306,5 @@ def close_meeting(meeting: Meeting, *, actor) -> Meeting:
         meeting = lock_meeting(meeting)
         _check_transition(meeting.status, Status.CLOSED)
         meeting.status = Status.CLOSED
-        save_meeting(meeting, actor=actor, note=_("closed"), lifecycle=True)
+        save_meeting(meeting, actor=actor, note=_("closed"))
     return meeting

@@ -91,7 +91,7 @@ def setup_meeting():
         )
         if name != "pending":
             Invitation.objects.filter(pk=invitation.pk).update(
-                status=name, answered_at=START - timedelta(days=20)
+                status=name, answered_at=START - timedelta(days=20), answer_sequence=0
             )
     return meeting
 
@@ -116,8 +116,11 @@ def parsed_mails() -> list[dict]:
 
 
 def history_entry(meeting) -> tuple:
-    entry = AuditEntry.objects.for_object(meeting).order_by("-pk").first()
-    return entry.note, sorted((c["field"], c["old"], c["new"]) for c in entry.changes)
+    """The change's entry (its note and fields), and any note written with it."""
+    entries = AuditEntry.objects.for_object(meeting).exclude(action=AuditEntry.Action.CREATE)
+    change, *more = entries.order_by("pk")
+    fields = sorted((c["field"], c["old"], c["new"]) for c in change.changes)
+    return change.note, fields, [entry.note for entry in more]
 
 
 def outcome(door, kind, secretariat, client_for, api_for, capture, *, quiet=False) -> dict:
@@ -127,7 +130,12 @@ def outcome(door, kind, secretariat, client_for, api_for, capture, *, quiet=Fals
         change_through(door, kind, meeting, secretariat, client_for, api_for, quiet=quiet)
     stored = Meeting.objects.get(pk=meeting.pk)
     changed = {name: getattr(stored, name) for name in ("status", "start", "end", "venue", "city")}
+    changed["changes"] = [row["changes"] for row in stored.mail_deliveries.values("changes")]
+    answers = {}
+    for status in stored.invitations.values_list("status", flat=True):
+        answers[status] = answers.get(status, 0) + 1
     return {
+        "answers": answers,
         "meeting": changed,
         "sequence": stored.sequence,
         "mails": parsed_mails(),
@@ -148,8 +156,18 @@ def test_every_door_makes_the_same_change_with_the_same_mails(
 
     page = seen["page"]
     assert page["sequence"] == 1
-    # Everyone who has not declined is told once.
-    assert [m["to"] for m in page["mails"]] == ["accepted@example.cn", "pending@example.cn"]
+    # Everyone who has not declined is told once; a new time or place asks every earlier
+    # answer again (declined ones too), NEEDS-ACTION in the calendar.
+    moved = kind in ("reschedule", "move place")
+    told = ["accepted", "declined", "pending"] if moved else ["accepted", "pending"]
+    assert [m["to"] for m in page["mails"]] == [f"{name}@example.cn" for name in told]
+    if moved:
+        assert {m["partstat"] for m in page["mails"]} == {"NEEDS-ACTION"}
+        assert page["answers"] == {"to_confirm": 2, "pending": 1}
+        assert page["history"][2] == ["2 份答复需重新确认"]
+        assert all(page["meeting"]["changes"])  # each mail says what changed
+    else:
+        assert page["answers"] == {"accepted": 1, "declined": 1, "pending": 1}
     expected_method = "CANCEL" if kind == "cancel" else "REQUEST"
     expected_status = {"cancel": "CANCELLED", "postpone": "TENTATIVE"}.get(kind, "CONFIRMED")
     for mail in page["mails"]:
