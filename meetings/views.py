@@ -295,15 +295,14 @@ def meeting_invite(request, pk: int):
         )
         return render(request, "meetings/meeting_invite.html", context)
     try:
-        created = services.invite_audience(meeting, chosen, actor=request.user)
+        created = services.invite_and_mail(meeting, chosen, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect("meeting-invitations", pk=meeting.pk)
     messages.success(request, _("%(count)s new invitations.") % {"count": len(created)})
     if created and meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.POSTPONED):
-        # Mail the new invitations at once; the mail log shows the batch's progress.
-        services.send_invitations(meeting, actor=request.user, invitations=created)
+        # Mailed at once by the service; the mail log shows the batch's progress.
         return redirect("meeting-mail", pk=meeting.pk)
     return redirect("meeting-invitations", pk=meeting.pk)
 

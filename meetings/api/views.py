@@ -85,7 +85,8 @@ class MeetingViewSet(AttendanceMixin, LifecycleMixin, HistoryMixin, AuditedModel
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         """Invite organisations and people in bulk (the association, both parties, a region,
-        a sector, named organisations and people); those already invited are skipped."""
+        a sector, named organisations and people); those already invited are skipped. For a
+        scheduled or postponed meeting the new invitations are mailed at once, as on the page."""
         meeting = self.get_object()
         data = InviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -99,7 +100,7 @@ class MeetingViewSet(AttendanceMixin, LifecycleMixin, HistoryMixin, AuditedModel
             organisations=Organisation.objects.filter(pk__in=chosen.get("organisations", [])),
             people=Person.objects.filter(pk__in=chosen.get("people", [])),
         )
-        created = services.invite_audience(meeting, invitees, actor=request.user)
+        created = services.invite_and_mail(meeting, invitees, actor=request.user)
         return Response(InvitationSerializer(created, many=True).data, status=201)
 
 

@@ -56,6 +56,7 @@ from meetings.services.scheduling import (
     schedule_next_meeting,
 )
 from meetings.services.sending import (
+    invite_and_mail,
     remind_pending,
     resend_mail,
     send_invitations,
@@ -88,6 +89,7 @@ __all__ = [
     "close_meeting",
     "default_answer_fields",
     "edit_meeting",
+    "invite_and_mail",
     "invite_audience",
     "invite_organisations",
     "invite_people",

@@ -19,7 +19,7 @@ from meetings.models import (
     MailDelivery,
     Meeting,
 )
-from meetings.services.answers import check_can_invite
+from meetings.services.answers import check_can_invite, invite_audience
 from meetings.services.locking import lock_meeting
 
 # --- Mail: invitations, resending, reminders -------------------------------------------------
@@ -101,3 +101,13 @@ def remind_pending(*, days: int = 3, now: datetime | None = None) -> int:
             Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(reminded_at=now)
             sent += len(pending)
     return sent
+
+
+def invite_and_mail(meeting: Meeting, audience, *, actor) -> list[Invitation]:
+    """Invite a resolved audience (``invite_audience``) and, for a meeting already announced
+    (scheduled or postponed), mail the new invitations at once: the page and the API alike."""
+    with transaction.atomic():
+        created = invite_audience(meeting, audience, actor=actor)
+        if created and meeting.status in (Status.SCHEDULED, Status.POSTPONED):
+            send_invitations(meeting, actor=actor, invitations=created)
+    return created
