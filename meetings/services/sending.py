@@ -77,7 +77,7 @@ def resend_mail(meeting: Meeting, *, actor, invitation: Invitation | None = None
 
 
 def remind_pending(*, days: int = 3, now: datetime | None = None) -> int:
-    """Remind every invitation still unanswered of the meetings whose RSVP deadline falls in
+    """Remind every invitation still unanswered (or to be confirmed after a change) of the meetings whose RSVP deadline falls in
     the next ``days`` days, unless it was reminded in the last 24 hours (so running this twice
     a day sends nothing twice). Returns how many reminders were recorded."""
     now = now or timezone.now()
@@ -91,7 +91,7 @@ def remind_pending(*, days: int = 3, now: datetime | None = None) -> int:
         with transaction.atomic():
             meeting = lock_meeting(meeting)
             pending = list(
-                meeting.invitations.filter(status=Answer.PENDING)
+                meeting.invitations.filter(status__in=(Answer.PENDING, Answer.TO_CONFIRM))
                 .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - timedelta(hours=24)))
                 .select_related("organisation", "person__organisation")
             )

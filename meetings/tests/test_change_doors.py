@@ -250,8 +250,9 @@ def test_api_schema_documents_the_rule(api_for, secretariat):
     assert "/reschedule/" in operation["description"]
 
 
+@pytest.mark.parametrize("status", [S.CANCELLED, S.POSTPONED])
 def test_admin_shows_time_place_read_only_links_to_the_actions_and_refuses_a_cancel(
-    client_for, secretariat, django_capture_on_commit_callbacks
+    status, client_for, secretariat, django_capture_on_commit_callbacks
 ):
     meeting = setup_meeting()
     client = client_for(secretariat)
@@ -267,7 +268,7 @@ def test_admin_shows_time_place_read_only_links_to_the_actions_and_refuses_a_can
         "start_0": "2027-05-01",
         "start_1": "09:00:00",
         "venue": "别处",
-        "status": S.CANCELLED,
+        "status": status,
         "description": "",
     }
     with django_capture_on_commit_callbacks(execute=True):

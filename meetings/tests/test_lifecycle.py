@@ -320,3 +320,34 @@ def test_a_new_time_asks_again_and_rebuilds_the_waiting_list_from_new_answers(
     assert (data["answer_sequence"], data["answers_current_version"]) == (1, True)
     counts = api_for(secretariat).get(f"/api/v1/meetings/{meeting.pk}/counts/").json()
     assert (counts["accepted"], counts["waitlisted"], counts["to_confirm"]) == (1, 1, 0)
+
+
+def test_after_a_new_place_the_member_is_asked_again_and_reminded(
+    meeting, secretariat, member_a, enterprise_a, client_for, django_capture_on_commit_callbacks
+):
+    invitation = InvitationFactory(meeting=meeting, organisation=enterprise_a)
+    services.record_rsvp(
+        invitation,
+        status="declined",
+        actor=secretariat,
+        channel=Invitation.Channel.PHONE,
+    )
+    services.reschedule_meeting(
+        meeting,
+        start=meeting.start,
+        end=meeting.end,
+        venue="新会场",
+        city=meeting.city,
+        actor=secretariat,
+    )
+
+    page = client_for(member_a).get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "待确认" in page and "请重新答复" in page
+    assert "答复针对第 0 版（现为第 1 版）" in page
+
+    Meeting.objects.filter(pk=meeting.pk).update(
+        rsvp_deadline=datetime.now(UTC) + timedelta(days=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.remind_pending(days=3) == 1
+    assert MailDelivery.objects.filter(invitation=invitation, kind="reminder").count() == 1
