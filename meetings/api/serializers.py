@@ -43,9 +43,10 @@ class MeetingSerializer(serializers.ModelSerializer):
             "status_display",
             "description",
             "sequence",
+            "answers_from_sequence",
             "is_illustrative",
         ]
-        read_only_fields = ["uid", "sequence"]
+        read_only_fields = ["uid", "sequence", "answers_from_sequence"]
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
@@ -71,7 +72,8 @@ class InvitationSerializer(serializers.ModelSerializer):
     delegate = serializers.SerializerMethodField()
     attendees = AttendeeSerializer(many=True, read_only=True)
     answers_current_version = serializers.SerializerMethodField(
-        help_text="Whether the answer refers to the meeting's current SEQUENCE (null: none yet)."
+        help_text="Whether the answer still counts: given for the meeting's current time and "
+        "place (answer_sequence ≥ the meeting's answers_from_sequence); null: no answer yet."
     )
 
     class Meta:
@@ -100,7 +102,7 @@ class InvitationSerializer(serializers.ModelSerializer):
     def get_answers_current_version(self, invitation) -> bool | None:
         if invitation.answer_sequence is None:
             return None
-        return invitation.answer_sequence == invitation.meeting.sequence
+        return invitation.answer_sequence >= invitation.meeting.answers_from_sequence
 
     def get_delegate(self, invitation) -> dict | None:
         if not invitation.delegate_name:

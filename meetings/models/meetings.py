@@ -89,6 +89,14 @@ class Meeting(models.Model):
         default=0,
         help_text=_("Raised on every change of time, place or status (calendar SEQUENCE)."),
     )
+    answers_from_sequence = models.PositiveIntegerField(
+        _("answers count from revision"),
+        default=0,
+        help_text=_(
+            "The revision (SEQUENCE) of the last change of time or place that asked every "
+            "answer again; answers and calendar replies for an earlier one are superseded."
+        ),
+    )
     number = models.PositiveIntegerField(
         pgettext_lazy("meeting", "number"),
         null=True,

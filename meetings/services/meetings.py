@@ -197,6 +197,8 @@ def _moved(meeting: Meeting, before: Meeting, *, actor, was: str, notify: bool) 
     again (noted in the history). Returns what changed, for the update mail."""
     changes = mail.describe_change(before, meeting)
     if changes and notify and was != Status.DRAFT:
+        meeting.answers_from_sequence = meeting.sequence
+        meeting.save(update_fields=["answers_from_sequence"])
         count = _ask_again(meeting)
         if count:
             audit.record(

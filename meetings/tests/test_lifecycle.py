@@ -300,6 +300,9 @@ def test_a_new_time_asks_again_and_rebuilds_the_waiting_list_from_new_answers(
     assert {i.status for i in stored.values()} == {Invitation.Status.TO_CONFIRM}
     assert {i.waitlist_position for i in stored.values()} == {None}
     assert {i.answer_sequence for i in stored.values()} == {0}
+    assert Meeting.objects.get(pk=meeting.pk).answers_from_sequence == 1
+    stale = api_for(secretariat).get(f"/api/v1/invitations/{first.pk}/").json()
+    assert (stale["status"], stale["answers_current_version"]) == ("to_confirm", False)
 
     # The one that confirms first for the new time gets the seat; the other waits.
     for invitation in (second, first):
