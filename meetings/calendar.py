@@ -76,6 +76,7 @@ PARTSTAT = {
     Invitation.Status.DECLINED: "DECLINED",
     Invitation.Status.TENTATIVE: "TENTATIVE",
     Invitation.Status.WAITLISTED: "TENTATIVE",
+    Invitation.Status.TO_CONFIRM: "NEEDS-ACTION",
 }
 # Which meeting of a period stands for the series occurrence (lower wins).
 _RANK = {

@@ -72,9 +72,11 @@ def record(
     *,
     kind: str,
     object_id: int | None = None,
+    changes: dict | None = None,
 ) -> list[MailDelivery]:
     """One delivery per recipient (one batch), sent after the commit. ``object_id`` names what
-    the mail is about when it is not the meeting itself (a minutes version, a decision)."""
+    the mail is about when it is not the meeting itself (a minutes version, a decision);
+    ``changes``, for an update, the time and place before and after."""
     batch = uuid.uuid4()
     now = timezone.now()
     deliveries = MailDelivery.objects.bulk_create(
@@ -89,6 +91,7 @@ def record(
                 error="" if recipient.address else NO_ADDRESS,
                 batch=batch,
                 created_at=now,
+                changes=changes or {},
             )
             for recipient in recipients
         ]

@@ -341,10 +341,20 @@ class MaterialForm(forms.Form):
 LOCAL_DATETIME = IsoDateTimeInput()
 
 
-class ReasonForm(forms.Form):
+class QuietChangeForm(forms.Form):
+    """A lifecycle change made without mail, to correct a mistake: an explicit choice."""
+
+    do_not_notify = forms.BooleanField(
+        label=_("Do not notify the invitees (only to correct a mistake; noted in the history)"),
+        required=False,
+    )
+
+
+class ReasonForm(QuietChangeForm):
     """Cancelling a meeting: the reason, which the invitees are told."""
 
     reason = forms.CharField(label=_("Reason (told to the invitees)"), max_length=200)
+    field_order = ["reason", "do_not_notify"]
 
 
 class PostponeForm(ReasonForm):
@@ -354,13 +364,16 @@ class PostponeForm(ReasonForm):
     new_end = forms.DateTimeField(
         label=_("Provisional new end (Beijing time)"), required=False, widget=LOCAL_DATETIME
     )
+    field_order = ["reason", "new_start", "new_end", "do_not_notify"]
 
 
-class RescheduleForm(forms.Form):
+class RescheduleForm(QuietChangeForm):
     start = forms.DateTimeField(label=_("Starts (Beijing time)"), widget=LOCAL_DATETIME)
     end = forms.DateTimeField(label=_("Ends (Beijing time)"), widget=LOCAL_DATETIME)
     city = forms.CharField(label=_("City"), max_length=64, required=False)
     venue = forms.CharField(label=_("Venue"), max_length=200, required=False)
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=200, required=False)
+    field_order = ["start", "end", "city", "venue", "reason", "do_not_notify"]
 
     @classmethod
     def for_meeting(cls, meeting: Meeting) -> RescheduleForm:

@@ -100,9 +100,14 @@ def recipients(invitations: list[Invitation]) -> dict[int, str]:
 # --- Queueing ---------------------------------------------------------------------------------
 
 
-def queue(meeting: Meeting, invitations: Iterable[Invitation], *, kind: str) -> uuid.UUID | None:
+def queue(
+    meeting: Meeting, invitations: Iterable[Invitation], *, kind: str, changes: dict | None = None
+) -> uuid.UUID | None:
     """Record one delivery per invitation (one batch), sent after the commit by
-    ``meetings.delivery``. An invitation without any address gets a FAILED delivery at once."""
+    ``meetings.delivery``. An invitation without any address gets a FAILED delivery at once.
+
+    ``changes`` (an update's time and place before and after, see ``describe_change``) is kept
+    on each delivery, so the mail says what changed even if it is sent again later."""
     invitations = list(invitations)
     if not invitations:
         return None
@@ -111,6 +116,7 @@ def queue(meeting: Meeting, invitations: Iterable[Invitation], *, kind: str) -> 
         meeting,
         [pipeline.Recipient(addresses[i.pk], i) for i in invitations],
         kind=kind,
+        changes=changes,
     )
     return deliveries[0].batch
 
@@ -146,6 +152,21 @@ def _when(meeting: Meeting) -> str:
     return f"{_beijing(start)} – {until}"
 
 
+def _place(meeting: Meeting) -> str:
+    return " · ".join(filter(None, [meeting.city, meeting.venue]))
+
+
+def describe_change(before: Meeting, after: Meeting) -> dict:
+    """What an update mail says changed: {"when"|"place": [old, new]}, in Beijing time, for
+    the time and the place that differ between the two states of the meeting."""
+    found = {}
+    if (before.start, before.end) != (after.start, after.end):
+        found["when"] = [_when(before), _when(after)]
+    if _place(before) != _place(after):
+        found["place"] = [_place(before) or "—", _place(after) or "—"]
+    return found
+
+
 def context(delivery: MailDelivery) -> dict:
     meeting, invitation = delivery.meeting, delivery.invitation
     data = {
@@ -154,7 +175,8 @@ def context(delivery: MailDelivery) -> dict:
         "invitation": invitation,
         "invitee": invitation.invitee if invitation else "",
         "when": _when(meeting),
-        "place": " · ".join(filter(None, [meeting.city, meeting.venue])),
+        "place": _place(meeting),
+        "changes": delivery.changes or {},
         "deadline": _beijing(meeting.rsvp_deadline) if meeting.rsvp_deadline else "",
         "meeting_url": absolute_url(reverse("meeting-detail", args=[meeting.pk])),
     }

@@ -348,15 +348,14 @@ def meeting_invite(request, pk: int):
         )
         return render(request, "meetings/meeting_invite.html", context)
     try:
-        created = services.invite_audience(meeting, chosen, actor=request.user)
+        created = services.invite_and_mail(meeting, chosen, actor=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
         return redirect("meeting-invitations", pk=meeting.pk)
     messages.success(request, _("%(count)s new invitations.") % {"count": len(created)})
     if created and meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.POSTPONED):
-        # Mail the new invitations at once; the mail log shows the batch's progress.
-        services.send_invitations(meeting, actor=request.user, invitations=created)
+        # Mailed at once by the service; the mail log shows the batch's progress.
         return redirect("meeting-mail", pk=meeting.pk)
     return redirect("meeting-invitations", pk=meeting.pk)
 
@@ -663,6 +662,8 @@ def _lifecycle_change(request, pk: int, form_class, change, done: str, prefix=No
         for message in error.messages:
             messages.error(request, message)
     else:
+        if form is not None and form.cleaned_data.get("do_not_notify"):
+            done = _("The change is saved; the invitees were not notified.")
         messages.success(request, done)
     return redirect("meeting-detail", pk=meeting.pk)
 
@@ -675,7 +676,10 @@ def meeting_cancel(request, pk: int):
         pk,
         ReasonForm,
         lambda meeting, data: services.cancel_meeting(
-            meeting, reason=data["reason"], actor=request.user
+            meeting,
+            reason=data["reason"],
+            actor=request.user,
+            notify=not data["do_not_notify"],
         ),
         _("The meeting is cancelled; the invitees are being told."),
         prefix="cancel",
@@ -695,6 +699,7 @@ def meeting_postpone(request, pk: int):
             new_start=data["new_start"],
             new_end=data["new_end"],
             actor=request.user,
+            notify=not data["do_not_notify"],
         ),
         _("The meeting is postponed; the invitees are being told."),
         prefix="postpone",
@@ -708,7 +713,16 @@ def meeting_reschedule(request, pk: int):
         request,
         pk,
         RescheduleForm,
-        lambda meeting, data: services.reschedule_meeting(meeting, actor=request.user, **data),
+        lambda meeting, data: services.reschedule_meeting(
+            meeting,
+            start=data["start"],
+            end=data["end"],
+            venue=data["venue"],
+            city=data["city"],
+            reason=data["reason"],
+            actor=request.user,
+            notify=not data["do_not_notify"],
+        ),
         _("The meeting is rescheduled; the invitees are being told."),
     )
 

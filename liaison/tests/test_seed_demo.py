@@ -1,6 +1,6 @@
 """``manage.py seed_demo``: the source article's cooperation, loaded idempotently."""
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -187,3 +187,33 @@ def test_seed_demo_prints_the_address_links_point_at(settings):
     call_command("seed_demo", stdout=out)
 
     assert "demo users at http://127.0.0.1:8123" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_again_keeps_a_meeting_moved_by_the_secretariat(
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail as outbox
+
+    from meetings import services
+
+    seed()
+    meeting = Meeting.objects.filter(status=Meeting.Status.SCHEDULED).first()
+    secretariat = User.objects.filter(role=User.Role.SECRETARIAT).first()
+    start = meeting.start + timedelta(days=3)
+    moved = services.reschedule_meeting(
+        meeting,
+        start=start,
+        end=start + (meeting.end - meeting.start),
+        venue="新会场",
+        city=meeting.city,
+        actor=secretariat,
+    )
+    outbox.outbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed()
+
+    stored = Meeting.objects.get(pk=meeting.pk)
+    assert (stored.start, stored.venue, stored.sequence) == (start, "新会场", moved.sequence)
+    assert outbox.outbox == []

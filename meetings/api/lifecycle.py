@@ -13,7 +13,15 @@ from meetings import services
 from meetings.models import MailDelivery
 
 
-class ReasonSerializer(serializers.Serializer):
+class NotifySerializer(serializers.Serializer):
+    notify = serializers.BooleanField(
+        default=True,
+        help_text="false: correct a mistake without mail (noted in the history; SEQUENCE "
+        "still rises).",
+    )
+
+
+class ReasonSerializer(NotifySerializer):
     reason = serializers.CharField(max_length=200, allow_blank=True)
 
 
@@ -22,11 +30,12 @@ class PostponeSerializer(ReasonSerializer):
     new_end = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 
-class RescheduleSerializer(serializers.Serializer):
+class RescheduleSerializer(NotifySerializer):
     start = serializers.DateTimeField()
     end = serializers.DateTimeField()
     venue = serializers.CharField(max_length=200, allow_blank=True, default="")
     city = serializers.CharField(max_length=64, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=200, allow_blank=True, default="")
 
 
 class ResendSerializer(serializers.Serializer):
@@ -82,9 +91,7 @@ class LifecycleMixin:
     def cancel(self, request, pk=None):
         """Cancel the meeting with a reason; the invitees who have not declined are mailed."""
         data = self._data(ReasonSerializer)
-        meeting = services.cancel_meeting(
-            self._meeting(), reason=data["reason"], actor=request.user
-        )
+        meeting = services.cancel_meeting(self._meeting(), actor=request.user, **data)
         return self._changed(meeting)
 
     @extend_schema(request=PostponeSerializer)

@@ -43,9 +43,10 @@ class MeetingSerializer(serializers.ModelSerializer):
             "status_display",
             "description",
             "sequence",
+            "answers_from_sequence",
             "is_illustrative",
         ]
-        read_only_fields = ["uid", "sequence"]
+        read_only_fields = ["uid", "sequence", "answers_from_sequence"]
 
 
 class AttendeeSerializer(serializers.ModelSerializer):
@@ -74,6 +75,10 @@ class InvitationSerializer(serializers.ModelSerializer):
     answered_via_display = serializers.CharField(source="get_answered_via_display", read_only=True)
     delegate = serializers.SerializerMethodField()
     attendees = AttendeeSerializer(many=True, read_only=True)
+    answers_current_version = serializers.SerializerMethodField(
+        help_text="Whether the answer still counts: given for the meeting's current time and "
+        "place (answer_sequence ≥ the meeting's answers_from_sequence); null: no answer yet."
+    )
 
     class Meta:
         model = Invitation
@@ -93,10 +98,16 @@ class InvitationSerializer(serializers.ModelSerializer):
             "answered_via_display",
             "answer_sequence",
             "answer_stamp",
+            "answers_current_version",
             "delegate",
             "attendees",
         ]
         read_only_fields = fields
+
+    def get_answers_current_version(self, invitation) -> bool | None:
+        if invitation.answer_sequence is None:
+            return None
+        return invitation.answer_sequence >= invitation.meeting.answers_from_sequence
 
     def get_delegate(self, invitation) -> dict | None:
         if not invitation.delegate_name:
@@ -138,6 +149,7 @@ class InvitationCountsSerializer(serializers.Serializer):
     declined = serializers.IntegerField()
     tentative = serializers.IntegerField()
     waitlisted = serializers.IntegerField()
+    to_confirm = serializers.IntegerField()
 
 
 # --- Scheduling, agenda and attendance -------------------------------------------------------

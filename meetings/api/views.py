@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -41,6 +41,20 @@ class MeetingFilter(filters.FilterSet):
         fields = ["kind", "status", "partnership", "mechanism", "year"]
 
 
+DIRECT_CHANGE_RULE = (
+    "Time, place and a cancellation or postponement are not edited here: `start`, `end`, "
+    "`venue`, `city` and `status_reason`, and a `status` of cancelled or postponed (or leaving "
+    "postponed), are refused with 400 naming the field. Use the lifecycle actions "
+    "`POST /api/v1/meetings/{id}/reschedule/`, `…/postpone/` and `…/cancel/`: they record the "
+    "reason, raise SEQUENCE once and mail every invitee (or, with `notify: false`, nobody). "
+    "Publishing a draft (`status: scheduled`), marking it held and closing stay editable here."
+)
+
+
+@extend_schema_view(
+    update=extend_schema(description=DIRECT_CHANGE_RULE),
+    partial_update=extend_schema(description=DIRECT_CHANGE_RULE),
+)
 class MeetingViewSet(AttendanceMixin, LifecycleMixin, HistoryMixin, AuditedModelViewSet):
     serializer_class = MeetingSerializer
     filterset_class = MeetingFilter
@@ -51,7 +65,7 @@ class MeetingViewSet(AttendanceMixin, LifecycleMixin, HistoryMixin, AuditedModel
         return Meeting.objects.visible_to(self.request.user).with_related()
 
     def save(self, instance) -> None:
-        services.save_meeting(instance, actor=self.request.user)
+        services.edit_meeting(instance, actor=self.request.user)
 
     def perform_create(self, serializer) -> None:
         if "answer_fields" not in serializer.validated_data:
@@ -72,7 +86,8 @@ class MeetingViewSet(AttendanceMixin, LifecycleMixin, HistoryMixin, AuditedModel
     @action(detail=True, methods=["post"])
     def invite(self, request, pk=None):
         """Invite organisations and people in bulk (the association, both parties, a region,
-        a sector, named organisations and people); those already invited are skipped."""
+        a sector, named organisations and people); those already invited are skipped. For a
+        scheduled or postponed meeting the new invitations are mailed at once, as on the page."""
         meeting = self.get_object()
         data = InviteSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -86,7 +101,7 @@ class MeetingViewSet(AttendanceMixin, LifecycleMixin, HistoryMixin, AuditedModel
             organisations=Organisation.objects.filter(pk__in=chosen.get("organisations", [])),
             people=Person.objects.filter(pk__in=chosen.get("people", [])),
         )
-        created = services.invite_audience(meeting, invitees, actor=request.user)
+        created = services.invite_and_mail(meeting, invitees, actor=request.user)
         return Response(InvitationSerializer(created, many=True).data, status=201)
 
 

@@ -89,6 +89,14 @@ class Meeting(models.Model):
         default=0,
         help_text=_("Raised on every change of time, place or status (calendar SEQUENCE)."),
     )
+    answers_from_sequence = models.PositiveIntegerField(
+        _("answers count from revision"),
+        default=0,
+        help_text=_(
+            "The revision (SEQUENCE) of the last change of time or place that asked every "
+            "answer again; answers and calendar replies for an earlier one are superseded."
+        ),
+    )
     number = models.PositiveIntegerField(
         pgettext_lazy("meeting", "number"),
         null=True,
@@ -217,13 +225,13 @@ class InvitationQuerySet(models.QuerySet):
         return self.filter(status=Invitation.Status.WAITLISTED).order_by("waitlist_position")
 
     def awaiting_answer(self, now=None):
-        """Not answered yet, for a meeting that still takes answers (the same rule as
+        """Not answered yet (or to be confirmed after a change), for a meeting that still takes answers (the same rule as
         ``Meeting.answers_open``: scheduled or postponed, before the deadline or, without
         one, before the start); soonest meeting first."""
         now = now or timezone.now()
         return (
             self.filter(
-                status=Invitation.Status.PENDING,
+                status__in=(Invitation.Status.PENDING, Invitation.Status.TO_CONFIRM),
                 meeting__status__in=(Meeting.Status.SCHEDULED, Meeting.Status.POSTPONED),
             )
             .filter(
@@ -253,6 +261,8 @@ class Invitation(models.Model):
         DECLINED = "declined", _("not attending")
         TENTATIVE = "tentative", _("tentative")
         WAITLISTED = "waitlisted", _("on the waiting list")
+        # An answer given for an earlier time or place: asked again (NEEDS-ACTION).
+        TO_CONFIRM = "to_confirm", _("to be confirmed")
 
     class Channel(models.TextChoices):
         PAGE = "page", _("web page")
@@ -553,6 +563,12 @@ class MailDelivery(models.Model):
         _("attempts"), default=0, help_text=_("How many times sending was tried.")
     )
     batch = models.UUIDField(_("batch"), default=uuid.uuid4, db_index=True)
+    changes = models.JSONField(
+        _("what changed"),
+        default=dict,
+        blank=True,
+        help_text=_("For an update: the time and place before and after, as the mail shows them."),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 

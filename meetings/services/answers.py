@@ -182,8 +182,10 @@ def check_answer_is_newest(
     """Answers are ordered as RFC 5546 2.1.5 orders iTIP messages: by the SEQUENCE of the
     meeting they answer, then by their time stamp. An answer to an earlier version of the
     meeting does not count for the current one, and an answer older than the one recorded
-    (a calendar reply that crossed a newer answer on the page) must not overwrite it."""
-    if sequence < meeting.sequence:
+    (a calendar reply that crossed a newer answer on the page) must not overwrite it. A change
+    made without notifying (a typo) raises SEQUENCE but keeps earlier answers valid: only a
+    version before ``answers_from_sequence`` (the last change of time or place) is superseded."""
+    if sequence < meeting.answers_from_sequence:
         raise ValidationError(
             _("This reply answers an earlier time of the meeting."), code="superseded"
         )

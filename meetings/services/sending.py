@@ -19,7 +19,7 @@ from meetings.models import (
     MailDelivery,
     Meeting,
 )
-from meetings.services.answers import check_can_invite
+from meetings.services.answers import check_can_invite, invite_audience
 from meetings.services.locking import lock_meeting
 
 # --- Mail: invitations, resending, reminders -------------------------------------------------
@@ -77,7 +77,7 @@ def resend_mail(meeting: Meeting, *, actor, invitation: Invitation | None = None
 
 
 def remind_pending(*, days: int = 3, now: datetime | None = None) -> int:
-    """Remind every invitation still unanswered of the meetings whose RSVP deadline falls in
+    """Remind every invitation still unanswered (or to be confirmed after a change) of the meetings whose RSVP deadline falls in
     the next ``days`` days, unless it was reminded in the last 24 hours (so running this twice
     a day sends nothing twice). Returns how many reminders were recorded."""
     now = now or timezone.now()
@@ -91,7 +91,7 @@ def remind_pending(*, days: int = 3, now: datetime | None = None) -> int:
         with transaction.atomic():
             meeting = lock_meeting(meeting)
             pending = list(
-                meeting.invitations.filter(status=Answer.PENDING)
+                meeting.invitations.filter(status__in=(Answer.PENDING, Answer.TO_CONFIRM))
                 .filter(Q(reminded_at__isnull=True) | Q(reminded_at__lte=now - timedelta(hours=24)))
                 .select_related("organisation", "person__organisation")
             )
@@ -101,3 +101,13 @@ def remind_pending(*, days: int = 3, now: datetime | None = None) -> int:
             Invitation.objects.filter(pk__in=[i.pk for i in pending]).update(reminded_at=now)
             sent += len(pending)
     return sent
+
+
+def invite_and_mail(meeting: Meeting, audience, *, actor) -> list[Invitation]:
+    """Invite a resolved audience (``invite_audience``) and, for a meeting already announced
+    (scheduled or postponed), mail the new invitations at once: the page and the API alike."""
+    with transaction.atomic():
+        created = invite_audience(meeting, audience, actor=actor)
+        if created and meeting.status in (Status.SCHEDULED, Status.POSTPONED):
+            send_invitations(meeting, actor=actor, invitations=created)
+    return created

@@ -194,19 +194,25 @@ def test_uid_stays_and_sequence_rises_on_calendar_changes(secretariat):
     uid = str(item.uid)
 
     sequences = []
+    place = {"venue": item.venue, "city": item.city}
     for field, value in [
         ("start", item.start + timedelta(days=1)),
         ("venue", "新会场"),
         ("title", "新标题"),
     ]:
-        setattr(item, field, value)
-        if field == "start":
-            item.end = item.start + timedelta(hours=3)
-        services.save_meeting(item, actor=secretariat)
+        if field == "title":
+            item.title = value
+            services.save_meeting(item, actor=secretariat)
+        else:
+            start = value if field == "start" else item.start
+            place.update({field: value} if field == "venue" else {})
+            item = services.reschedule_meeting(
+                item, start=start, end=start + timedelta(hours=3), actor=secretariat, **place
+            )
         event = Calendar.from_ical(calendar.meeting_calendar(item).body).walk("VEVENT")[0]
         sequences.append(event["SEQUENCE"])
         assert str(event["UID"]) == uid
-    services.change_meeting_status(item, to=Meeting.Status.CANCELLED, actor=secretariat)
+    services.cancel_meeting(item, reason="取消", actor=secretariat)
     event = Calendar.from_ical(calendar.meeting_calendar(item).body).walk("VEVENT")[0]
     sequences.append(event["SEQUENCE"])
 

@@ -443,7 +443,8 @@ def test_a_reply_to_a_superseded_version_is_refused_and_changes_nothing(
         channel=Invitation.Channel.PAGE,
         now=NOW,
     )
-    Meeting.objects.filter(pk=meeting.pk).update(sequence=1)  # the meeting moved meanwhile
+    # the meeting moved meanwhile
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=1, answers_from_sequence=1)
     before, audits = state(invitation), AuditEntry.objects.count()
 
     old = reply_ics(meeting.uid, "liaison@a.example.cn", "DECLINED", stamp="20261201T120000Z")
@@ -472,7 +473,7 @@ def test_the_command_and_the_upload_page_give_the_superseded_reason(
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
-    Meeting.objects.filter(pk=invitation.meeting_id).update(sequence=1)
+    Meeting.objects.filter(pk=invitation.meeting_id).update(sequence=1, answers_from_sequence=1)
     ics = reply_ics(invitation.meeting.uid, "liaison@a.example.cn")
     path = tmp_path / "reply.ics"
     path.write_bytes(ics)
@@ -498,9 +499,10 @@ def test_the_page_and_the_api_show_which_version_the_answer_is_for(
         now=NOW,
     )
     url = f"/meetings/{meeting.pk}/invitations/"
-    assert "针对版本 1" in client_for(secretariat).get(url).content.decode()
+    assert "答复针对第 1 版（现为第 1 版）" in client_for(secretariat).get(url).content.decode()
     answer = api_for(secretariat).get(f"/api/v1/invitations/{invitation.pk}/").json()
     assert (answer["answer_sequence"], answer["answer_stamp"]) == (1, "2026-12-01T08:00:00+08:00")
 
-    Meeting.objects.filter(pk=meeting.pk).update(sequence=2)  # the meeting changed again
+    # the meeting moved again, asking every answer again
+    Meeting.objects.filter(pk=meeting.pk).update(sequence=2, answers_from_sequence=2)
     assert "会议此后已变更" in client_for(secretariat).get(url).content.decode()

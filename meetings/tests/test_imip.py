@@ -208,8 +208,13 @@ def test_update_after_reschedule_has_higher_sequence_and_same_uid(
     assert event["SEQUENCE"] == meeting.sequence
     assert event["DTSTART"].dt == datetime(2026, 12, 11, 14, 0, tzinfo=BEIJING)
     assert "高昌区会议中心" in str(event["LOCATION"])
-    assert attendee(event).params["PARTSTAT"] == "ACCEPTED"
+    # The answer was for the old time: asked again (RFC 5546 3.2.2.1), the mail says what moved.
+    assert attendee(event).params["PARTSTAT"] == "NEEDS-ACTION"
     assert attendee(event).params["RSVP"] == "TRUE"
+    assert "时间：2026-12-10 09:00 – 12:00 → 2026-12-11 14:00 – 16:00" in message.body
+    assert "→ 吐鲁番市 · 高昌区会议中心" in message.body
+    assert "请重新答复" in message.body
+    assert Invitation.objects.get(pk=invitations["person"].pk).status == "to_confirm"
     check_organizer(event, parsed_mail)
     (occurrence,) = occurrences(body, date(2026, 1, 1), date(2027, 1, 1))
     assert occurrence["DTSTART"].dt == new_start

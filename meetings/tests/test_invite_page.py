@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core import mail as outbox
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from liaison.models import Organisation, Person
 from liaison.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
@@ -255,3 +257,35 @@ def test_invite_pages_query_count_is_constant(client_for, secretariat, meeting, 
     add(45)
     assert _queries(client, url) == small == expected
     assert Invitation.objects.count() == 0
+
+
+@pytest.mark.parametrize("kind", ["region", "sector", "organisations", "people"])
+def test_every_door_invites_and_mails_the_same_audience(
+    client_for, api_for, secretariat, turpan, kind, django_capture_on_commit_callbacks
+):
+    sector = SectorFactory()
+    OrganisationFactory(sector=sector, email="sector@example.cn")
+    for firm in turpan["firms"]:
+        Organisation.objects.filter(pk=firm.pk).update(email=f"firm{firm.pk}@example.cn")
+    Person.objects.filter(pk=turpan["person"].pk).update(email="aili@example.cn")
+    chosen = {
+        "region": {"region": turpan["city"].pk},
+        "sector": {"sector": sector.pk},
+        "organisations": {"organisations": [f.pk for f in turpan["firms"]]},
+        "people": {"people": [turpan["person"].pk]},
+    }[kind]
+    seen = {}
+    for door in (_invite_on_page, _invite_through_api):
+        start = datetime.now(UTC) + timedelta(days=30)
+        meeting = MeetingFactory(start=start, end=start + timedelta(hours=2))
+        outbox.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            door(client_for, secretariat, api_for, meeting, chosen)
+        invited = sorted((i.organisation_id, i.person_id) for i in meeting.invitations.all())
+        mails = sorted((m.to[0], m.subject.split("：")[0]) for m in outbox.outbox)
+        seen[door.__name__] = (invited, mails)
+
+    page, api = seen.values()
+    assert page == api
+    assert page[0]  # somebody was invited
+    assert len(page[1]) == len(page[0])  # each new invitation mailed once

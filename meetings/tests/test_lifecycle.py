@@ -139,7 +139,8 @@ def test_postpone_with_a_provisional_date_moves_the_deadline_and_tells_invitees(
     assert postponed.status == S.POSTPONED
     assert postponed.end - postponed.start == timedelta(hours=3)
     assert postponed.rsvp_deadline == new_start - timedelta(days=5)
-    assert recipients() == ["accepted@example.cn", "pending@example.cn"]
+    # A new time asks every earlier answer again, declined ones included.
+    assert recipients() == ["accepted@example.cn", "declined@example.cn", "pending@example.cn"]
     assert outbox.outbox[0].subject == f"会议变更通知：{meeting.title}"
     assert "延期" in outbox.outbox[0].body and "原因：与展会冲突" in outbox.outbox[0].body
 
@@ -164,7 +165,7 @@ def test_reschedule_keeps_identity_raises_sequence_and_notifies(
     assert (stored.city, stored.venue, stored.start) == ("长沙市", "湖南国际会展中心", start)
     assert moved.pk == pk
     assert Meeting.objects.count() == 1
-    assert recipients() == ["accepted@example.cn", "pending@example.cn"]
+    assert recipients() == ["accepted@example.cn", "declined@example.cn", "pending@example.cn"]
     body = outbox.outbox[0].body
     assert "时间或地点已变更" in body
     assert "2027-03-02 10:00 – 12:00" in body and "北京时间（UTC+8）" in body
@@ -266,3 +267,90 @@ def test_api_cancel_postpone_and_reschedule(api_for, meeting, secretariat):
     assert (rescheduled["status"], rescheduled["uid"]) == ("scheduled", str(meeting.uid))
     assert api.post(f"{url}/close/").status_code == 400
     assert api.post(f"{url}/cancel/", {"reason": "取消"}).json()["status"] == "cancelled"
+
+
+def test_a_new_time_asks_again_and_rebuilds_the_waiting_list_from_new_answers(
+    meeting, secretariat, client_for, api_for
+):
+    Meeting.objects.filter(pk=meeting.pk).update(capacity=1)
+    meeting.refresh_from_db()
+    first, second = (
+        InvitationFactory(meeting=meeting, organisation=OrganisationFactory()) for _ in range(2)
+    )
+    for invitation in (first, second):
+        services.record_rsvp(
+            invitation,
+            status="accepted",
+            attendees=[{"name": "张三"}],
+            actor=secretariat,
+            channel=Invitation.Channel.PHONE,
+        )
+    assert Invitation.objects.get(pk=second.pk).status == Invitation.Status.WAITLISTED
+
+    start = meeting.start + timedelta(days=7)
+    services.reschedule_meeting(
+        meeting,
+        start=start,
+        end=start + timedelta(hours=3),
+        venue="新会场",
+        city="",
+        actor=secretariat,
+    )
+    stored = {i.pk: i for i in Invitation.objects.filter(meeting=meeting)}
+    assert {i.status for i in stored.values()} == {Invitation.Status.TO_CONFIRM}
+    assert {i.waitlist_position for i in stored.values()} == {None}
+    assert {i.answer_sequence for i in stored.values()} == {0}
+    assert Meeting.objects.get(pk=meeting.pk).answers_from_sequence == 1
+    stale = api_for(secretariat).get(f"/api/v1/invitations/{first.pk}/").json()
+    assert (stale["status"], stale["answers_current_version"]) == ("to_confirm", False)
+
+    # The one that confirms first for the new time gets the seat; the other waits.
+    for invitation in (second, first):
+        services.record_rsvp(
+            invitation,
+            status="accepted",
+            attendees=[{"name": "李四"}],
+            actor=secretariat,
+            channel=Invitation.Channel.PHONE,
+        )
+    second, first = Invitation.objects.get(pk=second.pk), Invitation.objects.get(pk=first.pk)
+    assert (second.status, first.status, first.waitlist_position) == ("accepted", "waitlisted", 1)
+    assert (second.answer_sequence, Meeting.objects.get(pk=meeting.pk).sequence) == (1, 1)
+
+    page = client_for(secretariat).get(f"/meetings/{meeting.pk}/invitations/").content.decode()
+    assert "答复针对第 1 版（现为第 1 版）" in page and "待确认" in page
+    data = api_for(secretariat).get(f"/api/v1/invitations/{second.pk}/").json()
+    assert (data["answer_sequence"], data["answers_current_version"]) == (1, True)
+    counts = api_for(secretariat).get(f"/api/v1/meetings/{meeting.pk}/counts/").json()
+    assert (counts["accepted"], counts["waitlisted"], counts["to_confirm"]) == (1, 1, 0)
+
+
+def test_after_a_new_place_the_member_is_asked_again_and_reminded(
+    meeting, secretariat, member_a, enterprise_a, client_for, django_capture_on_commit_callbacks
+):
+    invitation = InvitationFactory(meeting=meeting, organisation=enterprise_a)
+    services.record_rsvp(
+        invitation,
+        status="declined",
+        actor=secretariat,
+        channel=Invitation.Channel.PHONE,
+    )
+    services.reschedule_meeting(
+        meeting,
+        start=meeting.start,
+        end=meeting.end,
+        venue="新会场",
+        city=meeting.city,
+        actor=secretariat,
+    )
+
+    page = client_for(member_a).get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "待确认" in page and "请重新答复" in page
+    assert "答复针对第 0 版（现为第 1 版）" in page
+
+    Meeting.objects.filter(pk=meeting.pk).update(
+        rsvp_deadline=datetime.now(UTC) + timedelta(days=1)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.remind_pending(days=3) == 1
+    assert MailDelivery.objects.filter(invitation=invitation, kind="reminder").count() == 1

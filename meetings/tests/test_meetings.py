@@ -161,7 +161,7 @@ def test_meeting_page_history_for_officials_not_members(
 ):
     meeting = MeetingFactory(partnership=partnership, status=Meeting.Status.SCHEDULED)
     services.change_meeting_status(
-        meeting, to=Meeting.Status.POSTPONED, actor=secretariat, reason="嘉宾行程调整"
+        meeting, to=Meeting.Status.HELD, actor=secretariat, reason="嘉宾行程调整"
     )
 
     official_page = client_for(official).get(f"/meetings/{meeting.pk}/")

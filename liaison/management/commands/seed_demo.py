@@ -44,7 +44,7 @@ from liaison.services import save_object
 from meetings.demo import seed_invitations
 from meetings.minutes_demo import seed_minutes
 from meetings.models import Meeting
-from meetings.services import save_meeting
+from meetings.services import LIFECYCLE_FIELDS, save_meeting
 
 NOTE = "seed_demo"
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -510,6 +510,10 @@ class Seeder:
             self.created += 1
             return obj
         changed = {name: value for name, value in values.items() if differs(obj, name, value)}
+        if model is Meeting:
+            # A meeting's time and place are the demo's when it is created; afterwards they
+            # change only through the lifecycle actions, which tell the invitees.
+            changed = {k: v for k, v in changed.items() if k not in LIFECYCLE_FIELDS}
         if not changed:
             self.unchanged += 1
             return obj
