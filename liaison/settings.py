@@ -68,10 +68,11 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "axes",
     "liaison",
     "meetings",
     "agreements",
+    # After liaison, whose axes_reset_username (user names in any case) replaces axes' own.
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +196,10 @@ TRUSTED_PROXY_COUNT = env("TRUSTED_PROXY_COUNT", cast=int, default=0)
 if TRUSTED_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
     AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1
+    # Not strict: a header longer than the trusted proxies wrote (the client wrote its own part)
+    # still yields the entry the first trusted proxy added. Strict, ipware would fall back to
+    # REMOTE_ADDR, so every client who writes the header would be counted at the proxy's address.
+    IPWARE_STRICT = False
 else:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
     AXES_IPWARE_PROXY_COUNT = None

@@ -18,8 +18,9 @@ if [ -e "$target" ] && [ -n "$(ls -A "$target" 2>/dev/null)" ]; then
   echo "The folder $target exists and is not empty; choose another." >&2
   exit 1
 fi
+umask 077  # the backup holds every user's data and password hashes: the folder too is 700
 mkdir -p "$target"
-umask 077  # the backup holds every user's data and password hashes
+chmod 700 "$target"
 
 case "$DB_ENGINE" in
   postgresql)

@@ -3,11 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# A local development machine is one where DEBUG, DATABASE_URL and CI are all unset: there,
+# A local development machine is one set up without --production where DEBUG, DATABASE_URL and
+# CI are all unset: there,
 # and only when no .env exists yet, a .env turns DEBUG on. A production set-up gives DEBUG=0
 # (README), so nothing is written that a worker, a cron job or a restarted service started
 # later without DEBUG=0 in its environment would read as DEBUG on.
-if [ ! -f .env ] && [ -z "${DEBUG+set}" ] && [ -z "${DATABASE_URL:-}" ] && [ -z "${CI:-}" ]; then
+if [ "${SETUP_PROFILE:-development}" = development ] && [ ! -f .env ] && [ -z "${DEBUG+set}" ] && [ -z "${DATABASE_URL:-}" ] && [ -z "${CI:-}" ]; then
   printf '\033[1m==> %s\033[0m\n' "Writing .env for local development (DEBUG on, SQLite in data/)"
   printf '# Local development settings; see README.md for every setting.\nDEBUG=1\n' > .env
 fi

@@ -79,7 +79,7 @@ fi
 
 # --- Local settings, database and translations ----------------------------------------------
 mkdir -p data
-bash scripts/local-env.sh
+SETUP_PROFILE=$SETUP_PROFILE bash scripts/local-env.sh
 # Setup's own management commands sign nothing; production settings still demand a key.
 export SECRET_KEY="${SECRET_KEY:-setup-only-key-never-used-to-serve-requests}"
 say "Compiling translations"

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 import uuid
@@ -116,6 +117,8 @@ def test_backup_restores_every_row_and_the_private_files(
         database_url=original,
         media_root=settings.MEDIA_ROOT,
     ).strip()
+    # The folder, not only the files in it, is closed to other accounts on the server.
+    assert stat.S_IMODE(Path(folder).stat().st_mode) == 0o700
     restored_media = tmp_path / "restored-media"
     _run(
         ["bash", "scripts/restore.sh", folder],

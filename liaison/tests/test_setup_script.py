@@ -44,7 +44,13 @@ def test_development_machine_gets_a_debug_env_file(project):
 
 @pytest.mark.parametrize(
     "environment",
-    [{"DEBUG": "0"}, {"DEBUG": "off"}, {"DEBUG": ""}, {"DATABASE_URL": "postgres://x/y"}],
+    [
+        {"DEBUG": "0"},
+        {"DEBUG": "off"},
+        {"DEBUG": ""},
+        {"DATABASE_URL": "postgres://x/y"},
+        {"SETUP_PROFILE": "production"},  # setup.sh --production, with nothing else set
+    ],
 )
 def test_production_set_up_writes_no_env_file(project, environment):
     result = local_env_step(project, **environment)
