@@ -63,12 +63,16 @@ class MoneyColumn:
         return f"{self.number(amount)} {self.unit}"
 
 
-def money_column(values: Iterable) -> MoneyColumn:
-    """The column for ``values`` (amounts in yuan, None for unknown), by the largest of them."""
+def money_column(values: Iterable, like: MoneyColumn | None = None) -> MoneyColumn:
+    """The column for ``values`` (amounts in yuan, None for unknown), by the largest of them.
+    A column with nothing above zero takes the unit of the column it stands ``like`` (in a
+    table: "0.00" under 亿元 beside the signed amounts, not "0.00" under 元)."""
     largest = max(
         (abs(Decimal(value)) for value in values if value is not None and value != ""),
         default=Decimal(0),
     )
+    if not largest and like is not None:
+        return like
     if largest >= YI:
         return MoneyColumn(YI, _("100 million yuan"))
     if largest >= WAN:

@@ -27,12 +27,12 @@ def _amounts(sources, field: str | None):
 
 
 @register.simple_tag
-def money_column(*sources, field: str | None = None) -> money.MoneyColumn:
+def money_column(*sources, field: str | None = None, like=None) -> money.MoneyColumn:
     """The unit of a column: ``{% money_column rows stats.amount field="amount" as signed %}``
     takes every ``field`` of the rows and the loose amounts (the total) into account. Then
     ``{{ row.amount|in_unit:signed }}`` in the cells and ``{{ signed.suffix }}`` in the
-    header."""
-    return money.money_column(_amounts(sources, field))
+    header. ``like=signed``: a column of zeros takes the unit of its neighbour ``signed``."""
+    return money.money_column(_amounts(sources, field), like=like)
 
 
 @register.filter

@@ -54,6 +54,23 @@ def test_money_column_takes_the_unit_of_its_largest_amount(values, unit, shown):
     assert [column.number(value) for value in values] == shown
 
 
+def test_a_column_of_zeros_takes_the_unit_of_its_neighbour():
+    signed = money_column([Decimal("7875000000")])
+
+    assert money_column([Decimal(0), None], like=signed).unit == "亿元"
+    assert money_column([Decimal(5)], like=signed).unit == "元"  # not zero: its own unit
+    assert money_column([Decimal(0)]).unit == "元"
+
+
+def test_dashboard_years_with_nothing_landed_show_the_landed_column_in_the_signed_unit(
+    client_for, official, mixed
+):
+    page = text(client_for(official).get("/dashboard/").content.decode())
+
+    assert "已落地金额（亿元）" in page and "（元）" not in page
+    assert re.search(r"合计 2 79\.40 0 0\.00 ", page)
+
+
 def test_an_amount_on_its_own_keeps_its_own_unit():
     assert yuan(Decimal("7875000000")) == "78.75 亿元"
     assert yuan(Decimal("65000000")) == "6500.00 万元"
@@ -76,7 +93,10 @@ def mixed(enterprise_a):
 def test_ledger_page_shows_each_money_column_in_one_unit(client_for, official, mixed):
     page = text(client_for(official).get("/agreements/").content.decode())
 
-    assert "签约金额（亿元）" in page and "到位资金（元）" in page
+    # Funds are all zero: the column takes the unit of the signed amounts beside it.
+    assert (
+        "签约金额（亿元）" in page and "到位资金（亿元）" in page and "到位资金（元）" not in page
+    )
     assert re.search(r"大项目 .*? 78\.75 .*? 0\.00 ", page)
     assert re.search(r"小项目 .*? 0\.65 .*? 0\.00 ", page)
     assert re.search(r"投资意向 .*? — ", page)
