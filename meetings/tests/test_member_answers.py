@@ -524,3 +524,11 @@ def test_one_tap_attendees_by_answer(invitation_a):
         "张三",
         "李四",
     ]
+
+
+def test_answer_page_says_its_time_is_beijing_time(client_for, member_a, invitation_a):
+    page = client_for(member_a).get(f"/meetings/invitations/{invitation_a.pk}/")
+
+    start = invitation_a.meeting.start.astimezone(BEIJING)
+    when = re.search(r"<dt>时间</dt><dd>(.*?)</dd>", page.content.decode(), re.S).group(1)
+    assert start.strftime("%Y-%m-%d %H:%M") in when and "（北京时间）" in when
