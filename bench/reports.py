@@ -4,7 +4,7 @@
 
 Builds a throw-away database (SQLite file, or DATABASE_URL if set) holding the seeded demo plus
 ``--agreements`` more project agreements and ``--decisions`` more decisions, then makes each
-report the way the background task does (``liaison.reports.generation``) and prints the time
+report the way the background task does (``reports.generation``) and prints the time
 of each step, the PDF's page count and the file sizes. Numbers are for comparison between
 commits on the same machine.
 """
@@ -40,8 +40,8 @@ def main() -> None:
     from django.utils import timezone, translation
 
     from liaison.models import User
-    from liaison.reports import REPORT_TYPES
-    from liaison.reports.layout import report_pdf
+    from reports.kinds import REPORT_TYPES
+    from reports.layout import report_pdf
 
     translation.activate("zh-hans")
     call_command("migrate", verbosity=0)

@@ -9,11 +9,11 @@ import pytest
 from openpyxl import load_workbook
 
 from agreements.tests.factories import agreement_with_party
-from liaison.models import GeneratedReport
 from meetings import minutes as workflow
 from meetings.models import Meeting
 from meetings.tests.factories import MeetingFactory
 from meetings.tests.minutes_setup import decision, published
+from reports.models import GeneratedReport
 
 # Each report: the section of the reports page, the year to choose, the report's kind. The
 # phone asks for two and the desktop for the other two (the request and report pages are the

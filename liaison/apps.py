@@ -9,15 +9,13 @@ class LiaisonConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Imported once the apps are loaded: liaison.pdf loads WeasyPrint and the models.
         from django.core import checks
 
         from liaison.pdf import pdf_system_check
 
         # Without HarfBuzz subsetting or the FangSong face, PDFs are slow or wrong: say so early.
         checks.register(pdf_system_check, "liaison")
-        # Register the background tasks (report generation and pruning) with Celery: a worker
-        # imports the apps, not the URL configuration that imports them.
-        from liaison.reports import generation  # noqa: F401
 
 
 class BackOfficeConfig(admin_apps.AdminConfig):

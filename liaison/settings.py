@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "liaison",
     "meetings",
     "agreements",
+    "reports",
     # After liaison, whose axes_reset_username (user names in any case) replaces axes' own.
     "axes",
 ]
@@ -285,7 +286,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ReportKindEnum": "liaison.models.GeneratedReport.Kind"},
+    "ENUM_NAME_OVERRIDES": {"ReportKindEnum": "reports.models.GeneratedReport.Kind"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "liaison.api.schema.add_error_responses",

@@ -1,5 +1,6 @@
-"""Pages of the partnership core: home, directory, organisation, partnership and sign-in (the
-dashboard and the reports are in ``report_views``)."""
+"""Pages of the partnership core: directory, organisation, association and sign-in, and the
+role checks every app's pages use. The pages that read the meetings or the agreements (home,
+partnership, dashboard, reports) are in ``reports.views``."""
 
 import functools
 
@@ -9,16 +10,14 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison import history, permissions
 from liaison.forms import OrganisationSearchForm, SignInForm
-from liaison.models import Association, Membership, Organisation, Partnership, Person
-from meetings.models import Invitation, Meeting
+from liaison.models import Association, Membership, Organisation, Person
 
 
 def role_required(allowed):
@@ -55,33 +54,6 @@ def sign_out(request):
     logout(request)
     messages.success(request, _("You have signed out."))
     return redirect("login")
-
-
-@directory_reader_required
-def home(request):
-    partnerships = Partnership.objects.select_related("party_a", "party_b")
-    upcoming = Meeting.objects.visible_to(request.user).with_related().upcoming()[:5]
-    recent = Meeting.objects.visible_to(request.user).with_related().past()[:5]
-    member = permissions.is_member(request.user)
-    # A member's invitations still waiting for its answer, each one tap from the answer page.
-    pending = (
-        Invitation.objects.visible_to(request.user)
-        .awaiting_answer()
-        .select_related("meeting", "person__organisation")
-        if member
-        else Invitation.objects.none()
-    )
-    return render(
-        request,
-        "liaison/home.html",
-        {
-            "partnerships": partnerships,
-            "upcoming": upcoming,
-            "recent": recent,
-            "own_organisation": request.user.organisation if member else None,
-            "pending_invitations": pending,
-        },
-    )
 
 
 @directory_reader_required
@@ -126,44 +98,7 @@ def organisation_detail(request, pk: int):
     )
 
 
-MEMBERS_ON_PARTNERSHIP_PAGE = 20
 MEMBERS_PER_PAGE = 50
-
-
-@directory_reader_required
-def partnership_detail(request, pk: int):
-    partnership = get_object_or_404(
-        Partnership.objects.select_related("party_a__region", "party_b__region"), pk=pk
-    )
-    visible_meetings = Meeting.objects.visible_to(request.user)
-    mechanisms = partnership.mechanisms.prefetch_related(
-        "focus_areas", Prefetch("meetings", queryset=visible_meetings)
-    )
-    today = timezone.localdate()
-    mechanism_rows = [
-        (m, m.summary(today=today, meetings=list(m.meetings.all()))) for m in mechanisms
-    ]
-    # The leading members of each association (by rank); the association page lists all.
-    associations = partnership.associations.annotate(member_count=Count("memberships"))
-    associations = associations.prefetch_related(
-        Prefetch(
-            "memberships",
-            queryset=Membership.objects.with_related().by_rank()[:MEMBERS_ON_PARTNERSHIP_PAGE],
-            to_attr="leading_members",
-        )
-    )
-    return render(
-        request,
-        "liaison/partnership_detail.html",
-        {
-            "partnership": partnership,
-            "mechanism_rows": mechanism_rows,
-            "associations": associations,
-            "history": history.readable_history(partnership)
-            if permissions.can_see_history(request.user)
-            else None,
-        },
-    )
 
 
 @directory_reader_required

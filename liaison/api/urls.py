@@ -9,7 +9,6 @@ from agreements.api.views import (
     SigningUnitViewSet,
 )
 from liaison.api import views
-from liaison.api.reports import GeneratedReportViewSet
 from meetings.api.minutes import (
     DecisionViewSet,
     FollowUpViewSet,
@@ -22,6 +21,7 @@ from meetings.api.views import (
     MechanismViewSet,
     MeetingViewSet,
 )
+from reports.api import GeneratedReportViewSet
 
 
 class Router(DefaultRouter):

@@ -1,10 +1,7 @@
-from datetime import date
-
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import permissions as drf_permissions
 from rest_framework import serializers
 from rest_framework.authtoken.models import Token
@@ -100,40 +97,11 @@ class PartnershipViewSet(HistoryMixin, AuditedModelViewSet):
     search_fields = ["name"]
 
 
-class OccurrenceRangeSerializer(serializers.Serializer):
-    start = serializers.DateField(required=False)
-    end = serializers.DateField(required=False)
-
-
 class MechanismViewSet(HistoryMixin, AuditedModelViewSet):
     queryset = Mechanism.objects.prefetch_related("focus_areas")
     serializer_class = s.MechanismSerializer
     filterset_fields = ["partnership", "kind"]
     search_fields = ["name"]
-
-    @extend_schema(
-        parameters=[OpenApiParameter("start", date), OpenApiParameter("end", date)],
-        responses=s.OccurrenceSerializer(many=True),
-    )
-    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, as bounded
-    def occurrences(self, request, pk=None):
-        """Expected occurrences between ``start`` and ``end`` and whether each was held, is
-        scheduled, is still due, or was missed."""
-        mechanism = self.get_object()
-        today = timezone.localdate()
-        params = OccurrenceRangeSerializer(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        start = params.validated_data.get("start", mechanism.first_date)
-        end = params.validated_data.get("end", date(today.year + 4, 12, 31))
-        if end < start:
-            raise ValidationError({"end": _("The end of the range is before its start.")})
-        if (end - start).days > 366 * 100:
-            raise ValidationError({"end": _("The range cannot be longer than 100 years.")})
-        from meetings.models import Meeting
-
-        meetings = list(Meeting.objects.visible_to(request.user).filter(mechanism=mechanism))
-        occurrences = mechanism.occurrences(start, end, meetings=meetings)
-        return Response(s.OccurrenceSerializer(occurrences, many=True).data)
 
 
 class AssociationViewSet(HistoryMixin, AuditedModelViewSet):

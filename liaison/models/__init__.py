@@ -1,8 +1,8 @@
 """The partnership core, by concept: who takes part (``directory``: regions, sectors,
 organisations, people, users and roles), the partnership with its mechanisms and the
 association (``partnership``), what the system keeps about use (``records``: audit trail,
-sign-in throttling, calendar links), stored files with the generated reports (``files``) and
-the state of background work followed on a page (``jobs``).
+sign-in throttling, calendar links), the private-file base (``files``) and the state of
+background work followed on a page (``jobs``).
 """
 
 from liaison.models.directory import (
@@ -14,10 +14,7 @@ from liaison.models.directory import (
     Sector,
     User,
 )
-from liaison.models.files import (
-    GeneratedReport,
-    PrivateFile,
-)
+from liaison.models.files import PrivateFile
 from liaison.models.jobs import BackgroundJob
 from liaison.models.partnership import (
     Association,
@@ -42,7 +39,6 @@ __all__ = [
     "BackgroundJob",
     "CalendarToken",
     "FocusArea",
-    "GeneratedReport",
     "Mechanism",
     "Membership",
     "MembershipQuerySet",

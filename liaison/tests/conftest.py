@@ -1,5 +1,4 @@
-"""Fixtures of the liaison tests: the demo data, and the minutes setting of the meetings tests
-(for the dashboard's decisions)."""
+"""Fixtures of the liaison tests: the demo data."""
 
 import io
 
@@ -7,12 +6,6 @@ import pytest
 from django.core.management import call_command
 
 from liaison.models import User
-from meetings.tests.minutes_setup import (  # noqa: F401
-    fake_renderer,
-    minutes,
-    minutes_media,
-    setting,
-)
 
 
 @pytest.fixture

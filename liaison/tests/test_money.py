@@ -17,8 +17,8 @@ from agreements.models import Agreement
 from agreements.statistics import agreement_statistics
 from agreements.tests.factories import agreement_with_party
 from liaison.money import money_column, yuan
-from liaison.reports import ledger
-from liaison.reports.layout import report_html
+from reports import ledger
+from reports.layout import report_html
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,11 @@ def test_ledger_report_total_row_shows_the_landed_amount_of_the_demo(demo_offici
     figures = ledger.figures(demo_official, {}, now=None)
     html = text(
         report_html(
-            "pdf/report_ledger.html", title="台账", period="2023", as_of=None, figures=figures
+            "reports/pdf/report_ledger.html",
+            title="台账",
+            period="2023",
+            as_of=None,
+            figures=figures,
         )
     )
 

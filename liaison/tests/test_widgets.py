@@ -23,7 +23,7 @@ MOMENT = datetime(2026, 12, 17, 9, 30)
 
 FORM_MODULES = (
     "liaison.forms",
-    "liaison.reports.forms",
+    "reports.forms",
     "agreements.forms",
     "meetings.forms",
     "meetings.minutes_forms",

@@ -1,13 +1,18 @@
-from django.core.exceptions import PermissionDenied
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from liaison import permissions, uploads
+from liaison.api import serializers as s
 from liaison.api.views import HistoryMixin
 from liaison.api.views import MechanismViewSet as LiaisonMechanismViewSet
 from liaison.api.viewsets import AuditedModelViewSet
@@ -162,8 +167,36 @@ class InvitationViewSet(
 # --- Scheduling, agenda and attendance -------------------------------------------------------
 
 
+class OccurrenceRangeSerializer(serializers.Serializer):
+    start = serializers.DateField(required=False)
+    end = serializers.DateField(required=False)
+
+
 class MechanismViewSet(LiaisonMechanismViewSet):
-    """The partnership's mechanisms, and scheduling their next meeting."""
+    """The partnership's mechanisms, their expected occurrences matched to the meetings, and
+    scheduling their next meeting."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("start", date), OpenApiParameter("end", date)],
+        responses=s.OccurrenceSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)  # a plain list, as bounded
+    def occurrences(self, request, pk=None):
+        """Expected occurrences between ``start`` and ``end`` and whether each was held, is
+        scheduled, is still due, or was missed."""
+        mechanism = self.get_object()
+        today = timezone.localdate()
+        params = OccurrenceRangeSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        start = params.validated_data.get("start", mechanism.first_date)
+        end = params.validated_data.get("end", date(today.year + 4, 12, 31))
+        if end < start:
+            raise ValidationError({"end": _("The end of the range is before its start.")})
+        if (end - start).days > 366 * 100:
+            raise ValidationError({"end": _("The range cannot be longer than 100 years.")})
+        meetings = list(Meeting.objects.visible_to(request.user).filter(mechanism=mechanism))
+        occurrences = mechanism.occurrences(start, end, meetings=meetings)
+        return Response(s.OccurrenceSerializer(occurrences, many=True).data)
 
     @extend_schema(request=ScheduleNextSerializer, responses={201: MeetingSerializer})
     @action(detail=True, methods=["post"], url_path="schedule-next")

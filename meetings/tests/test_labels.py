@@ -7,7 +7,6 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from liaison.models import GeneratedReport
 from liaison.tests.factories import PartnershipFactory
 from meetings.models import Decision, Meeting
 from meetings.tests.factories import InvitationFactory, MeetingFactory
@@ -50,7 +49,6 @@ def test_answer_form_still_asks_the_attendees_title_as_a_position(
         (Meeting._meta.get_field("title"), "会议名称"),
         (Meeting._meta.get_field("number"), "届次"),
         (Decision._meta.get_field("number"), "序号"),
-        (GeneratedReport._meta.get_field("title"), "标题"),
     ],
 )
 def test_field_names_shared_in_english_differ_in_chinese(field, chinese):

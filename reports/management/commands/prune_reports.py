@@ -5,7 +5,7 @@ every report is kept and this does nothing."""
 
 from django.core.management.base import BaseCommand
 
-from liaison.reports.generation import prune_reports
+from reports.generation import prune_reports
 
 
 class Command(BaseCommand):

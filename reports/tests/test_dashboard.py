@@ -13,14 +13,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from agreements.models import ProgressReport
+from agreements.models import Agreement, ProgressReport
 from agreements.tests.factories import ProgressReportFactory, agreement_with_party
-from liaison.dashboard import dashboard_figures
 from liaison.models import Mechanism
 from liaison.tests.factories import MechanismFactory, OrganisationFactory
 from meetings.models import Meeting, Minutes
 from meetings.tests.factories import InvitationFactory, MeetingFactory
 from meetings.tests.minutes_setup import decision, published
+from reports.dashboard import dashboard_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -202,8 +202,6 @@ def test_dashboard_period_filter_narrows_the_agreement_figures(client_for, offic
 
 
 def test_dashboard_signed_and_landed_chart_by_signing_year(client_for, official, enterprise_a):
-    from agreements.models import Agreement
-
     agreement_with_party(enterprise_a, amount=Decimal("100000000.00"), signed_on=date(2023, 5, 1))
     landed = agreement_with_party(
         enterprise_a, amount=Decimal("40000000.00"), signed_on=date(2023, 6, 1)

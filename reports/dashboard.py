@@ -31,10 +31,10 @@ from agreements.statistics import (
     agreement_totals,
 )
 from liaison import permissions
-from liaison.charts import LANDED, SIGNED, Series, bar_chart, grouped_bar_chart
 from liaison.models import Mechanism, Occurrence, Organisation
 from liaison.money import money_column
 from meetings.models import Decision, Meeting, invitation_counts_by_meeting
+from reports.charts import LANDED, SIGNED, Series, bar_chart, grouped_bar_chart
 
 UPCOMING_MEETINGS = 5
 OVERDUE_DECISIONS = 10

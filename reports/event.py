@@ -15,11 +15,11 @@ from agreements.excel.columns import AMOUNT_FORMAT, COLUMNS
 from agreements.excel.export import write_breakdown, yi_cell
 from agreements.models import Agreement
 from agreements.statistics import AgreementStatistics, agreement_statistics
-from liaison.dashboard import AgreementCharts
-from liaison.reports.layout import ReportError
 from liaison.xlsx import bold_row, new_workbook, style_header, workbook_bytes
 from meetings.attendance import AttendanceCounts, attendance_counts, attendance_percent
 from meetings.models import Attendee, Invitation, Meeting, invitation_counts
+from reports.dashboard import AgreementCharts
+from reports.layout import ReportError
 
 
 def event_choices(user) -> QuerySet:

@@ -7,9 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
-from liaison.models import GeneratedReport
-from liaison.reports.event import event_choices
 from meetings.models import Meeting
+from reports.event import event_choices
+from reports.models import GeneratedReport
 
 Kind = GeneratedReport.Kind
 

@@ -1,8 +1,10 @@
-"""Reports for officials, each as PDF and ``.xlsx``, from the same services as the dashboard.
+"""The kinds of report for officials, each as PDF and ``.xlsx``, from the same services as the
+dashboard.
 
-One module per report says how to title it, gather its figures (``figures(user, parameters,
-now)``) and write its workbook; its PDF is the template ``pdf/report_<kind>.html`` rendered by
-``layout.report_pdf``. ``generation`` makes them in the background and keeps each one.
+One module per report (``ledger``, ``annual``, ``follow_up``, ``event``) says how to title it,
+gather its figures (``figures(user, parameters, now)``) and write its workbook; its PDF is the
+template ``reports/pdf/report_<kind>.html`` rendered by ``layout.report_pdf``. ``generation``
+makes them in the background and keeps each one.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 
-from liaison.models import GeneratedReport
-from liaison.reports import annual, event, follow_up, ledger
+from reports import annual, event, follow_up, ledger
+from reports.models import GeneratedReport
 
 
 @dataclass(frozen=True)
@@ -22,7 +24,7 @@ class ReportType:
 
     @property
     def template(self) -> str:
-        return f"pdf/report_{self.kind}.html"
+        return f"reports/pdf/report_{self.kind}.html"
 
     @property
     def title(self) -> Callable[[dict], str]:

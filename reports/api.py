@@ -16,9 +16,9 @@ from rest_framework.response import Response
 
 from agreements.excel import XLSX_CONTENT_TYPE
 from liaison import permissions
-from liaison.models import GeneratedReport
-from liaison.reports.forms import ReportRequestForm
-from liaison.reports.generation import delete_report, report_file_response, request_report
+from reports.forms import ReportRequestForm
+from reports.generation import delete_report, report_file_response, request_report
+from reports.models import GeneratedReport
 
 
 class ReportPermission(drf.BasePermission):

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from agreements.excel import export_agreements
 from agreements.models import Agreement
 from agreements.statistics import AgreementStatistics, agreement_statistics
-from liaison.dashboard import AgreementCharts
-from liaison.reports.layout import signing_period
+from reports.dashboard import AgreementCharts
+from reports.layout import signing_period
 
 
 def ledger_agreements(user, year: int | None = None) -> QuerySet:

@@ -1,7 +1,7 @@
 """What every report shares: the PDF page counter, the period in words, the PDF rendering of a
-report template, and the cover's fixed pieces. The templates extend ``pdf/report_base.html``
-(cover with title, period and "data as of"; "第 X 页 共 Y 页"; header rows repeated on every
-page)."""
+report template, and the cover's fixed pieces. The templates extend
+``reports/pdf/report_base.html`` (cover with title, period and "data as of"; "第 X 页 共 Y 页";
+header rows repeated on every page)."""
 
 from __future__ import annotations
 

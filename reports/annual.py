@@ -13,15 +13,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from agreements.excel.export import write_breakdown, yi
 from agreements.models import Agreement
 from agreements.statistics import AgreementStatistics, agreement_statistics
-from liaison.dashboard import (
-    MechanismCompliance,
-    mechanism_compliance,
-    mechanisms_with_meetings,
-    signed_landed_chart,
-    unit_chart,
-)
 from liaison.xlsx import new_workbook, style_header, workbook_bytes
 from meetings.attendance import (
     AttendanceCounts,
@@ -29,6 +23,13 @@ from meetings.attendance import (
     attendance_percent,
 )
 from meetings.models import Decision, Meeting, invitation_counts_by_meeting
+from reports.dashboard import (
+    MechanismCompliance,
+    mechanism_compliance,
+    mechanisms_with_meetings,
+    signed_landed_chart,
+    unit_chart,
+)
 
 
 @dataclass(frozen=True)
@@ -146,8 +147,6 @@ def figures(user, parameters: dict, now: datetime) -> AnnualFigures:
 
 
 def workbook(figures: AnnualFigures) -> bytes:
-    from agreements.excel.export import write_breakdown, yi
-
     book = new_workbook()
     summary = book.active
     summary.title = _("Summary")

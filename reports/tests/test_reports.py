@@ -9,28 +9,34 @@ import io
 import re
 import shutil
 import subprocess
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.conf import settings as live_settings
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from agreements.models import Agreement
 from agreements.statistics import agreement_statistics
-from liaison.models import GeneratedReport, Mechanism
-from liaison.reports import generation
+from agreements.tests.factories import agreement_with_party
+from liaison.models import Mechanism
 from liaison.tests.factories import UserFactory
-from liaison.tests.test_dashboard import (
+from meetings.models import Attendee, Decision, Invitation, Meeting, Minutes
+from meetings.tests.factories import InvitationFactory, MeetingFactory
+from meetings.tests.test_concurrency import run_at_once
+from reports import generation
+from reports.models import GeneratedReport
+from reports.tests.test_dashboard import (
     ARTICLE_FIGURES,
     UNIT_FIGURES,
     needs_pdftotext,
     pdf_text,
 )
-from meetings.models import Decision, Meeting, Minutes
-from meetings.tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -62,8 +68,6 @@ def download(client, report: GeneratedReport, fmt: str) -> bytes:
 
 
 def workbook(content: bytes):
-    from openpyxl import load_workbook
-
     return load_workbook(io.BytesIO(content))
 
 
@@ -123,8 +127,6 @@ def test_ledger_report_shows_the_article_figures(client_for, generate, demo_offi
 
 
 def test_ledger_report_for_one_year_has_only_that_year(generate, official, enterprise_a):
-    from agreements.tests.factories import agreement_with_party
-
     agreement_with_party(enterprise_a, amount=Decimal("100000000.00"), signed_on=date(2023, 5, 1))
     agreement_with_party(enterprise_a, amount=Decimal("250000000.00"), signed_on=date(2024, 5, 1))
 
@@ -610,8 +612,6 @@ def test_api_only_requester_or_secretariat_removes(
 
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_requests_for_the_same_report_make_one(monkeypatch):
-    from meetings.tests.test_concurrency import run_at_once
-
     monkeypatch.setattr(generation, "submit", lambda *args: None)  # stays pending
     users = [UserFactory(role="official") for _n in range(8)]
     results = []
@@ -634,8 +634,6 @@ def test_simultaneous_requests_for_the_same_report_make_one(monkeypatch):
 def test_old_finished_reports_are_pruned_with_their_files(
     generate, official, settings, django_capture_on_commit_callbacks
 ):
-    from django.core.management import call_command
-
     old = generate(official, kind="follow_up")
     recent = generate(official, kind="ledger")
     pending = GeneratedReport.objects.create(
@@ -659,9 +657,7 @@ def test_old_finished_reports_are_pruned_with_their_files(
 
 
 def test_the_beat_schedule_prunes_reports_daily(official, settings):
-    from django.conf import settings as live
-
-    entry = live.CELERY_BEAT_SCHEDULE["prune-reports"]
+    entry = live_settings.CELERY_BEAT_SCHEDULE["prune-reports"]
     assert entry["task"] == generation.prune_reports_task.name
     assert entry["schedule"] == 24 * 60 * 60
     GeneratedReport.objects.create(
@@ -698,8 +694,6 @@ def _selected_annual_year(client) -> str:
 
 
 def test_annual_report_defaults_to_the_latest_year_with_data(client_for, official, enterprise_a):
-    from agreements.tests.factories import agreement_with_party
-
     agreement_with_party(enterprise_a, signed_on=date(2023, 12, 20))
     MeetingFactory(start=timezone.now().replace(year=2024), status=Meeting.Status.HELD)
     client = client_for(official)
@@ -712,8 +706,6 @@ def test_annual_report_defaults_to_the_latest_year_with_data(client_for, officia
 
 
 def test_annual_report_default_year_is_counted_in_beijing_time(client_for, official):
-    from datetime import UTC, datetime
-
     # 2025-01-01 01:00 in Beijing is still 2024 in UTC.
     MeetingFactory(start=datetime(2024, 12, 31, 17, 0, tzinfo=UTC), status=Meeting.Status.HELD)
 
@@ -726,8 +718,6 @@ def test_annual_report_defaults_to_this_year_without_data(client_for, official):
 
 @needs_pdftotext
 def test_ledger_of_all_years_says_so(generate, official, enterprise_a):
-    from agreements.tests.factories import agreement_with_party
-
     agreement_with_party(enterprise_a, signed_on=date(2023, 5, 1))
     agreement_with_party(enterprise_a, signed_on=date(2024, 5, 1))
 
@@ -741,9 +731,6 @@ def test_ledger_of_all_years_says_so(generate, official, enterprise_a):
 def test_annual_report_shows_no_attendance_rate_before_a_meeting_is_held(
     generate, official, enterprise_a
 ):
-    from meetings.models import Attendee, Invitation
-    from meetings.tests.factories import InvitationFactory
-
     year = timezone.localdate().year + 1
     ahead = MeetingFactory(title="明年的联席会议", start=timezone.now().replace(year=year))
     invitation = InvitationFactory(

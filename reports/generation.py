@@ -21,11 +21,11 @@ from django.utils.translation import ngettext
 
 from agreements.excel import XLSX_CONTENT_TYPE
 from liaison import audit, jobs
-from liaison.models import GeneratedReport
-from liaison.reports import REPORT_TYPES
-from liaison.reports.layout import ReportError, report_pdf
 from liaison.tasks import background_task, submit
 from liaison.uploads import delete_stored, private_file_response
+from reports.kinds import REPORT_TYPES
+from reports.layout import ReportError, report_pdf
+from reports.models import GeneratedReport
 
 
 def request_report(user, kind: str, parameters: dict) -> tuple[GeneratedReport, bool]:
@@ -63,7 +63,9 @@ def _progress(report: GeneratedReport, percent: int, step: str, **fields) -> Non
     jobs.save_progress(report, percent, step, **fields)
 
 
-@background_task
+# The tasks keep the names they had when this module was liaison.reports.generation: work queued
+# before an upgrade is still run by the upgraded worker, and the beat schedule is unchanged.
+@background_task(name="liaison.reports.generation.generate_report")
 def generate_report(report_id: int) -> None:
     report = GeneratedReport.objects.select_related("requested_by").filter(pk=report_id).first()
     if report is None or report.status not in GeneratedReport.PENDING:
