@@ -31,6 +31,7 @@ from meetings.tests.factories import InvitationFactory, MeetingFactory
 from meetings.tests.test_concurrency import run_at_once
 from reports import generation
 from reports.models import GeneratedReport
+from reports.tests.factories import GeneratedReportFactory
 from reports.tests.test_dashboard import (
     ARTICLE_FIGURES,
     UNIT_FIGURES,
@@ -295,9 +296,7 @@ def test_progress_is_saved_while_the_report_is_made(generate, official, monkeypa
 
 
 def test_pending_report_page_refreshes_and_shows_progress(client_for, official):
-    report = GeneratedReport.objects.create(
-        kind="ledger", title="签约项目台账", requested_by=official, progress=30, step="正在生成 PDF"
-    )
+    report = GeneratedReportFactory(requested_by=official, progress=30, step="正在生成 PDF")
 
     response = client_for(official).get(f"/reports/{report.pk}/")
 
@@ -343,7 +342,7 @@ def test_same_report_asked_for_twice_while_pending_is_made_once(client_for, offi
 
 
 def test_a_lost_report_shows_as_failed_and_can_be_asked_for_again(client_for, official):
-    lost = GeneratedReport.objects.create(
+    lost = GeneratedReportFactory(
         kind="follow_up",
         title="议定事项督办报告",
         requested_by=official,
@@ -431,7 +430,7 @@ def test_event_report_refuses_a_meeting_that_is_not_an_event(client_for, officia
 
 def test_event_report_of_an_event_deleted_meanwhile_fails_with_a_reason(official):
     event = MeetingFactory(kind=Meeting.Kind.EVENT, status=Meeting.Status.HELD)
-    report = GeneratedReport.objects.create(
+    report = GeneratedReportFactory(
         kind="event", title="活动报告", requested_by=official, parameters={"meeting": event.pk}
     )
     event.delete()
@@ -507,9 +506,7 @@ def test_unknown_format_is_not_found(client_for, official, kept_report):
 
 def _reports(size: int) -> None:
     for n in range(size):
-        GeneratedReport.objects.create(
-            kind="ledger",
-            title=f"签约项目台账 {n}",
+        GeneratedReportFactory(
             requested_by=UserFactory(),
             status=GeneratedReport.Status.DONE if n % 2 else GeneratedReport.Status.FAILED,
         )
@@ -636,8 +633,8 @@ def test_old_finished_reports_are_pruned_with_their_files(
 ):
     old = generate(official, kind="follow_up")
     recent = generate(official, kind="ledger")
-    pending = GeneratedReport.objects.create(
-        kind="annual", title="-", requested_by=official, parameters={"year": 2026}
+    pending = GeneratedReportFactory(
+        kind="annual", requested_by=official, parameters={"year": 2026}
     )
     long_ago = timezone.now() - timedelta(days=40)
     GeneratedReport.objects.filter(pk__in=[old.pk, pending.pk]).update(requested_at=long_ago)
@@ -660,9 +657,8 @@ def test_the_beat_schedule_prunes_reports_daily(official, settings):
     entry = live_settings.CELERY_BEAT_SCHEDULE["prune-reports"]
     assert entry["task"] == generation.prune_reports_task.name
     assert entry["schedule"] == 24 * 60 * 60
-    GeneratedReport.objects.create(
+    GeneratedReportFactory(
         kind="follow_up",
-        title="-",
         requested_by=official,
         status=GeneratedReport.Status.FAILED,
         requested_at=timezone.now() - timedelta(days=9),
