@@ -246,3 +246,15 @@ def test_dashboard_performance_constant_query_count(client_for, persona, enterpr
         assert client.get("/dashboard/").status_code == 200
 
     assert len(large) == len(small)
+
+
+def test_charts_keep_their_text_size_at_any_width(demo_official):
+    figures = dashboard_figures(demo_official)
+    for chart in (figures.unit_chart, figures.sector_chart, figures.year_chart):
+        svg = chart[: chart.index(">")]
+        # No viewBox: the drawing is not scaled down to a phone's width, so its 14 px text
+        # stays 14 px; the bars are drawn in percentages of whatever width there is.
+        assert "viewBox" not in svg and 'width="100%"' in svg
+        assert int(re.search(r'font-size="(\d+)"', svg).group(1)) >= 13
+        bars = re.findall(r'<rect x="0" y="[\d.]+" width="([\d.]+)%"', chart)
+        assert bars and max(float(b) for b in bars) <= 70
