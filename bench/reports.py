@@ -33,6 +33,7 @@ def main() -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
     os.environ["MEDIA_ROOT"] = f"{scratch}/media"
+    # Imported once the environment above is set: the settings read it, the models need setup().
     import django
 
     django.setup()
@@ -84,6 +85,7 @@ def main() -> None:
 
 
 def add_agreements(count: int, *, offset: int) -> None:
+    # The models are importable only after django.setup() in main().
     from agreements.models import Agreement, AgreementParty, SigningUnit
     from liaison.models import Organisation, Partnership, Sector
 
@@ -110,6 +112,7 @@ def add_agreements(count: int, *, offset: int) -> None:
 
 
 def add_decisions(count: int, *, reader) -> None:
+    # The models are importable only after django.setup() in main().
     from meetings.models import Decision
 
     minutes = Decision.objects.visible_to(reader).first().minutes

@@ -11,7 +11,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from openpyxl import load_workbook
 
+from agreements import excel
 from agreements.models import Agreement
 from agreements.tests.factories import agreement_with_party
 from liaison.money import money_column, yuan
@@ -102,10 +104,6 @@ def test_agreement_page_shows_amount_and_funds_in_one_unit(client_for, official,
 def test_workbooks_write_an_unknown_amount_as_a_dash_and_read_it_back(
     client_for, official, secretariat, mixed
 ):
-    from openpyxl import load_workbook
-
-    from agreements import excel
-
     content = client_for(official).get("/agreements/export/").content
     sheet = load_workbook(io.BytesIO(content))["签约项目清单"]
     rows = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
