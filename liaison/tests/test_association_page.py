@@ -1,5 +1,5 @@
-"""The partnership page shows an association's leading members; the association page lists
-them all, a page at a time, by rank."""
+"""The association page lists every member, a page at a time, by rank (the partnership page,
+which shows the leading ones: ``reports/tests/test_pages.py``)."""
 
 from datetime import date
 
@@ -12,7 +12,7 @@ from liaison.tests.factories import (
     OrganisationFactory,
     PartnershipFactory,
 )
-from liaison.views import MEMBERS_ON_PARTNERSHIP_PAGE, MEMBERS_PER_PAGE
+from liaison.views import MEMBERS_PER_PAGE
 
 pytestmark = pytest.mark.django_db
 
@@ -36,22 +36,6 @@ def association():
             joined_on=date(2024, 1, 1),
         )
     return association
-
-
-def test_partnership_page_shows_the_leading_members_and_links_to_all(
-    client_for, official, association
-):
-    response = client_for(official).get(f"/partnerships/{association.partnership_id}/")
-
-    page = response.content.decode()
-    total = MEMBERS_PER_PAGE + 6
-    # The president first (whatever its joining date), then the members by joining date.
-    assert "会长单位有限公司" in page
-    assert page.count("会员企业") == MEMBERS_ON_PARTNERSHIP_PAGE - 1
-    assert f"会员企业{MEMBERS_ON_PARTNERSHIP_PAGE - 2:03d}" in page
-    assert f"会员企业{MEMBERS_ON_PARTNERSHIP_PAGE - 1:03d}" not in page
-    assert f"{total} 家会员" in page
-    assert f'href="/associations/{association.pk}/"' in page
 
 
 def test_association_page_lists_every_member_by_rank_a_page_at_a_time(
