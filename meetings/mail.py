@@ -16,7 +16,7 @@ mail (no change of the meeting: SEQUENCE unchanged, newer DTSTAMP) only refreshe
 invitee's current answer as PARTSTAT (a promoted invitee's is ACCEPTED). ORGANIZER is the
 secretariat's mailbox (``CALENDAR_ORGANIZER_EMAIL``), and the mail is sent from it: clients
 ignore or distrust invitations whose From is not the ORGANIZER. Replies that calendar programs
-send to that mailbox are imported by ``meetings.calendar_replies``.
+send to that mailbox are imported by ``meetings.calendars.replies``.
 
 This module chooses the recipients and writes the mails; ``meetings.delivery`` records one
 ``MailDelivery`` row per recipient in the caller's transaction, sends them after the commit,
@@ -45,9 +45,9 @@ from django.utils.translation import gettext_noop
 from liaison.models import Person
 from liaison.site import absolute_url
 from liaison.tasks import background_task
-from meetings import calendar as ical
 from meetings import delivery as pipeline
 from meetings import links
+from meetings.calendars import ics as ical
 from meetings.models import Invitation, MailDelivery, Meeting
 
 Kind = MailDelivery.Kind

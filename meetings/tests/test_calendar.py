@@ -9,7 +9,8 @@ from icalendar import Calendar
 from liaison import services as liaison_services
 from liaison.models import Mechanism
 from liaison.tests.factories import MechanismFactory, PartnershipFactory, PersonFactory
-from meetings import calendar, services
+from meetings import services
+from meetings.calendars import ics as calendar
 from meetings.models import AgendaItem, Invitation, Meeting
 from meetings.tests.calendar_checks import check_feed, occurrences, per_year
 from meetings.tests.factories import InvitationFactory, MeetingFactory

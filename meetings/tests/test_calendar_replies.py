@@ -11,8 +11,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from liaison.tests.factories import MechanismFactory, PersonFactory
-from meetings import calendar, calendar_replies
-from meetings.calendar_replies import ReplyRefused, import_reply
+from meetings.calendars import ics as calendar
+from meetings.calendars import replies as calendar_replies
+from meetings.calendars.replies import ReplyRefused, import_reply
 from meetings.models import Invitation, Meeting
 from meetings.tests.factories import InvitationFactory, MeetingFactory
 

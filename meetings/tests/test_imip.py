@@ -1,7 +1,7 @@
 """Invitations by e-mail (iTIP over iMIP, RFC 5546 / RFC 6047), read from the outbox: the MIME
 tree, the calendar part parsed by icalendar and by recurring-ical-events and checked byte by
 byte, ORGANIZER/ATTENDEE/PARTSTAT/UID/SEQUENCE after each kind of change, From = ORGANIZER,
-and a REPLY built from the REQUEST recorded by ``meetings.calendar_replies``."""
+and a REPLY built from the REQUEST recorded by ``meetings.calendars.replies``."""
 
 import email
 import email.policy
@@ -15,8 +15,9 @@ from django.core import mail as outbox
 from icalendar import Calendar
 
 from liaison.tests.factories import OrganisationFactory, PersonFactory
-from meetings import calendar, services
-from meetings.calendar_replies import import_reply
+from meetings import services
+from meetings.calendars import ics as calendar
+from meetings.calendars.replies import import_reply
 from meetings.models import Invitation, MailDelivery
 from meetings.tests.calendar_checks import check_feed, check_raw, occurrences
 from meetings.tests.factories import InvitationFactory, MeetingFactory
@@ -410,7 +411,7 @@ def test_round_trip_reply_to_the_request_accepts_the_invitation(
 def test_a_reply_to_the_first_request_after_an_update_is_refused(
     meeting, invitations, secretariat, django_capture_on_commit_callbacks
 ):
-    from meetings.calendar_replies import ReplyRefused
+    from meetings.calendars.replies import ReplyRefused
 
     send_invitations(meeting, secretariat, django_capture_on_commit_callbacks)
     _, first, first_body, _ = calendar_of(mail_to("wang@c.example.cn"), "REQUEST")

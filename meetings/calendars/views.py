@@ -23,8 +23,8 @@ from liaison import permissions
 from liaison import services as liaison_services
 from liaison.models import CalendarToken, Partnership
 from liaison.views import directory_reader_required
-from meetings import calendar as feeds
-from meetings import calendar_replies
+from meetings.calendars import ics as feeds
+from meetings.calendars import replies as calendar_replies
 from meetings.models import Meeting
 
 

@@ -32,8 +32,9 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 
 from liaison import permissions
-from meetings import calendar as feeds
+from liaison.models import Mechanism
 from meetings import services
+from meetings.calendars import ics as feeds
 from meetings.models import Invitation, Meeting
 
 ANSWERS = {
@@ -106,8 +107,6 @@ def parse_reply(data: bytes):
 
 def _meeting_for(uid: str, recurrence_id) -> Meeting:
     """The meeting the reply's UID (and RECURRENCE-ID) names."""
-    from liaison.models import Mechanism
-
     try:
         value = uuid.UUID(uid.split("@", 1)[0])
     except ValueError:
