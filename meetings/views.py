@@ -14,7 +14,7 @@ from liaison import history, permissions, uploads
 from liaison.models import Mechanism, Partnership, Region, Sector
 from liaison.views import directory_reader_required, reader_of_all_required, role_required
 from liaison.xlsx import xlsx_response
-from meetings import attendance, audience, excel, links, mail, minutes, scheduling, services
+from meetings import attendance, audience, excel, links, mail, minutes, services
 from meetings.forms import (
     AgendaItemForm,
     AnswerForm,
@@ -379,7 +379,7 @@ def mechanism_schedule_next(request, pk: int):
     )
     partnership = mechanism.partnership
     try:
-        plan = scheduling.plan_next_meeting(mechanism)
+        plan = services.plan_next_meeting(mechanism)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -547,7 +547,7 @@ def meeting_check_in(request, pk: int):
             attendance.expected_attendees(meeting), pk=request.POST.get("attendee")
         )
         try:
-            attendance.mark_attendance(
+            services.mark_attendance(
                 attendee, attendance=request.POST.get("attendance", ""), actor=request.user
             )
         except ValidationError as error:
@@ -598,7 +598,7 @@ def attendee_check_in(request, code):
     )
     if request.method == "POST":
         try:
-            attendance.mark_attendance(
+            services.mark_attendance(
                 attendee,
                 attendance=Attendee.Attendance.PRESENT,
                 actor=request.user,

@@ -135,14 +135,10 @@ def revoke_links(invitation: Invitation, *, actor) -> Invitation:
         raise PermissionDenied
     with transaction.atomic():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        before = audit.snapshot(invitation)
-        invitation.token_version += 1
-        invitation.save(update_fields=["token_version"])
-        audit.record(
+        audit.update_audited(
             invitation,
+            {"token_version": invitation.token_version + 1},
             actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            changes=audit.diff(before, audit.snapshot(invitation), invitation),
             note=_("answer links revoked"),
         )
     return invitation
@@ -413,44 +409,32 @@ def record_rsvp(
         if status == Answer.ACCEPTED:
             _check_fits_at_all(meeting, len(people))
 
-        before = audit.snapshot(invitation)
         if status == Answer.ACCEPTED:
             status = _status_for_acceptance(invitation, meeting, len(people))
         if status == Answer.WAITLISTED and invitation.status != Answer.WAITLISTED:
-            invitation.waitlist_position = _next_waitlist_position(meeting)
+            waitlist_position = _next_waitlist_position(meeting)
         elif status != Answer.WAITLISTED:
-            invitation.waitlist_position = None
-        invitation.status = status
-        invitation.note = note.strip()
-        invitation.delegate_name = delegate["name"]
-        invitation.delegate_title = delegate["title"]
-        invitation.delegate_phone = delegate["phone"]
-        invitation.answered_at = now
-        invitation.answered_via = channel
-        invitation.answer_sequence = sequence
-        invitation.answer_stamp = stamp
-        invitation.save(
-            update_fields=[
-                "answer_sequence",
-                "answer_stamp",
-                "status",
-                "waitlist_position",
-                "note",
-                "delegate_name",
-                "delegate_title",
-                "delegate_phone",
-                "answered_at",
-                "answered_via",
-            ]
-        )
-        _sync_attendees(invitation, people)
-        audit.record(
+            waitlist_position = None
+        else:
+            waitlist_position = invitation.waitlist_position
+        audit.update_audited(
             invitation,
+            {
+                "answer_sequence": sequence,
+                "answer_stamp": stamp,
+                "status": status,
+                "waitlist_position": waitlist_position,
+                "note": note.strip(),
+                "delegate_name": delegate["name"],
+                "delegate_title": delegate["title"],
+                "delegate_phone": delegate["phone"],
+                "answered_at": now,
+                "answered_via": channel,
+            },
             actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            changes=audit.diff(before, audit.snapshot(invitation), invitation),
             note=" · ".join(filter(None, [str(Channel(channel).label), _summary(people)])),
         )
+        _sync_attendees(invitation, people)
         promoted = promote_waiting(meeting, actor=actor)
     return RsvpResult(invitation, promoted)
 
@@ -471,15 +455,10 @@ def promote_waiting(meeting: Meeting, *, actor) -> list[Invitation]:
             continue
         if meeting.capacity is not None and taken + invitation.headcount > meeting.capacity:
             break
-        before = audit.snapshot(invitation)
-        invitation.status = Answer.ACCEPTED
-        invitation.waitlist_position = None
-        invitation.save(update_fields=["status", "waitlist_position"])
-        audit.record(
+        audit.update_audited(
             invitation,
+            {"status": Answer.ACCEPTED, "waitlist_position": None},
             actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            changes=audit.diff(before, audit.snapshot(invitation), invitation),
             note=str(Channel.WAITLIST.label),
         )
         taken += invitation.headcount

@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from liaison.models import AuditEntry, Mechanism
 from liaison.tests.factories import MechanismFactory, OrganisationFactory
-from meetings import scheduling, services
+from meetings import services
 from meetings.models import Meeting
+from meetings.services import scheduling
 from meetings.tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
