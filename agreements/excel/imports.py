@@ -37,11 +37,11 @@ from agreements.excel.columns import (
     REQUIRED_COLUMNS,
     SHEET_NAME,
     TOTAL_LABEL,
-    YI,
 )
 from agreements.models import Agreement, AgreementImport, AgreementParty, SigningUnit
 from liaison import jobs, permissions
 from liaison.models import Organisation, Partnership, Sector
+from liaison.money import YI
 from liaison.tasks import background_task, submit
 from liaison.uploads import delete_stored, display_name, removed_on_error
 from meetings.models import Meeting
