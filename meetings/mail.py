@@ -268,6 +268,7 @@ def send_meeting_mail(delivery_ids: list[int]) -> None:
 @background_task(name="meetings.mail.send_rsvp_reminders")
 def send_rsvp_reminders(days: int = 3) -> int:
     """The daily reminder job (CELERY_BEAT_SCHEDULE); see ``services.remind_pending``."""
+    # Function-level: the services import this module to queue their mail.
     from meetings import services
 
     return services.remind_pending(days=days)

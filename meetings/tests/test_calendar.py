@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from liaison import services as liaison_services
@@ -329,8 +331,6 @@ def test_agenda_change_changes_last_modified(partnership, series, secretariat):
 
 
 def _queries(build) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as context:
         build()

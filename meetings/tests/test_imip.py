@@ -15,9 +15,9 @@ from django.core import mail as outbox
 from icalendar import Calendar
 
 from liaison.tests.factories import OrganisationFactory, PersonFactory
-from meetings import services
+from meetings import mail, services
 from meetings.calendars import ics as calendar
-from meetings.calendars.replies import import_reply
+from meetings.calendars.replies import ReplyRefused, import_reply
 from meetings.models import Invitation, MailDelivery
 from meetings.tests.calendar_checks import check_feed, check_raw, occurrences
 from meetings.tests.factories import InvitationFactory, MeetingFactory
@@ -264,7 +264,6 @@ def test_a_mail_about_a_meeting_cancelled_meanwhile_cancels(
         recipient="liaison@a.example.cn",
         status=MailDelivery.Status.FAILED,
     )
-    from meetings import mail
 
     with django_capture_on_commit_callbacks(execute=True):
         mail.requeue([delivery])
@@ -411,8 +410,6 @@ def test_round_trip_reply_to_the_request_accepts_the_invitation(
 def test_a_reply_to_the_first_request_after_an_update_is_refused(
     meeting, invitations, secretariat, django_capture_on_commit_callbacks
 ):
-    from meetings.calendars.replies import ReplyRefused
-
     send_invitations(meeting, secretariat, django_capture_on_commit_callbacks)
     _, first, first_body, _ = calendar_of(mail_to("wang@c.example.cn"), "REQUEST")
     assert first["SEQUENCE"] == 0
