@@ -114,6 +114,26 @@ def test_save_object_anonymous_actor_recorded_as_none(secretariat):
     assert entry.actor is None
 
 
+def test_update_audited_saves_only_the_given_fields_and_records_them(secretariat):
+    organisation = OrganisationFactory(name="旧名称企业")
+    organisation.kind = Organisation.Kind.ASSOCIATION  # changed in memory, not given
+
+    entry = audit.update_audited(
+        organisation, {"name": "新名称企业"}, actor=secretariat, note="更名"
+    )
+
+    stored = Organisation.objects.get(pk=organisation.pk)
+    assert stored.name == "新名称企业"
+    assert stored.kind != Organisation.Kind.ASSOCIATION
+    assert (entry.action, entry.actor, entry.note) == (
+        AuditEntry.Action.UPDATE,
+        secretariat,
+        "更名",
+    )
+    names = [c for c in entry.changes if c["field"] == "name"]
+    assert (names[0]["old"], names[0]["new"]) == ("旧名称企业", "新名称企业")
+
+
 def test_delete_object_records_delete_with_old_values(secretariat):
     organisation = OrganisationFactory(name="待删除企业")
     pk = organisation.pk
