@@ -231,6 +231,23 @@ def test_ad_hoc_page_creates_a_signing_ceremony(client_for, secretariat, future)
     assert (meeting.kind, meeting.mechanism) == ("signing", None)
 
 
+def test_ad_hoc_page_shows_the_services_refusal_on_the_field_it_names(
+    client_for, secretariat, future
+):
+    response = client_for(secretariat).post(
+        f"/meetings/schedule/partnership/{future.partnership.pk}/",
+        {
+            "kind": "signing",
+            "title": "项目签约仪式",
+            "start": "2030-06-01T10:00",
+            "end": "2030-06-01T09:00",
+        },
+    )
+    assert response.status_code == 200
+    assert not Meeting.objects.exists()
+    assert response.context["form"].errors["end"] == ["会议结束时间必须晚于开始时间。"]
+
+
 def test_api_schedule_next(api_for, secretariat, future):
     response = api_for(secretariat).post(f"/api/v1/mechanisms/{future.pk}/schedule-next/", {})
     assert response.status_code == 201, response.content
