@@ -1,6 +1,6 @@
 """Changes to meetings: one function per change, each validated, atomic and audited.
 
-By concept: the meeting and its lifecycle (``meetings``), invitations and answers
+By concept: the meeting and its lifecycle (``meetings``), invitations (``invitations``), answers
 (``answers``), scheduling and the plan of a mechanism's next meeting (``scheduling``),
 attendance (``attendance``), the agenda (``agenda``) and mail (``sending``).
 Callers use the package: ``from meetings import services; services.record_rsvp(...)``.
@@ -24,18 +24,20 @@ from meetings.services.answers import (
     RsvpResult,
     attendee_key,
     check_answer_is_newest,
-    check_can_invite,
     check_may_answer,
     confirm_answer,
-    invite_audience,
-    invite_organisations,
-    invite_people,
     one_tap_attendees,
     promote_waiting,
     record_rsvp,
-    revoke_links,
 )
 from meetings.services.attendance import check_can_check_in, mark_attendance
+from meetings.services.invitations import (
+    check_can_invite,
+    invite_audience,
+    invite_organisations,
+    invite_people,
+    revoke_links,
+)
 from meetings.services.meetings import (
     ALLOWED_TRANSITIONS,
     CALENDAR_FIELDS,
