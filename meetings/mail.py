@@ -28,8 +28,7 @@ from liaison.site import absolute_url
 from liaison.tasks import background_task
 from meetings import delivery as pipeline
 from meetings import links
-from meetings.calendars import ics as ical
-from meetings.calendars import imip
+from meetings.calendars import feeds, imip
 from meetings.models import Invitation, MailDelivery, Meeting
 
 Kind = MailDelivery.Kind
@@ -167,7 +166,7 @@ def context(delivery: MailDelivery) -> dict:
 
 
 def calendar_method(delivery: MailDelivery) -> str:
-    return ical.invitation_method(delivery.meeting, cancellation=delivery.kind == Kind.CANCELLATION)
+    return imip.invitation_method(delivery.meeting, cancellation=delivery.kind == Kind.CANCELLATION)
 
 
 def render(delivery: MailDelivery) -> EmailMultiAlternatives:
@@ -182,7 +181,7 @@ def render(delivery: MailDelivery) -> EmailMultiAlternatives:
         text = render_to_string(f"meetings/mail/{delivery.kind}.txt", data)
         html = render_to_string(f"meetings/mail/{delivery.kind}.html", data)
         ics = (
-            ical.invitation_calendar(
+            imip.invitation_calendar(
                 delivery.meeting,
                 invitation,
                 address=delivery.recipient,
@@ -208,7 +207,7 @@ def prepare(deliveries: list[MailDelivery]):
     """The renderer of a batch of meeting mail (``meetings.delivery`` calls it). Each meeting
     of the batch is loaded once, with its agenda, for all its recipients: the calendar part of
     a thousand invitations costs the same queries as that of one."""
-    meetings = ical.with_agenda(Meeting.objects.filter(pk__in={d.meeting_id for d in deliveries}))
+    meetings = feeds.with_agenda(Meeting.objects.filter(pk__in={d.meeting_id for d in deliveries}))
     loaded = {meeting.pk: meeting for meeting in meetings}
     for delivery in deliveries:
         delivery.meeting = loaded[delivery.meeting_id]

@@ -1,3 +1,3 @@
-"""Meetings in calendars: the feeds and the iTIP events of invitations (``ics``), the calendar
-part of meeting mail (``imip``), the import of calendar replies (``replies``) and the pages
-that serve and manage them (``views``)."""
+"""Meetings in calendars: the iCalendar events of meetings and series (``ics``), the calendars
+people subscribe to or download (``feeds``), the calendar part of meeting mail (``imip``), the
+import of calendar replies (``replies``) and the pages that serve and manage them (``views``)."""

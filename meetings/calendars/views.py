@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST, require_safe
 from liaison import permissions
 from liaison import services as liaison_services
 from liaison.models import CalendarToken, Partnership
+from liaison.site import absolute_url
 from liaison.views import directory_reader_required
-from meetings.calendars import ics as feeds
+from meetings.calendars import feeds
 from meetings.calendars import replies as calendar_replies
 from meetings.models import Meeting
 
@@ -133,9 +134,9 @@ def subscription_links(request, url: str, name: str) -> dict:
 def calendar_subscription(request):
     """The member's calendar page: the secret feed URL, subscribe links, reminder switch."""
     token = liaison_services.calendar_token_for(request.user)
-    personal = feeds.absolute_url(reverse("calendar-personal-feed", args=[token.key]))
+    personal = absolute_url(reverse("calendar-personal-feed", args=[token.key]))
     officials = (
-        feeds.absolute_url(reverse("calendar-officials-feed", args=[token.key]))
+        absolute_url(reverse("calendar-officials-feed", args=[token.key]))
         if permissions.can_read_all(request.user)
         else None
     )

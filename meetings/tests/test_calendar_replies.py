@@ -15,7 +15,8 @@ from icalendar import Calendar
 from liaison.models import AuditEntry
 from liaison.tests.factories import MechanismFactory, PersonFactory
 from meetings import services
-from meetings.calendars import ics as calendar
+from meetings.calendars import feeds
+from meetings.calendars import ics as events
 from meetings.calendars import replies as calendar_replies
 from meetings.calendars.replies import ReplyRefused, import_reply
 from meetings.models import Invitation, Meeting
@@ -211,7 +212,7 @@ def test_reply_with_series_uid_and_recurrence_id(enterprise_a, liaison, secretar
     )
     invitation = InvitationFactory(meeting=moved, organisation=enterprise_a)
     ics = reply_ics(
-        calendar.series_uid(mechanism),
+        events.series_uid(mechanism),
         "liaison@a.example.cn",
         recurrence_id="RECURRENCE-ID;TZID=Asia/Shanghai:20270615T093000",
     )
@@ -220,7 +221,7 @@ def test_reply_with_series_uid_and_recurrence_id(enterprise_a, liaison, secretar
 
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.ACCEPTED
-    whole_series = reply_ics(calendar.series_uid(mechanism), "liaison@a.example.cn")
+    whole_series = reply_ics(events.series_uid(mechanism), "liaison@a.example.cn")
     refused(whole_series, secretariat, message_part="系列")
 
 
@@ -305,7 +306,7 @@ def test_too_large_upload_is_refused(secretariat):
 
 def test_reply_round_trip_from_our_own_single_meeting_ics(invitation, secretariat):
     """A client answering the .ics we publish keeps our UID: the reply finds the meeting."""
-    event = Calendar.from_ical(calendar.meeting_calendar(invitation.meeting).body).walk("VEVENT")[0]
+    event = Calendar.from_ical(feeds.meeting_calendar(invitation.meeting).body).walk("VEVENT")[0]
     import_reply(reply_ics(str(event["UID"]), "liaison@a.example.cn"), actor=secretariat, now=NOW)
 
     invitation.refresh_from_db()

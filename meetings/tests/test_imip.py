@@ -16,7 +16,8 @@ from icalendar import Calendar
 
 from liaison.tests.factories import OrganisationFactory, PersonFactory
 from meetings import mail, services
-from meetings.calendars import ics as calendar
+from meetings.calendars import feeds
+from meetings.calendars import ics as events
 from meetings.calendars.replies import ReplyRefused, import_reply
 from meetings.models import Invitation, MailDelivery
 from meetings.tests.calendar_checks import check_feed, check_raw, occurrences
@@ -174,7 +175,7 @@ def test_partstat_follows_the_current_answer(
     ):
         _, event, _, _ = calendar_of(mail_to(address), "REQUEST")
         assert attendee(event).params["PARTSTAT"] == partstat
-    assert calendar.PARTSTAT[Invitation.Status.PENDING] == "NEEDS-ACTION"
+    assert events.PARTSTAT[Invitation.Status.PENDING] == "NEEDS-ACTION"
 
 
 def test_update_after_reschedule_has_higher_sequence_and_same_uid(
@@ -348,7 +349,7 @@ def test_feeds_stay_free_of_method_and_organizer(
 ):
     send_invitations(meeting, secretariat, django_capture_on_commit_callbacks)
     _, event, body, _ = calendar_of(mail_to("wang@c.example.cn"), "REQUEST")
-    feed_body = calendar.meeting_calendar(meeting).body
+    feed_body = feeds.meeting_calendar(meeting).body
     feed = check_feed(feed_body)
     # The invitation's VTIMEZONE is the feed's, byte for byte.
     zone = re.compile(rb"BEGIN:VTIMEZONE.*?END:VTIMEZONE\r\n", re.S)
