@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from openpyxl import load_workbook
 
 from agreements import services
 from agreements.excel.columns import (
@@ -121,8 +122,6 @@ def read_rows(
     {column key: cell value}); empty rows, the example row and a totals row are left out.
     ``on_progress(line, lines)`` is called now and then while a long sheet is read (``lines``
     is the sheet's declared size, 0 when it declares none)."""
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file
