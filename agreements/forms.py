@@ -1,10 +1,8 @@
 """Forms of the agreement page. They parse input only; the services in
 ``agreements.services`` decide, and their ValidationError is shown on the form
-(``add_domain_error``) with the same translated text the API answers."""
+(``liaison.pages.call_on_form``) with the same translated text the API answers."""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -16,26 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import CENT, Agreement
 from agreements.services import ALLOWED_TRANSITIONS, MAX_ATTACHMENTS
 from liaison import uploads
+from liaison.money import WAN
 from liaison.uploads import ACCEPT
 from liaison.widgets import IsoDateInput
-
-WAN = Decimal(10_000)
 
 
 def file_help() -> str:
     return gettext("PDF, JPEG or PNG, at most %(size)s each.") % {
         "size": filesizeformat(uploads.MAX_UPLOAD_BYTES)
     }
-
-
-def add_domain_error(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's error on the field it names, or above the form when the form has no
-    such field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class MultipleFileInput(forms.FileInput):

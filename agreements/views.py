@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -18,6 +17,7 @@ from agreements.models import (
 )
 from agreements.statistics import agreement_statistics, agreement_totals
 from liaison import history, permissions, uploads
+from liaison.pages import UNSET, call_on_form, paginate, query_without_page
 from liaison.views import directory_reader_required, role_required
 from liaison.xlsx import xlsx_response
 
@@ -33,9 +33,7 @@ def _filtered(request, data):
 @directory_reader_required
 def agreement_list(request):
     agreements_filter, agreements = _filtered(request, request.GET)
-    page = Paginator(agreements.with_related(), 30).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page = paginate(request, agreements.with_related())
     return render(
         request,
         "agreements/agreement_list.html",
@@ -43,7 +41,7 @@ def agreement_list(request):
             "filter": agreements_filter,
             "page": page,
             "totals": agreement_totals(agreements),
-            "query": query.urlencode(),
+            "query": query_without_page(request),
             "offset": page.start_index() - 1 if page.paginator.count else 0,
         },
     )
@@ -73,9 +71,7 @@ def _agreement_page(request, pk: int, *, bound_form=None):
         "document": AgreementDocument.objects.filter(agreement=agreement)
         .select_related("uploaded_by")
         .first(),
-        "history": history.readable_history(agreement)
-        if permissions.can_see_history(user)
-        else None,
+        "history": history.history_for(user, agreement),
     }
 
     def form(kind, **kwargs):
@@ -131,14 +127,9 @@ def _perform(request, pk: int, form, change, success: str):
     """Post/Redirect/Get: call ``change(cleaned_data)`` (a service) when the form is valid and
     go back to the agreement's page; otherwise show the page again with the form's errors,
     the service's own message included."""
-    if form.is_valid():
-        try:
-            change(form.cleaned_data)
-        except ValidationError as error:
-            forms.add_domain_error(form, error)
-        else:
-            messages.success(request, success)
-            return redirect("agreement-detail", pk=pk)
+    if form.is_valid() and call_on_form(form, change, form.cleaned_data) is not UNSET:
+        messages.success(request, success)
+        return redirect("agreement-detail", pk=pk)
     return _agreement_page(request, pk, bound_form=form)
 
 

@@ -1,7 +1,7 @@
 """The one audit mechanism: who changed which object, when, and each field's old and new value.
 
-Services call ``save_audited`` / ``delete_audited`` (or ``record`` for changes they make
-themselves); the admin does the same through ``AuditedAdmin``. Values are stored as display text
+Services call ``save_audited`` / ``delete_audited``, ``update_audited`` to set a few fields
+under a lock they hold, or ``record`` for changes they make themselves; the admin does the same through ``AuditedAdmin``. Values are stored as display text
 (a region's name, a status's label) with the raw value beside it, so the history stays readable
 after the related object is renamed or deleted, on SQLite and PostgreSQL alike.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
+from collections.abc import Mapping
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -131,6 +132,26 @@ def save_audited(
             changes=changes,
             action=AuditEntry.Action.CREATE if creating else AuditEntry.Action.UPDATE,
         )
+
+
+def update_audited(
+    obj: models.Model, values: Mapping[str, object], *, actor, note: str = ""
+) -> AuditEntry:
+    """Set ``values`` on ``obj``, save those fields only, and record the change (an UPDATE
+    entry, written even when nothing changed: the note says what was done). For services that
+    hold the row's lock and know which fields they change; ``save_audited`` saves a whole
+    object and compares it with the stored row."""
+    before = snapshot(obj)
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save(update_fields=list(values))
+    return record(
+        obj,
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        changes=diff(before, snapshot(obj), obj),
+        note=note,
+    )
 
 
 def delete_audited(obj: models.Model, *, actor, note: str = "") -> None:

@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from liaison import audit
+from liaison import audit, permissions
 from liaison.models import AuditEntry
 from liaison.templatetags.liaison_format import beijing, yuan
 
@@ -72,6 +72,12 @@ def readable_history(obj: models.Model, *, shown: int = SHOWN) -> History:
     total = entries.count()
     readable = [_entry(entry, type(obj)) for entry in entries[:MOST]]
     return History(latest=readable[:shown], earlier=readable[shown:], total=total)
+
+
+def history_for(user, obj: models.Model) -> History | None:
+    """The object's readable history for a page, or None when ``user`` may not see histories
+    (the page then shows none)."""
+    return readable_history(obj) if permissions.can_see_history(user) else None
 
 
 def _entry(entry: AuditEntry, model: type[models.Model]) -> Entry:

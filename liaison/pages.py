@@ -35,10 +35,11 @@ def flash_service_error(request, error: ValidationError) -> None:
 
 def flash_form_errors(request, form: forms.BaseForm) -> None:
     """Show an invalid form's errors as messages on the next page (for one-button forms whose
-    page is elsewhere)."""
-    for errors in form.errors.values():
+    page is elsewhere), each after the label of its field: the field is not on that page."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
         for message in errors:
-            messages.error(request, message)
+            messages.error(request, f"{label}：{message}" if label else message)
 
 
 def call_on_form(form: forms.BaseForm, service: Callable[..., T], *args, **kwargs) -> T | object:
@@ -70,3 +71,10 @@ def paginate(request, items, per_page: int = 30) -> Page:
     """The page of ``items`` that ``?page=`` asks for; a missing, non-numeric or too large
     number gives the first or last page, never an error."""
     return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def query_without_page(request) -> str:
+    """The list's query string (its filters) without ``page``, for the pager's links."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()

@@ -9,7 +9,6 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from django.views.decorators.http import require_POST
 from liaison import history, permissions
 from liaison.forms import OrganisationSearchForm, SignInForm
 from liaison.models import Association, Membership, Organisation, Person
+from liaison.pages import paginate
 
 
 def role_required(allowed):
@@ -64,7 +64,7 @@ def organisation_list(request):
         if request.GET
         else Organisation.objects.for_directory()
     )
-    page = Paginator(organisations, 30).get_page(request.GET.get("page"))
+    page = paginate(request, organisations)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -91,9 +91,7 @@ def organisation_detail(request, pk: int):
             "people": people,
             "memberships": memberships,
             "show_contacts": permissions.can_see_contact_details(request.user, organisation),
-            "history": history.readable_history(organisation)
-            if permissions.can_see_history(request.user)
-            else None,
+            "history": history.history_for(request.user, organisation),
         },
     )
 
@@ -111,7 +109,7 @@ def association_detail(request, pk: int):
         pk=pk,
     )
     members = Membership.objects.with_related().filter(association=association).by_rank()
-    page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, members, per_page=MEMBERS_PER_PAGE)
     return render(
         request, "liaison/association_detail.html", {"association": association, "page": page}
     )

@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from liaison.models import Organisation, Person, Region, Sector
+from liaison.uploads import ACCEPT
 from liaison.widgets import IsoDateInput, IsoDateTimeInput
 from meetings import audience
 from meetings.models import AgendaItem, Attendee, Invitation, MailDelivery, Meeting
 from meetings.services import (
+    AD_HOC_KINDS,
     ANSWERS,
     ATTENDEE_FIELDS,
     DEFAULT_ANSWER_FIELDS,
@@ -294,8 +296,6 @@ class ScheduleForm(forms.Form):
     )
 
     def __init__(self, *args, partnership, ad_hoc: bool, kind: str | None = None, **kwargs):
-        from meetings.services import AD_HOC_KINDS
-
         super().__init__(*args, **kwargs)
         if ad_hoc:
             self.fields["kind"].choices = [(k, Meeting.Kind(k).label) for k in AD_HOC_KINDS]
@@ -330,8 +330,6 @@ class MaterialForm(forms.Form):
     file = forms.FileField(label=_("Material (PDF, JPEG or PNG)"))
 
     def __init__(self, *args, **kwargs):
-        from liaison.uploads import ACCEPT
-
         super().__init__(*args, **kwargs)
         self.fields["file"].widget.attrs["accept"] = ACCEPT
 

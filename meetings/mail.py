@@ -1,22 +1,7 @@
 """Mail to a meeting's invitees: invitation, reminder, update, cancellation and "moved up from
 the waiting list", in Chinese, as plain text with an HTML alternative and a calendar part.
 
-Calendar part (iTIP over iMIP, RFC 5546 / RFC 6047). Every mail to an invitation carries its
-meeting as ``text/calendar; method=…; charset=utf-8``, the third alternative of the
-``multipart/alternative`` (after text/plain and text/html, so mail programs show the HTML and
-calendar programs read the invitation), and the same bytes again as an ``invite.ics``
-attachment (``application/ics``) for the programs that only look at attachments, as Gmail's
-own invitations do. Both are base64, so the CRLF line ends and the 75-octet folding arrive
-unchanged. Invitations, updates, reminders and "moved up from the waiting list" carry
-``METHOD:REQUEST``; a cancellation (or any mail about a meeting cancelled meanwhile)
-``METHOD:CANCEL`` with ``STATUS:CANCELLED``. UID is the meeting's stored one and SEQUENCE its
-current one: ``save_meeting`` raised it for every change of time, place, title or status, so an
-update or a cancellation replaces the copy in the calendar, while a reminder or a waiting-list
-mail (no change of the meeting: SEQUENCE unchanged, newer DTSTAMP) only refreshes it, with the
-invitee's current answer as PARTSTAT (a promoted invitee's is ACCEPTED). ORGANIZER is the
-secretariat's mailbox (``CALENDAR_ORGANIZER_EMAIL``), and the mail is sent from it: clients
-ignore or distrust invitations whose From is not the ORGANIZER. Replies that calendar programs
-send to that mailbox are imported by ``meetings.calendar_replies``.
+The calendar part (iTIP over iMIP) is built by ``meetings.calendars.imip``.
 
 This module chooses the recipients and writes the mails; ``meetings.delivery`` records one
 ``MailDelivery`` row per recipient in the caller's transaction, sends them after the commit,
@@ -28,12 +13,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from email import encoders
-from email.mime.base import MIMEBase
-from email.utils import formataddr, parseaddr
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Count
 from django.template.loader import render_to_string
@@ -45,9 +26,9 @@ from django.utils.translation import gettext_noop
 from liaison.models import Person
 from liaison.site import absolute_url
 from liaison.tasks import background_task
-from meetings import calendar as ical
 from meetings import delivery as pipeline
 from meetings import links
+from meetings.calendars import feeds, imip
 from meetings.models import Invitation, MailDelivery, Meeting
 
 Kind = MailDelivery.Kind
@@ -63,7 +44,6 @@ SUBJECTS = {
     Kind.WAITLIST: gettext_noop("Moved up from the waiting list: %(title)s"),
 }
 
-CALENDAR_FILENAME = "invite.ics"
 # The mails that carry the meeting as an iTIP message (others, such as circulated minutes, not).
 CALENDAR_KINDS = frozenset(SUBJECTS)
 
@@ -185,32 +165,8 @@ def context(delivery: MailDelivery) -> dict:
     return data
 
 
-class MeetingMessage(EmailMultiAlternatives):
-    """A mail whose ``text/calendar; method=…`` alternative keeps its method parameter
-    unquoted and its bytes exact (base64: CRLF and folding survive every relay)."""
-
-    def _create_mime_attachment(self, content, mimetype):
-        if mimetype.split(";", 1)[0].strip().lower() != "text/calendar":
-            return super()._create_mime_attachment(content, mimetype)
-        part = MIMEBase("text", "calendar")
-        part.replace_header("Content-Type", f"{mimetype}; charset=utf-8")
-        part.set_payload(content.encode() if isinstance(content, str) else content)
-        encoders.encode_base64(part)
-        return part
-
-
-def sender() -> str:
-    """The From of meeting mail: the calendar ORGANIZER's address, with the name of
-    DEFAULT_FROM_EMAIL (which it is, unless CALENDAR_ORGANIZER_EMAIL names another mailbox)."""
-    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    organizer = ical.organizer_address()
-    if address.lower() == organizer.lower():
-        return settings.DEFAULT_FROM_EMAIL
-    return formataddr((name, organizer)) if name else organizer
-
-
 def calendar_method(delivery: MailDelivery) -> str:
-    return ical.invitation_method(delivery.meeting, cancellation=delivery.kind == Kind.CANCELLATION)
+    return imip.invitation_method(delivery.meeting, cancellation=delivery.kind == Kind.CANCELLATION)
 
 
 def render(delivery: MailDelivery) -> EmailMultiAlternatives:
@@ -225,7 +181,7 @@ def render(delivery: MailDelivery) -> EmailMultiAlternatives:
         text = render_to_string(f"meetings/mail/{delivery.kind}.txt", data)
         html = render_to_string(f"meetings/mail/{delivery.kind}.html", data)
         ics = (
-            ical.invitation_calendar(
+            imip.invitation_calendar(
                 delivery.meeting,
                 invitation,
                 address=delivery.recipient,
@@ -235,16 +191,15 @@ def render(delivery: MailDelivery) -> EmailMultiAlternatives:
             if with_calendar
             else b""
         )
-    message = MeetingMessage(
+    message = imip.ImipMessage(
         subject=subject,
         body=text,
-        from_email=sender(),
+        from_email=imip.sender(),
         to=[delivery.recipient],
     )
     message.attach_alternative(html, "text/html")
     if ics:
-        message.attach_alternative(ics, f"text/calendar; method={method}")
-        message.attach(CALENDAR_FILENAME, ics, "application/ics")
+        imip.attach_calendar(message, ics, method=method)
     return message
 
 
@@ -252,7 +207,7 @@ def prepare(deliveries: list[MailDelivery]):
     """The renderer of a batch of meeting mail (``meetings.delivery`` calls it). Each meeting
     of the batch is loaded once, with its agenda, for all its recipients: the calendar part of
     a thousand invitations costs the same queries as that of one."""
-    meetings = ical.with_agenda(Meeting.objects.filter(pk__in={d.meeting_id for d in deliveries}))
+    meetings = feeds.with_agenda(Meeting.objects.filter(pk__in={d.meeting_id for d in deliveries}))
     loaded = {meeting.pk: meeting for meeting in meetings}
     for delivery in deliveries:
         delivery.meeting = loaded[delivery.meeting_id]
@@ -268,6 +223,7 @@ def send_meeting_mail(delivery_ids: list[int]) -> None:
 @background_task(name="meetings.mail.send_rsvp_reminders")
 def send_rsvp_reminders(days: int = 3) -> int:
     """The daily reminder job (CELERY_BEAT_SCHEDULE); see ``services.remind_pending``."""
+    # Function-level: the services import this module to queue their mail.
     from meetings import services
 
     return services.remind_pending(days=days)

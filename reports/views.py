@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from liaison import history, permissions
 from liaison.models import Membership, Partnership
+from liaison.pages import paginate
 from liaison.views import directory_reader_required, reader_of_all_required
 from meetings.models import Invitation, Meeting
 from reports.dashboard import dashboard_figures
@@ -91,9 +91,7 @@ def partnership_detail(request, pk: int):
             "partnership": partnership,
             "mechanism_rows": mechanism_rows,
             "associations": associations,
-            "history": history.readable_history(partnership)
-            if permissions.can_see_history(request.user)
-            else None,
+            "history": history.history_for(request.user, partnership),
         },
     )
 
@@ -123,7 +121,7 @@ def report_list(request):
     reports = GeneratedReport.objects.select_related("requested_by").order_by(
         "-requested_at", "-pk"
     )
-    page = Paginator(reports, REPORTS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, reports, per_page=REPORTS_PER_PAGE)
     return render(
         request,
         "reports/report_list.html",

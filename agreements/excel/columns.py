@@ -15,7 +15,6 @@ MAX_ROWS = 2000  # data rows of one sheet
 HEADER_SEARCH_ROWS = 10  # a title line may stand above the header row
 PREVIEW_MAX_AGE = 60 * 60  # seconds between the preview and its confirmation
 
-YI = Decimal(100_000_000)
 CENT = Decimal("0.01")
 YI_PLACES = Decimal("1E-10")  # a fen in 亿元
 MAX_YUAN = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"])

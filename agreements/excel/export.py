@@ -18,14 +18,13 @@ from agreements.excel.columns import (
     SHEET_NAME,
     SUMMARY_SHEET_NAME,
     TOTAL_LABEL,
-    YI,
     YI_PLACES,
     kind_label,
 )
 from agreements.models import Agreement, AgreementParty, SigningUnit
 from agreements.statistics import AgreementStatistics, agreement_statistics
 from liaison.models import Sector
-from liaison.money import UNKNOWN
+from liaison.money import UNKNOWN, YI
 from liaison.xlsx import bold_row, new_workbook, style_header, workbook_bytes
 from meetings.models import Meeting
 

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from openpyxl import load_workbook
 
 from agreements import services
 from agreements.excel.columns import (
@@ -37,11 +38,11 @@ from agreements.excel.columns import (
     REQUIRED_COLUMNS,
     SHEET_NAME,
     TOTAL_LABEL,
-    YI,
 )
 from agreements.models import Agreement, AgreementImport, AgreementParty, SigningUnit
 from liaison import jobs, permissions
 from liaison.models import Organisation, Partnership, Sector
+from liaison.money import YI
 from liaison.tasks import background_task, submit
 from liaison.uploads import delete_stored, display_name, removed_on_error
 from meetings.models import Meeting
@@ -121,8 +122,6 @@ def read_rows(
     {column key: cell value}); empty rows, the example row and a totals row are left out.
     ``on_progress(line, lines)`` is called now and then while a long sheet is read (``lines``
     is the sheet's declared size, 0 when it declares none)."""
-    from openpyxl import load_workbook
-
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds on a damaged file

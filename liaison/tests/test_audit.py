@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from liaison import audit, services
@@ -105,13 +106,31 @@ def test_save_object_invalid_changes_nothing(secretariat):
 
 
 def test_save_object_anonymous_actor_recorded_as_none(secretariat):
-    from django.contrib.auth.models import AnonymousUser
-
     entry = services.save_object(
         Organisation(name="系统导入企业", kind="enterprise"), actor=AnonymousUser()
     )
 
     assert entry.actor is None
+
+
+def test_update_audited_saves_only_the_given_fields_and_records_them(secretariat):
+    organisation = OrganisationFactory(name="旧名称企业")
+    organisation.kind = Organisation.Kind.ASSOCIATION  # changed in memory, not given
+
+    entry = audit.update_audited(
+        organisation, {"name": "新名称企业"}, actor=secretariat, note="更名"
+    )
+
+    stored = Organisation.objects.get(pk=organisation.pk)
+    assert stored.name == "新名称企业"
+    assert stored.kind != Organisation.Kind.ASSOCIATION
+    assert (entry.action, entry.actor, entry.note) == (
+        AuditEntry.Action.UPDATE,
+        secretariat,
+        "更名",
+    )
+    names = [c for c in entry.changes if c["field"] == "name"]
+    assert (names[0]["old"], names[0]["new"]) == ("旧名称企业", "新名称企业")
 
 
 def test_delete_object_records_delete_with_old_values(secretariat):

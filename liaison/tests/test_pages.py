@@ -9,7 +9,7 @@ from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
 
-from liaison.pages import UNSET, call_on_form, call_or_flash, paginate
+from liaison.pages import UNSET, call_on_form, call_or_flash, flash_form_errors, paginate
 
 
 class TitleForm(forms.Form):
@@ -64,6 +64,17 @@ def test_a_refusal_after_a_one_button_action_becomes_messages():
 
     assert result is UNSET
     assert [str(m) for m in get_messages(request)] == ["已截止。", "名额已满。"]
+
+
+def test_an_invalid_one_button_form_flashes_each_error_after_its_label():
+    request = _request()
+    form = TitleForm({"title": ""}, prefix="new")
+    form.fields["title"].label = "标题"
+    form.is_valid()
+
+    flash_form_errors(request, form)
+
+    assert [str(m) for m in get_messages(request)] == ["标题：该字段是必填项。"]
 
 
 @pytest.mark.parametrize(

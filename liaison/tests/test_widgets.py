@@ -27,7 +27,7 @@ FORM_MODULES = (
     "agreements.forms",
     "meetings.forms",
     "meetings.minutes_forms",
-    "meetings.calendar_views",
+    "meetings.calendars.views",
 )
 
 

@@ -7,7 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from liaison import permissions
-from meetings import attendance
+from meetings import attendance, services
 from meetings.api.serializers import AttendanceSerializer, CheckInSerializer
 
 
@@ -29,13 +29,13 @@ class AttendanceMixin:
     def check_in(self, request, pk=None):
         """Mark an expected attendee present, absent or excused (secretariat)."""
         meeting = self.get_object()
-        attendance.check_can_check_in(request.user)
+        services.check_can_check_in(request.user)
         data = CheckInSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         attendee = get_object_or_404(
             attendance.expected_attendees(meeting), pk=data.validated_data["attendee"]
         )
-        attendance.mark_attendance(
+        services.mark_attendance(
             attendee, attendance=data.validated_data["attendance"], actor=request.user
         )
         counts = attendance.attendance_counts(meeting)

@@ -1,7 +1,8 @@
 """Changes to meetings: one function per change, each validated, atomic and audited.
 
-By concept: the meeting and its lifecycle (``meetings``), invitations and answers
-(``answers``), scheduling (``scheduling``), the agenda (``agenda``) and mail (``sending``).
+By concept: the meeting and its lifecycle (``meetings``), invitations (``invitations``), answers
+(``answers``), scheduling and the plan of a mechanism's next meeting (``scheduling``),
+attendance (``attendance``), the agenda (``agenda``) and mail (``sending``).
 Callers use the package: ``from meetings import services; services.record_rsvp(...)``.
 """
 
@@ -23,15 +24,18 @@ from meetings.services.answers import (
     RsvpResult,
     attendee_key,
     check_answer_is_newest,
-    check_can_invite,
     check_may_answer,
     confirm_answer,
-    invite_audience,
-    invite_organisations,
-    invite_people,
     one_tap_attendees,
     promote_waiting,
     record_rsvp,
+)
+from meetings.services.attendance import check_can_check_in, mark_attendance
+from meetings.services.invitations import (
+    check_can_invite,
+    invite_audience,
+    invite_organisations,
+    invite_people,
     revoke_links,
 )
 from meetings.services.meetings import (
@@ -54,7 +58,9 @@ from meetings.services.scheduling import (
     AD_HOC_KINDS,
     DEFAULT_ANSWER_FIELDS,
     SCHEDULE_FIELDS,
+    MeetingPlan,
     default_answer_fields,
+    plan_next_meeting,
     schedule_meeting,
     schedule_next_meeting,
 )
@@ -78,6 +84,7 @@ __all__ = [
     "LIFECYCLE_FIELDS",
     "RESCHEDULABLE",
     "SCHEDULE_FIELDS",
+    "MeetingPlan",
     "RsvpResult",
     "add_agenda_item",
     "attach_agenda_material",
@@ -86,6 +93,7 @@ __all__ = [
     "change_agenda_item",
     "change_meeting_status",
     "check_answer_is_newest",
+    "check_can_check_in",
     "check_can_invite",
     "check_direct_change",
     "check_may_answer",
@@ -98,8 +106,10 @@ __all__ = [
     "invite_audience",
     "invite_organisations",
     "invite_people",
+    "mark_attendance",
     "move_agenda_item",
     "one_tap_attendees",
+    "plan_next_meeting",
     "postpone_meeting",
     "promote_waiting",
     "record_rsvp",

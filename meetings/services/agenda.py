@@ -93,15 +93,8 @@ def reorder_agenda(meeting: Meeting, item_ids: list[int], *, actor) -> list[Agen
         for position, pk in enumerate(item_ids):
             item = items[pk]
             if item.position != position:
-                before = audit.snapshot(item)
-                item.position = position
-                item.save(update_fields=["position"])
-                audit.record(
-                    item,
-                    actor=actor,
-                    action=AuditEntry.Action.UPDATE,
-                    changes=audit.diff(before, audit.snapshot(item), item),
-                    note=_("agenda reordered"),
+                audit.update_audited(
+                    item, {"position": position}, actor=actor, note=_("agenda reordered")
                 )
     return [items[pk] for pk in item_ids]
 

@@ -1,5 +1,5 @@
-"""Invitations and answers (回执): inviting organisations and people, signed links, and the one
-RSVP service every channel goes through, with capacity and the waiting list."""
+"""Answers (回执): the one RSVP service every channel goes through, with capacity and the
+waiting list, and the one-tap answers of the mail's links. Inviting is in ``invitations``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from liaison import audit, permissions
-from liaison.models import AuditEntry, Organisation, Person
+from liaison.models import Person
 from liaison.validators import normalise_mainland_phone
 from meetings import mail
 from meetings.models import (
@@ -26,8 +26,6 @@ from meetings.models import (
     Meeting,
 )
 from meetings.services.locking import lock_meeting
-
-# --- Invitations -----------------------------------------------------------------------------
 
 Answer = Invitation.Status
 Channel = Invitation.Channel
@@ -58,94 +56,6 @@ class RsvpResult:
 
     invitation: Invitation
     promoted: list[Invitation] = field(default_factory=list)
-
-
-def _invite(meeting: Meeting, *, actor, organisation=None, person=None) -> Invitation:
-    invitation = Invitation(meeting=meeting, organisation=organisation, person=person)
-    invitation.full_clean(validate_unique=False, validate_constraints=False)
-    invitation.save()
-    audit.record(
-        invitation,
-        actor=actor,
-        action=AuditEntry.Action.CREATE,
-        changes=audit.diff({}, audit.snapshot(invitation), invitation),
-        note=_("invited"),
-    )
-    return invitation
-
-
-def check_can_invite(meeting: Meeting, actor) -> None:
-    if not permissions.can_manage_invitations(actor):
-        raise PermissionDenied
-    if meeting.status == Meeting.Status.CANCELLED:
-        raise ValidationError(_("A cancelled meeting cannot be given invitations."))
-
-
-def invite_organisations(
-    meeting: Meeting, organisations: Iterable[Organisation], *, actor
-) -> list[Invitation]:
-    """Invite organisations to the meeting; those already invited are skipped, so inviting the
-    same list twice creates nothing. Returns the new invitations (the mail module sends them)."""
-    check_can_invite(meeting, actor)
-    with transaction.atomic():
-        lock_meeting(meeting)
-        invited = set(
-            meeting.invitations.filter(person__isnull=True).values_list(
-                "organisation_id", flat=True
-            )
-        )
-        created = []
-        for organisation in organisations:
-            if organisation.pk in invited:
-                continue
-            invited.add(organisation.pk)
-            created.append(_invite(meeting, actor=actor, organisation=organisation))
-    return created
-
-
-def invite_people(meeting: Meeting, people: Iterable[Person], *, actor) -> list[Invitation]:
-    """Invite people by name (idempotent like ``invite_organisations``)."""
-    check_can_invite(meeting, actor)
-    with transaction.atomic():
-        lock_meeting(meeting)
-        invited = set(
-            meeting.invitations.filter(person__isnull=False).values_list("person_id", flat=True)
-        )
-        created = []
-        for person in people:
-            if person.pk in invited:
-                continue
-            invited.add(person.pk)
-            created.append(_invite(meeting, actor=actor, person=person))
-    return created
-
-
-def invite_audience(meeting: Meeting, audience, *, actor) -> list[Invitation]:
-    """Invite a resolved ``meetings.audience.Audience`` (the invite page and the API): its
-    organisations as units and its people by name, skipping those already invited."""
-    with transaction.atomic():
-        created = invite_organisations(meeting, audience.organisations, actor=actor)
-        created += invite_people(meeting, audience.people, actor=actor)
-    return created
-
-
-def revoke_links(invitation: Invitation, *, actor) -> Invitation:
-    """Make every answer link sent so far for this invitation stop working."""
-    if not permissions.can_manage_invitations(actor):
-        raise PermissionDenied
-    with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        before = audit.snapshot(invitation)
-        invitation.token_version += 1
-        invitation.save(update_fields=["token_version"])
-        audit.record(
-            invitation,
-            actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            changes=audit.diff(before, audit.snapshot(invitation), invitation),
-            note=_("answer links revoked"),
-        )
-    return invitation
 
 
 # --- Answers (回执) -----------------------------------------------------------------------------
@@ -413,44 +323,32 @@ def record_rsvp(
         if status == Answer.ACCEPTED:
             _check_fits_at_all(meeting, len(people))
 
-        before = audit.snapshot(invitation)
         if status == Answer.ACCEPTED:
             status = _status_for_acceptance(invitation, meeting, len(people))
         if status == Answer.WAITLISTED and invitation.status != Answer.WAITLISTED:
-            invitation.waitlist_position = _next_waitlist_position(meeting)
+            waitlist_position = _next_waitlist_position(meeting)
         elif status != Answer.WAITLISTED:
-            invitation.waitlist_position = None
-        invitation.status = status
-        invitation.note = note.strip()
-        invitation.delegate_name = delegate["name"]
-        invitation.delegate_title = delegate["title"]
-        invitation.delegate_phone = delegate["phone"]
-        invitation.answered_at = now
-        invitation.answered_via = channel
-        invitation.answer_sequence = sequence
-        invitation.answer_stamp = stamp
-        invitation.save(
-            update_fields=[
-                "answer_sequence",
-                "answer_stamp",
-                "status",
-                "waitlist_position",
-                "note",
-                "delegate_name",
-                "delegate_title",
-                "delegate_phone",
-                "answered_at",
-                "answered_via",
-            ]
-        )
-        _sync_attendees(invitation, people)
-        audit.record(
+            waitlist_position = None
+        else:
+            waitlist_position = invitation.waitlist_position
+        audit.update_audited(
             invitation,
+            {
+                "answer_sequence": sequence,
+                "answer_stamp": stamp,
+                "status": status,
+                "waitlist_position": waitlist_position,
+                "note": note.strip(),
+                "delegate_name": delegate["name"],
+                "delegate_title": delegate["title"],
+                "delegate_phone": delegate["phone"],
+                "answered_at": now,
+                "answered_via": channel,
+            },
             actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            changes=audit.diff(before, audit.snapshot(invitation), invitation),
             note=" · ".join(filter(None, [str(Channel(channel).label), _summary(people)])),
         )
+        _sync_attendees(invitation, people)
         promoted = promote_waiting(meeting, actor=actor)
     return RsvpResult(invitation, promoted)
 
@@ -471,15 +369,10 @@ def promote_waiting(meeting: Meeting, *, actor) -> list[Invitation]:
             continue
         if meeting.capacity is not None and taken + invitation.headcount > meeting.capacity:
             break
-        before = audit.snapshot(invitation)
-        invitation.status = Answer.ACCEPTED
-        invitation.waitlist_position = None
-        invitation.save(update_fields=["status", "waitlist_position"])
-        audit.record(
+        audit.update_audited(
             invitation,
+            {"status": Answer.ACCEPTED, "waitlist_position": None},
             actor=actor,
-            action=AuditEntry.Action.UPDATE,
-            changes=audit.diff(before, audit.snapshot(invitation), invitation),
             note=str(Channel.WAITLIST.label),
         )
         taken += invitation.headcount

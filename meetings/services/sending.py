@@ -19,7 +19,7 @@ from meetings.models import (
     MailDelivery,
     Meeting,
 )
-from meetings.services.answers import check_can_invite, invite_audience
+from meetings.services.invitations import check_can_invite, invite_audience
 from meetings.services.locking import lock_meeting
 
 # --- Mail: invitations, resending, reminders -------------------------------------------------

@@ -73,8 +73,8 @@ def test_expected_attendees_are_those_of_accepted_invitations(meeting, secretari
 
 
 def test_mark_attendance_is_audited_and_counted(meeting, secretariat, invitation_a):
-    attendance.mark_attendance(attendee("张三"), attendance=A.PRESENT, actor=secretariat)
-    attendance.mark_attendance(attendee("李四"), attendance=A.EXCUSED, actor=secretariat)
+    services.mark_attendance(attendee("张三"), attendance=A.PRESENT, actor=secretariat)
+    services.mark_attendance(attendee("李四"), attendance=A.EXCUSED, actor=secretariat)
     counts = attendance.attendance_counts(meeting)
     assert (counts.expected, counts.present, counts.excused, counts.absent) == (2, 1, 1, 0)
     assert counts.rate == 0.5
@@ -90,7 +90,7 @@ def test_rate_without_expected_attendees_is_none(meeting):
 @pytest.mark.parametrize("name", ["official", "member_a", "member_b"])
 def test_only_the_secretariat_checks_in(meeting, invitation_a, persona, name):
     with pytest.raises(PermissionDenied):
-        attendance.mark_attendance(attendee("张三"), attendance=A.PRESENT, actor=persona[name])
+        services.mark_attendance(attendee("张三"), attendance=A.PRESENT, actor=persona[name])
     assert attendee("张三").attendance == A.UNKNOWN
 
 
@@ -153,7 +153,7 @@ def test_qr_check_in_refuses_others(client_for, invitation_a, persona, name):
 def test_meeting_page_and_api_show_the_rate(
     client_for, api_for, meeting, secretariat, invitation_a
 ):
-    attendance.mark_attendance(attendee("张三"), attendance=A.PRESENT, actor=secretariat)
+    services.mark_attendance(attendee("张三"), attendance=A.PRESENT, actor=secretariat)
     assert "50%" in client_for(secretariat).get(f"/meetings/{meeting.pk}/").content.decode()
     data = api_for(secretariat).get(f"/api/v1/meetings/{meeting.pk}/attendance/").json()
     assert (data["expected"], data["present"], data["rate"]) == (2, 1, 0.5)
@@ -179,7 +179,7 @@ def read_back(response):
 
 
 def test_attendee_list_xlsx(client_for, meeting, secretariat, invitation_a):
-    attendance.mark_attendance(attendee("张三"), attendance=A.PRESENT, actor=secretariat)
+    services.mark_attendance(attendee("张三"), attendance=A.PRESENT, actor=secretariat)
     response = client_for(secretariat).get(f"/meetings/{meeting.pk}/attendees.xlsx")
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]

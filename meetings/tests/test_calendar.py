@@ -4,12 +4,15 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from liaison import services as liaison_services
 from liaison.models import Mechanism
 from liaison.tests.factories import MechanismFactory, PartnershipFactory, PersonFactory
-from meetings import calendar, services
+from meetings import services
+from meetings.calendars import feeds, ics
 from meetings.models import AgendaItem, Invitation, Meeting
 from meetings.tests.calendar_checks import check_feed, occurrences, per_year
 from meetings.tests.factories import InvitationFactory, MeetingFactory
@@ -84,7 +87,7 @@ def series(partnership, joint, event):
 
 
 def test_partnership_calendar_is_well_formed(partnership, series):
-    body = calendar.partnership_calendar(partnership).body
+    body = feeds.partnership_calendar(partnership).body
 
     cal = check_feed(body)
     assert b"REFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n" in body
@@ -96,11 +99,11 @@ def test_partnership_calendar_is_well_formed(partnership, series):
 def test_series_expand_to_the_expected_years_with_each_occurrence_once(
     partnership, joint, event, series
 ):
-    body = calendar.partnership_calendar(partnership).body
+    body = feeds.partnership_calendar(partnership).body
     events = occurrences(body, date(2023, 1, 1), date(2029, 1, 1))
 
-    assert per_year(events, calendar.series_uid(event)) == {2023: 1, 2025: 1, 2027: 1}
-    assert per_year(events, calendar.series_uid(joint)) == {y: 1 for y in range(2024, 2029)}
+    assert per_year(events, ics.series_uid(event)) == {2023: 1, 2025: 1, 2027: 1}
+    assert per_year(events, ics.series_uid(joint)) == {y: 1 for y in range(2024, 2029)}
     # Overrides replace the occurrences: a meeting's own UID never appears beside them.
     for name in ("event_2023", "joint_2024", "joint_2025", "joint_2026", "event_2025"):
         assert str(series[name].uid).encode() not in body
@@ -109,9 +112,9 @@ def test_series_expand_to_the_expected_years_with_each_occurrence_once(
 
 
 def test_moved_occurrence_shows_once_at_its_new_time(partnership, joint, series):
-    body = calendar.partnership_calendar(partnership).body
+    body = feeds.partnership_calendar(partnership).body
     events = occurrences(body, date(2025, 1, 1), date(2026, 1, 1))
-    joint_2025 = [e for e in events if str(e["UID"]) == calendar.series_uid(joint)]
+    joint_2025 = [e for e in events if str(e["UID"]) == ics.series_uid(joint)]
 
     assert [e["DTSTART"].dt for e in joint_2025] == [at(2025, 9, 10, 15, 0)]
     assert joint_2025[0]["RECURRENCE-ID"].dt == at(2025, 6, 15)
@@ -121,10 +124,10 @@ def test_moved_occurrence_shows_once_at_its_new_time(partnership, joint, series)
 
 def test_cancelled_meeting_is_cancelled_in_every_output(partnership, joint, series):
     cancelled = series["joint_2026"]
-    feed = calendar.partnership_calendar(partnership).body
+    feed = feeds.partnership_calendar(partnership).body
     events = occurrences(feed, date(2026, 1, 1), date(2027, 1, 1))
-    joint_2026 = [e for e in events if str(e["UID"]) == calendar.series_uid(joint)]
-    single = Calendar.from_ical(calendar.meeting_calendar(cancelled).body).walk("VEVENT")[0]
+    joint_2026 = [e for e in events if str(e["UID"]) == ics.series_uid(joint)]
+    single = Calendar.from_ical(feeds.meeting_calendar(cancelled).body).walk("VEVENT")[0]
 
     assert [str(e["STATUS"]) for e in joint_2026] == ["CANCELLED"]
     assert str(single["STATUS"]) == "CANCELLED"
@@ -137,24 +140,24 @@ def test_until_is_written_in_utc(partnership):
     mechanism = MechanismFactory(
         partnership=partnership, rrule="FREQ=YEARLY;UNTIL=20301231", first_date=date(2024, 6, 1)
     )
-    body = calendar.partnership_calendar(partnership).body
+    body = feeds.partnership_calendar(partnership).body
 
     check_feed(body)
     assert b"RRULE:FREQ=YEARLY;UNTIL=20301231T155959Z\r\n" in body
     years = per_year(
-        occurrences(body, date(2024, 1, 1), date(2035, 1, 1)), calendar.series_uid(mechanism)
+        occurrences(body, date(2024, 1, 1), date(2035, 1, 1)), ics.series_uid(mechanism)
     )
     assert sorted(years) == list(range(2024, 2031))
 
 
 def test_same_bytes_while_nothing_changed(partnership, series):
-    first = calendar.partnership_calendar(partnership)
-    again = calendar.partnership_calendar(partnership)
+    first = feeds.partnership_calendar(partnership)
+    again = feeds.partnership_calendar(partnership)
 
     assert first.body == again.body
     assert first.etag == again.etag
-    single = calendar.meeting_calendar(series["signing"]).body
-    assert single == calendar.meeting_calendar(series["signing"]).body
+    single = feeds.meeting_calendar(series["signing"]).body
+    assert single == feeds.meeting_calendar(series["signing"]).body
 
 
 def test_single_meeting_calendar_has_all_a_client_needs(settings, secretariat):
@@ -168,7 +171,7 @@ def test_single_meeting_calendar_has_all_a_client_needs(settings, secretariat):
     services.add_agenda_item(item, actor=secretariat, title="审议2026年工作要点", presenter="张健")
     services.add_agenda_item(item, actor=secretariat, title="签约仪式", duration_minutes=30)
     item.refresh_from_db()
-    body = calendar.meeting_calendar(item).body
+    body = feeds.meeting_calendar(item).body
 
     cal = check_feed(body)
     vevent = cal.walk("VEVENT")[0]
@@ -209,11 +212,11 @@ def test_uid_stays_and_sequence_rises_on_calendar_changes(secretariat):
             item = services.reschedule_meeting(
                 item, start=start, end=start + timedelta(hours=3), actor=secretariat, **place
             )
-        event = Calendar.from_ical(calendar.meeting_calendar(item).body).walk("VEVENT")[0]
+        event = Calendar.from_ical(feeds.meeting_calendar(item).body).walk("VEVENT")[0]
         sequences.append(event["SEQUENCE"])
         assert str(event["UID"]) == uid
     services.cancel_meeting(item, reason="取消", actor=secretariat)
-    event = Calendar.from_ical(calendar.meeting_calendar(item).body).walk("VEVENT")[0]
+    event = Calendar.from_ical(feeds.meeting_calendar(item).body).walk("VEVENT")[0]
     sequences.append(event["SEQUENCE"])
 
     assert sequences == [1, 2, 3, 4]
@@ -222,7 +225,7 @@ def test_uid_stays_and_sequence_rises_on_calendar_changes(secretariat):
 
 def test_postponed_meeting_is_tentative():
     item = MeetingFactory(status=Meeting.Status.POSTPONED, status_reason="天气原因")
-    vevent = Calendar.from_ical(calendar.meeting_calendar(item).body).walk("VEVENT")[0]
+    vevent = Calendar.from_ical(feeds.meeting_calendar(item).body).walk("VEVENT")[0]
 
     assert str(vevent["STATUS"]) == "TENTATIVE"
     assert "天气原因" in str(vevent["DESCRIPTION"])
@@ -233,12 +236,12 @@ def test_folding_never_splits_an_escape_or_a_character(width):
     title = "会" * (width % 25) + "x" * width + "\\;,\\\\" + "议，程;" * 10
     item = MeetingFactory(title=title[:200], venue="a\\b" * 20, description="\\" * width)
 
-    check_feed(calendar.meeting_calendar(item).body)
+    check_feed(feeds.meeting_calendar(item).body)
 
 
 def test_naive_times_are_refused():
     with pytest.raises(ValueError):
-        calendar.beijing(datetime(2026, 1, 1, 9, 0))
+        ics.beijing(datetime(2026, 1, 1, 9, 0))
 
 
 def test_personal_calendar_shows_own_answer_and_nothing_of_others(
@@ -263,7 +266,7 @@ def test_personal_calendar_shows_own_answer_and_nothing_of_others(
     )
     token = liaison_services.calendar_token_for(member_a)
 
-    body = calendar.personal_calendar(token).body
+    body = feeds.personal_calendar(token).body
 
     cal = check_feed(body)
     events = cal.walk("VEVENT")
@@ -285,7 +288,7 @@ def test_personal_calendar_reminder_when_switched_on(member_a, enterprise_a):
     )
     token = liaison_services.set_calendar_reminder(member_a, minutes=60, actor=member_a)
 
-    cal = check_feed(calendar.personal_calendar(token).body)
+    cal = check_feed(feeds.personal_calendar(token).body)
 
     alarms = cal.walk("VALARM")
     assert len(alarms) == 1  # not on the cancelled meeting
@@ -302,7 +305,7 @@ def test_person_invitation_wins_over_organisation_invitation(member_a, enterpris
     member_a.save()
     token = liaison_services.calendar_token_for(member_a)
 
-    cal = check_feed(calendar.personal_calendar(token).body)
+    cal = check_feed(feeds.personal_calendar(token).body)
 
     (event,) = cal.walk("VEVENT")
     assert str(event["ATTENDEE"]) == "mailto:zhang@example.cn"
@@ -311,16 +314,16 @@ def test_person_invitation_wins_over_organisation_invitation(member_a, enterpris
 
 def test_empty_calendar_is_valid(member_b):
     token = liaison_services.calendar_token_for(member_b)
-    body = calendar.personal_calendar(token).body
+    body = feeds.personal_calendar(token).body
 
     cal = check_feed(body)
     assert cal.walk("VEVENT") == []
 
 
 def test_agenda_change_changes_last_modified(partnership, series, secretariat):
-    before = calendar.partnership_calendar(partnership)
+    before = feeds.partnership_calendar(partnership)
     services.add_agenda_item(series["signing"], actor=secretariat, title="新议程")
-    after = calendar.partnership_calendar(partnership)
+    after = feeds.partnership_calendar(partnership)
 
     assert after.body != before.body
     assert after.last_modified >= before.last_modified
@@ -328,8 +331,6 @@ def test_agenda_change_changes_last_modified(partnership, series, secretariat):
 
 
 def _queries(build) -> int:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as context:
         build()
@@ -348,8 +349,8 @@ def test_feed_query_count_does_not_grow_with_meetings(partnership, joint, member
 
     def build():
         if kind == "partnership":
-            return calendar.partnership_calendar(partnership)
-        return calendar.personal_calendar(token)
+            return feeds.partnership_calendar(partnership)
+        return feeds.personal_calendar(token)
 
     add_meetings(1, 2024)
     build()  # content types are cached from then on

@@ -7,12 +7,18 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from icalendar import Calendar
 
+from liaison.models import AuditEntry
 from liaison.tests.factories import MechanismFactory, PersonFactory
-from meetings import calendar, calendar_replies
-from meetings.calendar_replies import ReplyRefused, import_reply
+from meetings import services
+from meetings.calendars import feeds
+from meetings.calendars import ics as events
+from meetings.calendars import replies as calendar_replies
+from meetings.calendars.replies import ReplyRefused, import_reply
 from meetings.models import Invitation, Meeting
 from meetings.tests.factories import InvitationFactory, MeetingFactory
 
@@ -127,8 +133,6 @@ def test_reply_of_an_invited_person(meeting, enterprise_b, secretariat):
 
 
 def test_reply_keeps_the_attendees_of_an_earlier_answer(invitation, member_a, secretariat):
-    from meetings import services
-
     services.record_rsvp(
         invitation,
         status="accepted",
@@ -208,7 +212,7 @@ def test_reply_with_series_uid_and_recurrence_id(enterprise_a, liaison, secretar
     )
     invitation = InvitationFactory(meeting=moved, organisation=enterprise_a)
     ics = reply_ics(
-        calendar.series_uid(mechanism),
+        events.series_uid(mechanism),
         "liaison@a.example.cn",
         recurrence_id="RECURRENCE-ID;TZID=Asia/Shanghai:20270615T093000",
     )
@@ -217,7 +221,7 @@ def test_reply_with_series_uid_and_recurrence_id(enterprise_a, liaison, secretar
 
     invitation.refresh_from_db()
     assert invitation.status == Invitation.Status.ACCEPTED
-    whole_series = reply_ics(calendar.series_uid(mechanism), "liaison@a.example.cn")
+    whole_series = reply_ics(events.series_uid(mechanism), "liaison@a.example.cn")
     refused(whole_series, secretariat, message_part="系列")
 
 
@@ -273,8 +277,6 @@ def test_command_refuses_with_reason(invitation, secretariat, member_a, tmp_path
 def test_upload_page_for_the_secretariat_only(
     client_for, secretariat, member_a, official, invitation, monkeypatch
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
     url = reverse("calendar-reply-upload")
     ics = reply_ics(invitation.meeting.uid, "liaison@a.example.cn")
@@ -304,9 +306,7 @@ def test_too_large_upload_is_refused(secretariat):
 
 def test_reply_round_trip_from_our_own_single_meeting_ics(invitation, secretariat):
     """A client answering the .ics we publish keeps our UID: the reply finds the meeting."""
-    from icalendar import Calendar
-
-    event = Calendar.from_ical(calendar.meeting_calendar(invitation.meeting).body).walk("VEVENT")[0]
+    event = Calendar.from_ical(feeds.meeting_calendar(invitation.meeting).body).walk("VEVENT")[0]
     import_reply(reply_ics(str(event["UID"]), "liaison@a.example.cn"), actor=secretariat, now=NOW)
 
     invitation.refresh_from_db()
@@ -356,8 +356,6 @@ def test_an_older_reply_with_the_same_sequence_does_not_overwrite_a_newer_one(
 
 
 def test_a_mailed_reply_older_than_the_web_answer_is_refused(invitation, member_a, secretariat):
-    from meetings import services
-
     # The member answers on the page at 12:00; the calendar reply they wrote at 11:00 arrives later.
     services.record_rsvp(
         invitation,
@@ -379,8 +377,6 @@ def test_a_mailed_reply_older_than_the_web_answer_is_refused(invitation, member_
 
 
 def test_a_mailed_reply_newer_than_the_web_answer_counts(invitation, member_a, secretariat):
-    from meetings import services
-
     services.record_rsvp(
         invitation,
         status="accepted",
@@ -412,8 +408,6 @@ def test_a_reply_stamped_in_the_future_counts_as_written_when_imported(
     invitation, member_a, secretariat
 ):
     """A sender's clock running ahead must not lock later answers out."""
-    from meetings import services
-
     future = reply_ics(
         invitation.meeting.uid, "liaison@a.example.cn", "DECLINED", stamp="20300101T000000Z"
     )
@@ -432,8 +426,6 @@ def test_a_reply_stamped_in_the_future_counts_as_written_when_imported(
 def test_a_reply_to_a_superseded_version_is_refused_and_changes_nothing(
     invitation, secretariat, member_a
 ):
-    from liaison.models import AuditEntry
-    from meetings import services
 
     meeting = invitation.meeting
     services.record_rsvp(
@@ -470,8 +462,6 @@ def test_a_reply_to_a_superseded_version_is_refused_and_changes_nothing(
 def test_the_command_and_the_upload_page_give_the_superseded_reason(
     client_for, invitation, secretariat, tmp_path, monkeypatch
 ):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     monkeypatch.setattr("django.utils.timezone.now", lambda: NOW)
     Meeting.objects.filter(pk=invitation.meeting_id).update(sequence=1, answers_from_sequence=1)
     ics = reply_ics(invitation.meeting.uid, "liaison@a.example.cn")

@@ -1,7 +1,7 @@
 """Invitations by e-mail (iTIP over iMIP, RFC 5546 / RFC 6047), read from the outbox: the MIME
 tree, the calendar part parsed by icalendar and by recurring-ical-events and checked byte by
 byte, ORGANIZER/ATTENDEE/PARTSTAT/UID/SEQUENCE after each kind of change, From = ORGANIZER,
-and a REPLY built from the REQUEST recorded by ``meetings.calendar_replies``."""
+and a REPLY built from the REQUEST recorded by ``meetings.calendars.replies``."""
 
 import email
 import email.policy
@@ -15,8 +15,10 @@ from django.core import mail as outbox
 from icalendar import Calendar
 
 from liaison.tests.factories import OrganisationFactory, PersonFactory
-from meetings import calendar, services
-from meetings.calendar_replies import import_reply
+from meetings import mail, services
+from meetings.calendars import feeds
+from meetings.calendars import ics as events
+from meetings.calendars.replies import ReplyRefused, import_reply
 from meetings.models import Invitation, MailDelivery
 from meetings.tests.calendar_checks import check_feed, check_raw, occurrences
 from meetings.tests.factories import InvitationFactory, MeetingFactory
@@ -173,7 +175,7 @@ def test_partstat_follows_the_current_answer(
     ):
         _, event, _, _ = calendar_of(mail_to(address), "REQUEST")
         assert attendee(event).params["PARTSTAT"] == partstat
-    assert calendar.PARTSTAT[Invitation.Status.PENDING] == "NEEDS-ACTION"
+    assert events.PARTSTAT[Invitation.Status.PENDING] == "NEEDS-ACTION"
 
 
 def test_update_after_reschedule_has_higher_sequence_and_same_uid(
@@ -263,7 +265,6 @@ def test_a_mail_about_a_meeting_cancelled_meanwhile_cancels(
         recipient="liaison@a.example.cn",
         status=MailDelivery.Status.FAILED,
     )
-    from meetings import mail
 
     with django_capture_on_commit_callbacks(execute=True):
         mail.requeue([delivery])
@@ -348,7 +349,7 @@ def test_feeds_stay_free_of_method_and_organizer(
 ):
     send_invitations(meeting, secretariat, django_capture_on_commit_callbacks)
     _, event, body, _ = calendar_of(mail_to("wang@c.example.cn"), "REQUEST")
-    feed_body = calendar.meeting_calendar(meeting).body
+    feed_body = feeds.meeting_calendar(meeting).body
     feed = check_feed(feed_body)
     # The invitation's VTIMEZONE is the feed's, byte for byte.
     zone = re.compile(rb"BEGIN:VTIMEZONE.*?END:VTIMEZONE\r\n", re.S)
@@ -410,8 +411,6 @@ def test_round_trip_reply_to_the_request_accepts_the_invitation(
 def test_a_reply_to_the_first_request_after_an_update_is_refused(
     meeting, invitations, secretariat, django_capture_on_commit_callbacks
 ):
-    from meetings.calendar_replies import ReplyRefused
-
     send_invitations(meeting, secretariat, django_capture_on_commit_callbacks)
     _, first, first_body, _ = calendar_of(mail_to("wang@c.example.cn"), "REQUEST")
     assert first["SEQUENCE"] == 0

@@ -1,6 +1,7 @@
 """Scheduling the next meeting of a mechanism, and ad-hoc meetings: numbers, prefill,
 refusals and who may schedule."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -9,8 +10,9 @@ from django.utils import timezone
 
 from liaison.models import AuditEntry, Mechanism
 from liaison.tests.factories import MechanismFactory, OrganisationFactory
-from meetings import scheduling, services
+from meetings import services
 from meetings.models import Meeting
+from meetings.services import scheduling
 from meetings.tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -229,6 +231,23 @@ def test_ad_hoc_page_creates_a_signing_ceremony(client_for, secretariat, future)
     assert (meeting.kind, meeting.mechanism) == ("signing", None)
 
 
+def test_ad_hoc_page_shows_the_services_refusal_on_the_field_it_names(
+    client_for, secretariat, future
+):
+    response = client_for(secretariat).post(
+        f"/meetings/schedule/partnership/{future.partnership.pk}/",
+        {
+            "kind": "signing",
+            "title": "项目签约仪式",
+            "start": "2030-06-01T10:00",
+            "end": "2030-06-01T09:00",
+        },
+    )
+    assert response.status_code == 200
+    assert not Meeting.objects.exists()
+    assert response.context["form"].errors["end"] == ["会议结束时间必须晚于开始时间。"]
+
+
 def test_api_schedule_next(api_for, secretariat, future):
     response = api_for(secretariat).post(f"/api/v1/mechanisms/{future.pk}/schedule-next/", {})
     assert response.status_code == 201, response.content
@@ -315,8 +334,6 @@ def test_every_kind_has_default_answer_fields(kind):
 
 
 def _checked(html: str) -> set[str]:
-    import re
-
     boxes = re.findall(r'<input type="checkbox" name="answer_fields"[^>]*>', html)
     return {re.search(r'value="(\w+)"', box).group(1) for box in boxes if " checked" in box}
 

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from liaison import permissions
 from liaison.models import User
-from meetings.calendar_replies import ReplyRefused, import_reply
+from meetings.calendars.replies import ReplyRefused, import_reply
 
 
 class Command(BaseCommand):

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,9 +22,11 @@ from django.views.decorators.http import require_POST, require_safe
 from liaison import permissions
 from liaison import services as liaison_services
 from liaison.models import CalendarToken, Partnership
+from liaison.pages import UNSET, call_or_flash
+from liaison.site import absolute_url
 from liaison.views import directory_reader_required
-from meetings import calendar as feeds
-from meetings import calendar_replies
+from meetings.calendars import feeds
+from meetings.calendars import replies as calendar_replies
 from meetings.models import Meeting
 
 
@@ -133,9 +135,9 @@ def subscription_links(request, url: str, name: str) -> dict:
 def calendar_subscription(request):
     """The member's calendar page: the secret feed URL, subscribe links, reminder switch."""
     token = liaison_services.calendar_token_for(request.user)
-    personal = feeds.absolute_url(reverse("calendar-personal-feed", args=[token.key]))
+    personal = absolute_url(reverse("calendar-personal-feed", args=[token.key]))
     officials = (
-        feeds.absolute_url(reverse("calendar-officials-feed", args=[token.key]))
+        absolute_url(reverse("calendar-officials-feed", args=[token.key]))
         if permissions.can_read_all(request.user)
         else None
     )
@@ -169,14 +171,14 @@ def calendar_regenerate(request):
 def calendar_reminder(request):
     form = ReminderForm(request.POST)
     if form.is_valid():
-        try:
-            liaison_services.set_calendar_reminder(
-                request.user, minutes=form.cleaned_data["reminder_minutes"], actor=request.user
-            )
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
+        saved = call_or_flash(
+            request,
+            liaison_services.set_calendar_reminder,
+            request.user,
+            minutes=form.cleaned_data["reminder_minutes"],
+            actor=request.user,
+        )
+        if saved is not UNSET:
             messages.success(request, _("Your meeting reminder is saved."))
     else:
         messages.error(request, _("Choose one of the offered reminders."))

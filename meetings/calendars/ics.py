@@ -1,4 +1,6 @@
-"""iCalendar feeds of meetings (RFC 5545 with the RFC 7986 calendar properties).
+"""Meetings as iCalendar (RFC 5545 with the RFC 7986 calendar properties): the events of
+meetings and of mechanism series, and their serialisation. ``feeds`` assembles them into the
+subscribed and downloaded calendars, ``imip`` into invitation mail.
 
 Every byte comes from the ``icalendar`` library, never from a template. The traps measured in
 ``shared/notes/calendars.md`` are guarded here, each where it arises:
@@ -26,26 +28,18 @@ Apple), never beside the generic occurrence it replaces.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import re
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from email.utils import parseaddr
 from zoneinfo import ZoneInfo
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max, Prefetch
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Event, Timezone, vCalAddress, vDuration, vRecur, vText
+from icalendar import Alarm, Calendar, Event, vDuration, vRecur, vText
 
-from liaison import permissions
-from liaison.models import AuditEntry, Mechanism, Partnership, Person
+from liaison.models import Mechanism
 from liaison.site import absolute_url
 from meetings.models import AgendaItem, Invitation, Meeting
 
@@ -79,25 +73,13 @@ PARTSTAT = {
     Invitation.Status.TO_CONFIRM: "NEEDS-ACTION",
 }
 # Which meeting of a period stands for the series occurrence (lower wins).
-_RANK = {
+SERIES_RANK = {
     Meeting.Status.HELD: 0,
     Meeting.Status.CLOSED: 0,
     Meeting.Status.SCHEDULED: 1,
     Meeting.Status.POSTPONED: 1,
     Meeting.Status.CANCELLED: 2,
 }
-
-
-@dataclass(frozen=True)
-class Feed:
-    """A calendar's bytes, with what HTTP caching needs."""
-
-    body: bytes
-    last_modified: datetime
-
-    @property
-    def etag(self) -> str:
-        return '"' + hashlib.sha256(self.body).hexdigest()[:40] + '"'
 
 
 # --- Values ----------------------------------------------------------------------------------
@@ -310,250 +292,3 @@ def to_bytes(calendar: Calendar) -> bytes:
         for zone in calendar.walk("VTIMEZONE"):
             zone.pop("COMMENT", None)
     return fold(calendar.to_ical())
-
-
-# --- Calendars -------------------------------------------------------------------------------
-
-
-def with_agenda(meetings):
-    return meetings.select_related("partnership", "mechanism").prefetch_related(
-        Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "pk"))
-    )
-
-
-def last_change(meetings: Iterable[Meeting], *models) -> datetime:
-    """When the feed last changed, at the latest: its meetings' own changes, and the newest
-    audit entry of the given models (agenda edits do not touch the meeting row). Coarse on
-    purpose: a change elsewhere costs a client one full download, never a wrong 304."""
-    moments = [m.updated_at for m in meetings]
-    if models:
-        types = ContentType.objects.get_for_models(*models, for_concrete_models=False).values()
-        latest = AuditEntry.objects.filter(content_type__in=types).aggregate(at=Max("at"))["at"]
-        if latest:
-            moments.append(latest)
-    return max(moments, default=datetime(2000, 1, 1, tzinfo=UTC))
-
-
-def _series_components(
-    mechanism: Mechanism, meetings: list[Meeting], *, stamp: datetime
-) -> list[Event]:
-    """The series event, its overrides and the mechanism's meetings outside the series."""
-    events = [series_event(mechanism, stamp=stamp)]
-    last = max(
-        [timezone.localdate()] + [beijing(m.start).date() for m in meetings],
-    )
-    horizon = date(last.year + 2, 12, 31)
-    placed: set[int] = set()
-    for day in mechanism.expected_dates(mechanism.first_date, horizon):
-        first, until = mechanism.period(day)
-        candidates = [
-            m
-            for m in meetings
-            if m.pk not in placed and m.status in _RANK and first <= beijing(m.start).date() < until
-        ]
-        if not candidates:
-            continue
-        chosen = min(candidates, key=lambda m: (_RANK[m.status], m.start, m.pk))
-        placed.add(chosen.pk)
-        events.append(
-            meeting_event(
-                chosen,
-                uid=series_uid(mechanism),
-                recurrence_id=series_start(mechanism, day),
-            )
-        )
-    events += [meeting_event(m) for m in meetings if m.pk not in placed]
-    return events
-
-
-def published_calendar(partnerships: Iterable[Partnership], *, name: str, url: str = "") -> Feed:
-    """Every published (not draft) meeting of the partnerships, with their mechanisms as series."""
-    partnerships = list(partnerships)
-    meetings = list(
-        with_agenda(
-            Meeting.objects.filter(partnership__in=partnerships).exclude(
-                status=Meeting.Status.DRAFT
-            )
-        ).order_by("start", "pk")
-    )
-    mechanisms = list(
-        Mechanism.objects.filter(partnership__in=partnerships).order_by("partnership", "pk")
-    )
-    modified = last_change(meetings, Meeting, AgendaItem, Mechanism, Partnership)
-    with translation.override(settings.LANGUAGE_CODE):
-        calendar = new_calendar(name, url=url)
-        for mechanism in mechanisms:
-            own = [m for m in meetings if m.mechanism_id == mechanism.pk]
-            for event in _series_components(mechanism, own, stamp=modified):
-                calendar.add_component(event)
-        for meeting in meetings:
-            if meeting.mechanism_id is None:
-                calendar.add_component(meeting_event(meeting))
-        return Feed(to_bytes(calendar), modified)
-
-
-def partnership_calendar(partnership: Partnership) -> Feed:
-    with translation.override(settings.LANGUAGE_CODE):
-        name = _("%(name)s · meetings") % {"name": partnership.name}
-    url = absolute_url(reverse("partnership-detail", args=[partnership.pk]))
-    return published_calendar([partnership], name=name, url=url)
-
-
-def officials_calendar() -> Feed:
-    with translation.override(settings.LANGUAGE_CODE):
-        name = _("All meetings of the partnerships")
-    return published_calendar(
-        Partnership.objects.order_by("pk"), name=name, url=absolute_url(reverse("meeting-list"))
-    )
-
-
-def meeting_calendar(meeting: Meeting) -> Feed:
-    """One meeting, to download and import (its own UID: the same as in the invitation mail)."""
-    meeting = with_agenda(Meeting.objects.filter(pk=meeting.pk)).get()
-    modified = last_change([meeting])
-    with translation.override(settings.LANGUAGE_CODE):
-        calendar = new_calendar(meeting.title, url=meeting_url(meeting))
-        calendar.add_component(meeting_event(meeting))
-        return Feed(to_bytes(calendar), modified)
-
-
-def own_address(user) -> str:
-    """The subscriber's e-mail: the account's, or else its person's (one query at most)."""
-    if user.email:
-        return user.email
-    return (
-        Person.objects.filter(user=user).exclude(email="").values_list("email", flat=True).first()
-        or ""
-    )
-
-
-def personal_invitations(user):
-    """The invitations the user's own feed shows: a member's organisation's and its own
-    person's; for the secretariat and officials, those addressed to their own person."""
-    invitations = Invitation.objects.visible_to(user).exclude(meeting__status=Meeting.Status.DRAFT)
-    if not permissions.is_member(user):
-        invitations = invitations.filter(person__user=user)
-    return invitations.select_related("person").order_by("meeting__start", "pk")
-
-
-def personal_calendar(token) -> Feed:
-    """The meetings the token's user is invited to, with the user's own answer (PARTSTAT)
-    and, when switched on, a reminder. Nothing of anyone else's answers."""
-    user = token.user
-    invitations = list(personal_invitations(user))
-    # One event per meeting: an invitation of the user's own person wins over the organisation's.
-    chosen: dict[int, Invitation] = {}
-    for invitation in invitations:
-        if invitation.meeting_id not in chosen or invitation.person_id:
-            chosen[invitation.meeting_id] = invitation
-    meetings = {
-        m.pk: m for m in with_agenda(Meeting.objects.filter(pk__in=chosen)).order_by("start", "pk")
-    }
-    modified = max(
-        last_change(meetings.values(), Meeting, AgendaItem, Invitation), token.updated_at
-    )
-    own = own_address(user)
-    with translation.override(settings.LANGUAGE_CODE):
-        calendar = new_calendar(_("My meetings · %(name)s") % {"name": user})
-        for meeting in meetings.values():
-            invitation = chosen[meeting.pk]
-            event = meeting_event(meeting, answer=invitation.get_status_display())
-            address = own or (invitation.person.email if invitation.person_id else "")
-            if address:
-                event.add(
-                    "attendee",
-                    vCalAddress.new(
-                        address,
-                        cn=single_line(str(user)).replace('"', ""),
-                        partstat=PARTSTAT[invitation.status],
-                    ),
-                )
-            if token.reminder_minutes and meeting.status != Meeting.Status.CANCELLED:
-                event.add_component(reminder(token.reminder_minutes, meeting.title))
-            calendar.add_component(event)
-        return Feed(to_bytes(calendar), modified)
-
-
-# --- Invitations by e-mail (iTIP over iMIP) --------------------------------------------------
-
-REQUEST = "REQUEST"
-CANCEL = "CANCEL"
-
-
-def organizer_address() -> str:
-    """The secretariat's mailbox: ORGANIZER of every invitation, and the mail's From."""
-    return settings.CALENDAR_ORGANIZER_EMAIL
-
-
-def organizer_name() -> str:
-    """ORGANIZER's CN: the name in DEFAULT_FROM_EMAIL (Chinese), else the secretariat's."""
-    name = parseaddr(settings.DEFAULT_FROM_EMAIL)[0]
-    return single_line(name or _("The Secretariat, Hunan–Turpan Liaison")).replace('"', "")
-
-
-@functools.cache
-def _beijing_zone() -> bytes:
-    """The VTIMEZONE ``to_bytes`` adds, computed once (it takes the library ~30 ms, and every
-    invitation mail needs it); the same bytes, as it depends on nothing but the TZID."""
-    probe = Calendar()
-    probe.add_component(Event.new(start=datetime(2026, 1, 1, tzinfo=BEIJING)))
-    probe.add_missing_timezones(first_date=date(2000, 1, 1))
-    (zone,) = probe.walk("VTIMEZONE")
-    zone.pop("COMMENT", None)
-    return zone.to_ical()
-
-
-def invitation_method(meeting: Meeting, *, cancellation: bool = False) -> str:
-    """CANCEL for a cancellation (or a meeting cancelled meanwhile), else REQUEST."""
-    if cancellation or meeting.status == Meeting.Status.CANCELLED:
-        return CANCEL
-    return REQUEST
-
-
-def invitation_calendar(
-    meeting: Meeting,
-    invitation: Invitation,
-    *,
-    address: str,
-    name: str,
-    method: str,
-    stamp: datetime | None = None,
-) -> bytes:
-    """The iTIP message of one invitation mail (RFC 5546): METHOD REQUEST or CANCEL, the
-    meeting's stored UID and current SEQUENCE (``save_meeting`` raised it on every change of
-    time, place, title or status), DTSTAMP the message's creation, the secretariat as ORGANIZER
-    and the invitee (``address``) as the one ATTENDEE with their current answer as PARTSTAT.
-    No feed hints (NAME, REFRESH-INTERVAL): this is a message, not a subscription. The caller
-    chooses the language (the DESCRIPTION is translated).
-
-    Mail goes out by the thousand: the caller loads the meeting once for all its recipients,
-    with its agenda prefetched (``with_agenda``), and nothing here queries the database."""
-    if method not in (REQUEST, CANCEL):
-        raise ValueError(f"Unsupported iTIP method {method!r}.")
-    event = meeting_event(meeting, stamp=stamp or timezone.now())
-    if method == CANCEL:
-        # RFC 5546 3.2.5: a cancelled event says so, whatever the meeting row holds.
-        event.pop("STATUS", None)
-        event.add("status", "CANCELLED")
-    event.add(
-        "organizer",
-        vCalAddress.new(organizer_address(), cn=organizer_name()),
-    )
-    event.add(
-        "attendee",
-        vCalAddress.new(
-            address,
-            cn=single_line(name).replace('"', "") or None,
-            role="REQ-PARTICIPANT",
-            partstat=PARTSTAT[invitation.status],
-            rsvp=True if method == REQUEST else None,
-        ),
-    )
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", method)
-    calendar.add_component(Timezone.from_ical(_beijing_zone()))
-    calendar.add_component(event)
-    return to_bytes(calendar)

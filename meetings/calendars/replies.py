@@ -32,8 +32,9 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar
 
 from liaison import permissions
-from meetings import calendar as feeds
+from liaison.models import Mechanism
 from meetings import services
+from meetings.calendars import ics
 from meetings.models import Invitation, Meeting
 
 ANSWERS = {
@@ -106,34 +107,30 @@ def parse_reply(data: bytes):
 
 def _meeting_for(uid: str, recurrence_id) -> Meeting:
     """The meeting the reply's UID (and RECURRENCE-ID) names."""
-    from liaison.models import Mechanism
-
     try:
         value = uuid.UUID(uid.split("@", 1)[0])
     except ValueError:
         value = None
     meeting = Meeting.objects.filter(uid=value).first() if value else None
     if meeting is not None:
-        if recurrence_id is not None and feeds.beijing(recurrence_id) != feeds.beijing(
-            meeting.start
-        ):
+        if recurrence_id is not None and ics.beijing(recurrence_id) != ics.beijing(meeting.start):
             _refuse(_("The reply names an occurrence this meeting does not have."))
         return meeting
     # A series' UID: the occurrence must be one a concrete meeting replaced.
     for mechanism in Mechanism.objects.all():
-        if feeds.series_uid(mechanism) != uid:
+        if ics.series_uid(mechanism) != uid:
             continue
         if recurrence_id is None:
             _refuse(_("The reply answers a whole series; answer one meeting instead."))
-        day = feeds.beijing(recurrence_id).date()
+        day = ics.beijing(recurrence_id).date()
         first, until = mechanism.period(day)
         meetings = [
             m
             for m in mechanism.meetings.exclude(status=Meeting.Status.DRAFT)
-            if first <= feeds.beijing(m.start).date() < until
+            if first <= ics.beijing(m.start).date() < until
         ]
         if meetings:
-            return min(meetings, key=lambda m: (feeds._RANK.get(m.status, 9), m.start, m.pk))
+            return min(meetings, key=lambda m: (ics.SERIES_RANK.get(m.status, 9), m.start, m.pk))
         break
     _refuse(_("No meeting has this calendar UID."))
 
@@ -198,8 +195,8 @@ def import_reply(data: bytes, *, actor, now: datetime | None = None) -> ReplyRes
     address than the invitee's, or the answer cannot be recorded."""
     if not permissions.can_manage_invitations(actor):
         _refuse(_("Only the secretariat imports calendar replies."))
-    ics, sender = read_message(data)
-    event = parse_reply(ics)
+    calendar_part, sender = read_message(data)
+    event = parse_reply(calendar_part)
     uid = str(event.get("UID", "")).strip()
     if not uid:
         _refuse(_("The reply has no UID."))
