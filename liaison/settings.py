@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "liaison",
     "meetings",
     "agreements",
+    "demo",
     # After liaison, whose axes_reset_username (user names in any case) replaces axes' own.
     "axes",
 ]

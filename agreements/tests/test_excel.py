@@ -8,7 +8,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook, load_workbook
@@ -584,8 +583,7 @@ def dec(value) -> Decimal:
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
-def test_export_of_the_demo_projects_matches_the_article(client_for, api_for):
-    call_command("seed_demo", stdout=None)
+def test_export_of_the_demo_projects_matches_the_article(client_for, api_for, demo):
     official = User.objects.get(username="official")
 
     for response in (

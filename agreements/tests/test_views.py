@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -27,8 +26,7 @@ def text(response) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
 
 
-def test_statistics_page_shows_the_article_figures(client_for):
-    call_command("seed_demo", stdout=None)
+def test_statistics_page_shows_the_article_figures(client_for, demo):
     official = User.objects.get(username="official")  # the demo's own official
 
     page = text(client_for(official).get("/agreements/statistics/"))
