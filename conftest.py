@@ -141,10 +141,10 @@ def pinned_queries():
     """``pinned_queries(client, url, make, queries=N)``: GET ``url`` with ``small`` rows made by
     ``make()`` (one row a call), then with ``large``, and assert both take exactly ``queries``
     queries (a warm-up GET first: sessions and content types are read once). The SQL captured
-    at a size that differs is printed, numbered."""
+    at a size that differs is printed, numbered. Returns the two measured responses."""
 
-    def check(client, url, make, *, queries: int, small: int = 2, large: int = 12):
-        made = 0
+    def check(client, url, make, *, queries: int, small: int = 2, large: int = 12) -> list:
+        made, responses = 0, []
         for size in (small, large):
             for _row in range(size - made):
                 make()
@@ -153,6 +153,7 @@ def pinned_queries():
             with CaptureQueriesContext(connection) as captured:
                 response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
+            responses.append(response)
             if len(captured) != queries:
                 sql = "\n".join(
                     f"{n}. {query['sql']}" for n, query in enumerate(captured.captured_queries, 1)
@@ -160,5 +161,6 @@ def pinned_queries():
                 pytest.fail(
                     f"{url} with {size} rows: {len(captured)} queries, not {queries}:\n{sql}"
                 )
+        return responses
 
     return check
