@@ -140,7 +140,7 @@ def replay(snapshot: Snapshot, *, media_root) -> Demo:
     for table in snapshot.tables:
         manager = table.model._base_manager
         objs = [table.model.from_db(connection.alias, None, row) for row in table.rows]
-        size = connection.ops.bulk_batch_size(table.fields, objs) or len(objs)
+        size = max(connection.ops.bulk_batch_size(table.fields, objs), 1)
         for start in range(0, len(objs), size):
             # raw: the stored values as they are (no auto_now, no pre_save), as loaddata does.
             manager._insert(objs[start : start + size], fields=table.fields, raw=True)
