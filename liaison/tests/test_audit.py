@@ -4,6 +4,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
 from liaison import audit, services
@@ -105,8 +106,6 @@ def test_save_object_invalid_changes_nothing(secretariat):
 
 
 def test_save_object_anonymous_actor_recorded_as_none(secretariat):
-    from django.contrib.auth.models import AnonymousUser
-
     entry = services.save_object(
         Organisation(name="系统导入企业", kind="enterprise"), actor=AnonymousUser()
     )

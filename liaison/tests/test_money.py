@@ -12,7 +12,9 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
+from openpyxl import load_workbook
 
+from agreements import excel
 from agreements.models import Agreement
 from agreements.statistics import agreement_statistics
 from agreements.tests.factories import agreement_with_party
@@ -156,10 +158,6 @@ def test_ledger_report_total_row_shows_the_landed_amount_of_the_demo(demo_offici
 def test_workbooks_write_an_unknown_amount_as_a_dash_and_read_it_back(
     client_for, official, secretariat, mixed
 ):
-    from openpyxl import load_workbook
-
-    from agreements import excel
-
     content = client_for(official).get("/agreements/export/").content
     sheet = load_workbook(io.BytesIO(content))["签约项目清单"]
     rows = {row[1]: row for row in sheet.iter_rows(min_row=2, values_only=True)}

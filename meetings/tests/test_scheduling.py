@@ -1,6 +1,7 @@
 """Scheduling the next meeting of a mechanism, and ad-hoc meetings: numbers, prefill,
 refusals and who may schedule."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -315,8 +316,6 @@ def test_every_kind_has_default_answer_fields(kind):
 
 
 def _checked(html: str) -> set[str]:
-    import re
-
     boxes = re.findall(r'<input type="checkbox" name="answer_fields"[^>]*>', html)
     return {re.search(r'value="(\w+)"', box).group(1) for box in boxes if " checked" in box}
 
