@@ -397,7 +397,6 @@ def test_mailing_many_invitees_costs_the_same_queries_as_a_few(
     meeting, secretariat, django_assert_num_queries, django_capture_on_commit_callbacks
 ):
     """The meeting and its agenda are read once per batch, not once per mail."""
-
     AgendaItem.objects.create(meeting=meeting, position=1, title="项目落地情况", presenter="高昌区")
     AgendaItem.objects.create(meeting=meeting, position=0, title="上年议定事项督办")
 
