@@ -127,7 +127,9 @@ def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture
 def demo(db, demo_snapshot, settings) -> snapshot.Demo:
-    """The demo cooperation, as ``seed_demo`` leaves it, in this test's transaction."""
+    """The demo cooperation, as ``seed_demo`` leaves it, in this test's transaction. Files the
+    demo stores are copied under the ``MEDIA_ROOT`` in force when the fixture runs: a test that
+    moves ``MEDIA_ROOT`` does so in a fixture it asks for before ``demo``."""
     return snapshot.replay(demo_snapshot, media_root=settings.MEDIA_ROOT)
 
 
