@@ -1,7 +1,5 @@
-"""The demo directory: the regions, industry sectors, organisations and people the article names.
-
-Region by division code, sector by name; both only where the article (or the name) supports
-them. No unified social credit codes: the article gives none, and none are invented."""
+"""The demo directory: the regions, industry sectors, organisations and people the article
+names, and one illustrative liaison person (联络员) per party and member enterprise."""
 
 from __future__ import annotations
 
