@@ -72,6 +72,8 @@ def pytest_runtest_makereport(item, call):
 @pytest.fixture(scope="session")
 def browser() -> Iterator:
     """One Chromium for the whole run; each journey opens its own contexts in it."""
+    # Imported here, when a journey first needs the browser: a run of the unit tests alone
+    # collects this conftest too, and need not load Playwright and its driver.
     from playwright.sync_api import expect, sync_playwright
 
     expect.set_options(timeout=2_000)

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "meetings",
     "agreements",
     "reports",
+    "demo",
     # After liaison, whose axes_reset_username (user names in any case) replaces axes' own.
     "axes",
 ]

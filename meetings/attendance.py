@@ -103,12 +103,3 @@ def qr_svg(data: str) -> str:
     svg = buffer.getvalue().decode()
     # segno's output is its own markup, with only the data encoded as black modules.
     return mark_safe(svg.replace("<svg ", '<svg role="img" class="qr" ', 1))
-
-
-def mark_attendance(attendee: Attendee, *, attendance: str, actor, via: str = "") -> Attendee:
-    """``meetings.services.mark_attendance``, under the name the demo seed still calls until
-    it moves to ``demo/`` (then this goes)."""
-    # Function-level: the services import the minutes, which import this module's reads.
-    from meetings import services
-
-    return services.mark_attendance(attendee, attendance=attendance, actor=actor, via=via)

@@ -6,5 +6,7 @@ bash scripts/setup.sh
 echo "==> ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
+echo "==> import contracts"
+.venv/bin/lint-imports
 echo "==> tests"
 exec .venv/bin/python -m pytest "$@"

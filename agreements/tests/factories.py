@@ -3,8 +3,26 @@ from decimal import Decimal
 
 import factory
 
-from agreements.models import Agreement, AgreementParty, ProgressReport, SigningUnit
-from liaison.tests.factories import OrganisationFactory, PartnershipFactory, SectorFactory
+from agreements.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementImport,
+    AgreementParty,
+    GoodsLine,
+    ProgressReport,
+    ProgressReportAttachment,
+    SigningUnit,
+    StatusChange,
+)
+from liaison.models import User
+from liaison.tests.factories import (
+    OrganisationFactory,
+    PartnershipFactory,
+    SectorFactory,
+    UserFactory,
+)
+
+PDF = b"%PDF-1.7\n% a test scan\n%%EOF\n"
 
 
 class SigningUnitFactory(factory.django.DjangoModelFactory):
@@ -46,6 +64,62 @@ class ProgressReportFactory(factory.django.DjangoModelFactory):
     period_end = date(2024, 6, 30)
     funds_in_place = Decimal("10000000.00")
     percent_complete = 20
+
+
+class GoodsLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GoodsLine
+
+    agreement = factory.SubFactory(AgreementFactory, kind=Agreement.Kind.PURCHASE, amount=None)
+    commodity = factory.Sequence(lambda n: f"商品{n}")
+    quantity = Decimal("20.000")
+    unit = "吨"
+
+
+class StatusChangeFactory(factory.django.DjangoModelFactory):
+    """A step of the lifecycle as recorded (the service ``change_agreement_status`` writes it)."""
+
+    class Meta:
+        model = StatusChange
+
+    agreement = factory.SubFactory(AgreementFactory)
+    from_status = Agreement.Status.SIGNED
+    to_status = Agreement.Status.UNDER_CONSTRUCTION
+    changed_on = date(2024, 3, 1)
+
+
+class AgreementDocumentFactory(factory.django.DjangoModelFactory):
+    """The scan of the signed agreement, stored under ``MEDIA_ROOT``."""
+
+    class Meta:
+        model = AgreementDocument
+
+    agreement = factory.SubFactory(AgreementFactory)
+    file = factory.django.FileField(filename="协议.pdf", data=PDF)
+    original_name = "协议.pdf"
+    content_type = "application/pdf"
+    size = len(PDF)
+
+
+class ProgressReportAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReportAttachment
+
+    report = factory.SubFactory(ProgressReportFactory)
+    file = factory.django.FileField(filename="现场照片.pdf", data=PDF)
+    original_name = "现场照片.pdf"
+    content_type = "application/pdf"
+    size = len(PDF)
+
+
+class AgreementImportFactory(factory.django.DjangoModelFactory):
+    """A queued import of an Excel sheet (the worker reads it)."""
+
+    class Meta:
+        model = AgreementImport
+
+    requested_by = factory.SubFactory(UserFactory, role=User.Role.SECRETARIAT, organisation=None)
+    original_name = "签约项目.xlsx"
 
 
 def agreement_with_party(organisation, **kwargs) -> Agreement:

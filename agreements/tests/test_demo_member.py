@@ -1,13 +1,11 @@
 import pytest
-from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from liaison.models import User
 
 
 @pytest.mark.django_db
-def test_demo_member_sees_its_own_agreements_and_no_others():
-    call_command("seed_demo", stdout=None)
+def test_demo_member_sees_its_own_agreements_and_no_others(demo):
     member = User.objects.get(username="member")
     api = APIClient()
     api.force_login(member)
@@ -24,8 +22,7 @@ def test_demo_member_sees_its_own_agreements_and_no_others():
 
 
 @pytest.mark.django_db
-def test_demo_statistics_api_shows_the_article_figures():
-    call_command("seed_demo", stdout=None)
+def test_demo_statistics_api_shows_the_article_figures(demo):
     api = APIClient()
     api.force_login(User.objects.get(username="official"))
 

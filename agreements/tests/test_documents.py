@@ -2,13 +2,16 @@
 downloadable only by those who may read the agreement."""
 
 import re
+from datetime import date
+from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from agreements.models import AgreementDocument
+from agreements import services
+from agreements.models import AgreementDocument, ProgressReport, ProgressReportAttachment
 from agreements.tests.factories import agreement_with_party
 from liaison import audit, uploads
 
@@ -245,12 +248,6 @@ def test_agreement_page_shows_document_and_upload_form_to_the_secretariat_only(
 def test_progress_report_failing_on_its_second_file_leaves_no_file_behind(
     agreement, member_a, media_root, monkeypatch
 ):
-    from datetime import date
-    from decimal import Decimal
-
-    from agreements import services
-    from agreements.models import ProgressReport, ProgressReportAttachment
-
     real_save = ProgressReportAttachment.save
     calls = []
 

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from agreements.models import Agreement
 from agreements.statistics import agreement_statistics
@@ -18,11 +17,6 @@ ARTICLE_UNITS = {
     "托克逊县": Decimal("7338000000.00"),
     "市直单位": Decimal("210000000.00"),
 }
-
-
-@pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=None)
 
 
 def test_statistics_demo_matches_the_article(demo):

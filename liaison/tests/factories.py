@@ -1,9 +1,13 @@
 from datetime import date
 
 import factory
+from django.contrib.contenttypes.models import ContentType
 
 from liaison.models import (
     Association,
+    AuditEntry,
+    CalendarToken,
+    FocusArea,
     Mechanism,
     Membership,
     Organisation,
@@ -105,3 +109,32 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     association = factory.SubFactory(AssociationFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     joined_on = date(2024, 3, 1)
+
+
+class FocusAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FocusArea
+
+    mechanism = factory.SubFactory(MechanismFactory, kind=Mechanism.Kind.EVENT)
+    name = factory.Sequence(lambda n: f"重点领域{n}")
+
+
+class AuditEntryFactory(factory.django.DjangoModelFactory):
+    """An entry about an organisation (entries are written by ``liaison.audit`` in the code)."""
+
+    class Meta:
+        model = AuditEntry
+        exclude = ["subject"]
+
+    subject = factory.SubFactory(OrganisationFactory)
+    content_type = factory.LazyAttribute(lambda e: ContentType.objects.get_for_model(e.subject))
+    object_id = factory.LazyAttribute(lambda e: str(e.subject.pk))
+    object_repr = factory.LazyAttribute(lambda e: str(e.subject))
+    action = AuditEntry.Action.CREATE
+
+
+class CalendarTokenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CalendarToken
+
+    user = factory.SubFactory(UserFactory)

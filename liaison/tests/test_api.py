@@ -5,6 +5,7 @@ import re
 from datetime import UTC, date, datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from liaison.models import (
@@ -28,6 +29,7 @@ from liaison.tests.factories import (
     RegionFactory,
     SectorFactory,
 )
+from liaison.validators import validate_credit_code, validate_phone
 from meetings.models import Meeting
 from meetings.tests.factories import MeetingFactory
 
@@ -332,10 +334,6 @@ def test_api_bad_input_400_naming_field_and_nothing_changed(api, world, case):
     ],
 )
 def test_api_own_validator_message_is_the_validators(api, world, code, payload):
-    from django.core.exceptions import ValidationError
-
-    from liaison.validators import validate_credit_code, validate_phone
-
     validator = validate_phone if code == "phone" else validate_credit_code
     with pytest.raises(ValidationError) as caught:
         validator(next(iter(payload.values())))

@@ -7,7 +7,6 @@ looked at in a real browser by the journeys."""
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import datetime
 from html.parser import HTMLParser
@@ -16,11 +15,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.template import Context, Template
 
 from agreements.models import Agreement
-from liaison.models import Association, User
+from liaison.models import Association
 from meetings import mail
 from meetings.models import Decision, MailDelivery, Meeting
 from meetings.tests.factories import MeetingFactory
@@ -96,12 +94,6 @@ def assert_cells_labelled(table: dict) -> int:
                 checked += 1
             position += span
     return checked
-
-
-@pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=io.StringIO())
-    return {role: User.objects.get(username=role) for role in ("secretariat", "official", "member")}
 
 
 def test_every_list_table_stacks_into_labelled_cards_on_a_phone(demo, client_for):

@@ -1,5 +1,9 @@
 from django.core.management import call_command
 
+from agreements.tests.factories import agreement_with_party
+from liaison.tests.factories import MechanismFactory
+from meetings.tests.factories import InvitationFactory
+
 
 def test_openapi_schema_is_valid_and_has_no_warnings(tmp_path):
     target = tmp_path / "schema.yml"
@@ -20,10 +24,6 @@ def test_sub_lists_and_blank_answer_channel_are_what_the_schema_says(
     """The responses schemathesis would only meet by chance: the status changes of an
     agreement and a mechanism's occurrences are plain lists in the schema and in the answer,
     and an unanswered invitation's empty channel is among the documented values."""
-    from agreements.tests.factories import agreement_with_party
-    from liaison.tests.factories import MechanismFactory
-    from meetings.tests.factories import InvitationFactory
-
     api = api_for(secretariat)
     schema = api.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
     agreement = agreement_with_party(enterprise_a)

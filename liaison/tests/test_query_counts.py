@@ -1,15 +1,13 @@
-"""Every list endpoint and list page runs as many queries for 12 rows as for 2: no N+1.
+"""Every list endpoint and list page runs a pinned number of queries, the same for 12 rows as
+for 2: no N+1, and no query added unnoticed (the root conftest's ``pinned_queries``).
 
-Each test measures at a small size, adds rows, measures again and compares. Regions are three
-levels deep (province › prefecture › county) because paths walk the parents."""
+Regions are three levels deep (province › prefecture › county) because paths walk the
+parents."""
 
-import re
 from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from liaison.models import FocusArea, Region
 from liaison.tests.factories import (
@@ -26,7 +24,6 @@ from meetings.tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
-SMALL, LARGE = 2, 12
 _serial = count()
 
 
@@ -39,33 +36,6 @@ def county() -> Region:
 
 def organisation():
     return OrganisationFactory(region=county())
-
-
-def queries(client, url) -> list[str]:
-    client.get(url)  # warm up caches (content types, session) outside the measure
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return [query["sql"] for query in context.captured_queries]
-
-
-def assert_constant(client, url, make, rows=lambda: None):
-    """Measure ``url`` with SMALL items made by ``make``, then LARGE, and compare."""
-    for _item in range(SMALL):
-        make()
-    small = queries(client, url)
-    for _item in range(LARGE - SMALL):
-        make()
-    large = queries(client, url)
-    if rows() is not None:
-        assert rows() >= LARGE
-    extra = [sql for sql in large if _shape(sql) not in {_shape(s) for s in small}]
-    queries_list = "\n".join(extra[:3])
-    assert len(large) == len(small), f"N+1 on {url}:\n{queries_list}"
-
-
-def _shape(sql: str) -> str:
-    return re.sub(r"\d+", "N", sql)
 
 
 @pytest.fixture
@@ -104,6 +74,19 @@ def _membership(association):
 
 # --- API list endpoints ----------------------------------------------------------------------
 
+# Queries of a list endpoint, whatever its length and whoever asks.
+API_QUERIES = {
+    "regions": 4,
+    "sectors": 4,
+    "organisations": 4,
+    "people": 4,
+    "partnerships": 4,
+    "mechanisms": 5,
+    "associations": 4,
+    "memberships": 4,
+    "meetings": 4,
+}
+
 
 @pytest.mark.parametrize(
     ("endpoint", "make"),
@@ -120,19 +103,23 @@ def _membership(association):
     ],
 )
 @pytest.mark.parametrize("name", ["secretariat", "member_a"])
-def test_api_list_query_count_constant(api_for, persona, endpoint, make, name):
+def test_api_list_query_count_constant(api_for, persona, pinned_queries, endpoint, make, name):
     api = api_for(persona[name])
     url = f"/api/v1/{endpoint}/"
 
-    assert_constant(api, url, make, rows=lambda: api.get(url).json()["count"])
+    pinned_queries(api, url, make, queries=API_QUERIES[endpoint])
+    assert api.get(url).json()["count"] >= 12
 
 
-def test_api_meetings_of_one_mechanism_query_count_constant(api_for, official):
+def test_api_meetings_of_one_mechanism_query_count_constant(api_for, official, pinned_queries):
     partnership = PartnershipFactory()
     mechanism = _mechanism(partnership)
 
-    assert_constant(
-        api_for(official), "/api/v1/meetings/", lambda: _meeting(partnership, mechanism)
+    pinned_queries(
+        api_for(official),
+        "/api/v1/meetings/",
+        lambda: _meeting(partnership, mechanism),
+        queries=4,
     )
 
 
@@ -140,11 +127,16 @@ def test_api_meetings_of_one_mechanism_query_count_constant(api_for, official):
 
 
 @pytest.mark.parametrize("name", ["official", "member_a"])
-def test_organisation_list_page_query_count_constant(client_for, persona, name):
-    assert_constant(client_for(persona[name]), "/organisations/", organisation)
+def test_organisation_list_page_query_count_constant(client_for, persona, pinned_queries, name):
+    pinned_queries(
+        client_for(persona[name]),
+        "/organisations/",
+        organisation,
+        queries={"official": 6, "member_a": 7}[name],
+    )
 
 
-def test_organisation_list_page_filtered_query_count_constant(client_for, official):
+def test_organisation_list_page_filtered_query_count_constant(client_for, official, pinned_queries):
     xinjiang = Region.objects.create(name="新疆维吾尔自治区", level="province")
     turpan = Region.objects.create(name="吐鲁番市", level="prefecture", parent=xinjiang)
 
@@ -152,33 +144,45 @@ def test_organisation_list_page_filtered_query_count_constant(client_for, offici
         gaochang = Region.objects.create(name=f"区{next(_serial)}", level="county", parent=turpan)
         return OrganisationFactory(region=gaochang, kind="enterprise")
 
-    assert_constant(
-        client_for(official), f"/organisations/?kind=enterprise&region={xinjiang.pk}&q=企业", make
+    pinned_queries(
+        client_for(official),
+        f"/organisations/?kind=enterprise&region={xinjiang.pk}&q=企业",
+        make,
+        queries=10,
     )
 
 
 @pytest.mark.parametrize("name", ["official", "member_a"])
-def test_meeting_list_page_query_count_constant(client_for, persona, partnership, name):
+def test_meeting_list_page_query_count_constant(
+    client_for, persona, pinned_queries, partnership, name
+):
     mechanism = _mechanism(partnership)
 
-    assert_constant(
-        client_for(persona[name]), "/meetings/", lambda: _meeting(partnership, mechanism)
+    pinned_queries(
+        client_for(persona[name]),
+        "/meetings/",
+        lambda: _meeting(partnership, mechanism),
+        queries={"official": 4, "member_a": 5}[name],
     )
 
 
 @pytest.mark.parametrize("name", ["official", "member_a"])
-def test_home_page_query_count_constant(client_for, persona, name):
+def test_home_page_query_count_constant(client_for, persona, pinned_queries, name):
     def make():
         partnership = PartnershipFactory(party_a=organisation(), party_b=organisation())
         _meeting(partnership, status=Meeting.Status.HELD)
         future = datetime(2099, 1, 1, 1, 0, tzinfo=UTC) + timedelta(days=next(_serial))
         MeetingFactory(partnership=partnership, start=future, end=future + timedelta(hours=1))
 
-    assert_constant(client_for(persona[name]), "/", make)
+    pinned_queries(
+        client_for(persona[name]), "/", make, queries={"official": 5, "member_a": 7}[name]
+    )
 
 
 @pytest.mark.parametrize("name", ["official", "secretariat", "member_a"])
-def test_partnership_page_query_count_constant(client_for, persona, partnership, name):
+def test_partnership_page_query_count_constant(
+    client_for, persona, pinned_queries, partnership, name
+):
     """N members (in county-level regions, with liaison persons) and N meetings."""
     mechanism = _mechanism(partnership)
     other = _mechanism(partnership)
@@ -189,25 +193,33 @@ def test_partnership_page_query_count_constant(client_for, persona, partnership,
         _meeting(partnership, mechanism, status=Meeting.Status.HELD)
         _meeting(partnership, other, status=Meeting.Status.DRAFT)
 
-    assert_constant(client_for(persona[name]), f"/partnerships/{partnership.pk}/", make)
-
-
-@pytest.mark.parametrize("name", ["official", "member_a"])
-def test_association_page_query_count_constant(client_for, persona, partnership, name):
-    association = AssociationFactory(partnership=partnership)
-
-    assert_constant(
+    pinned_queries(
         client_for(persona[name]),
-        f"/associations/{association.pk}/",
-        lambda: _membership(association),
+        f"/partnerships/{partnership.pk}/",
+        make,
+        queries={"official": 10, "secretariat": 10, "member_a": 9}[name],
     )
 
 
-def test_organisation_page_query_count_constant(client_for, official, enterprise_a):
+@pytest.mark.parametrize("name", ["official", "member_a"])
+def test_association_page_query_count_constant(
+    client_for, persona, pinned_queries, partnership, name
+):
+    association = AssociationFactory(partnership=partnership)
+
+    pinned_queries(
+        client_for(persona[name]),
+        f"/associations/{association.pk}/",
+        lambda: _membership(association),
+        queries={"official": 5, "member_a": 6}[name],
+    )
+
+
+def test_organisation_page_query_count_constant(client_for, official, pinned_queries, enterprise_a):
     """An organisation with N people and N association memberships."""
 
     def make():
         PersonFactory(organisation=enterprise_a)
         MembershipFactory(organisation=enterprise_a)
 
-    assert_constant(client_for(official), f"/organisations/{enterprise_a.pk}/", make)
+    pinned_queries(client_for(official), f"/organisations/{enterprise_a.pk}/", make, queries=7)

@@ -1,3 +1,4 @@
+import json
 import os
 import socket
 import subprocess
@@ -5,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import redis
 from django.db import transaction
 
 from liaison import tasks
@@ -63,13 +65,6 @@ tasks.submit(queued, "sent")
 
 @pytest.mark.skipif(not _redis_is_up(), reason="needs Redis on 127.0.0.1:6379")
 def test_submit_with_redis_configured_sends_the_work_to_the_broker(tmp_path):
-    import json
-    import os
-    import subprocess
-    import sys
-
-    import redis
-
     connection = redis.Redis.from_url("redis://127.0.0.1:6379/15")
     connection.delete("celery")
     env = {

@@ -3,10 +3,12 @@
 Messages are being translated concurrently, so these tests pin the error codes (and the
 parameters that make a message useful), not the wording."""
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import ValidationError
 
-from liaison.models import Organisation
+from liaison.models import Mechanism, Organisation
 from liaison.validators import (
     CREDIT_CODE_ALPHABET,
     normalise_mainland_phone,
@@ -188,10 +190,6 @@ def test_phone_invalid_refused(value):
     ],
 )
 def test_mechanism_cadence_with_until_or_count_expands(rule, years):
-    from datetime import date
-
-    from liaison.models import Mechanism
-
     validate_rrule(rule)
     mechanism = Mechanism(rrule=rule, first_date=date(2024, 6, 15))
     dates = mechanism.expected_dates(date(2020, 1, 1), date(2035, 12, 31))

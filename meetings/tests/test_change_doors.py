@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import mail as outbox
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from icalendar import Calendar
 
 from liaison.models import AuditEntry
@@ -291,8 +292,6 @@ def test_admin_shows_time_place_read_only_links_to_the_actions_and_refuses_a_can
 
 
 def test_command_refuses_a_bad_change_with_a_message(secretariat):
-    from django.core.management.base import CommandError
-
     meeting = setup_meeting()
     with pytest.raises(CommandError, match=r"原因|reason"):
         call_command("change_meeting", meeting.pk, "cancel", "--actor", "secretariat")

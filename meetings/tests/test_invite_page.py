@@ -8,8 +8,6 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.contrib.staticfiles import finders
 from django.core import mail as outbox
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from liaison.models import Organisation, Person
 from liaison.tests.factories import (
@@ -233,29 +231,23 @@ def test_inviting_a_scheduled_meeting_mails_at_once_and_nothing_waits(
 # --- Query counts ----------------------------------------------------------------------------
 
 
-def _queries(client, url) -> int:
-    client.get(url)
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(context.captured_queries)
-
-
 @pytest.mark.parametrize(("page", "expected"), [("invite/", 9), ("invitations/", 11)])
-def test_invite_pages_query_count_is_constant(client_for, secretariat, meeting, page, expected):
-    client = client_for(secretariat)
-    url = f"/meetings/{meeting.pk}/{page}"
+def test_invite_pages_query_count_is_constant(
+    client_for, secretariat, meeting, page, expected, pinned_queries
+):
+    def add():
+        organisation = OrganisationFactory()
+        PersonFactory(organisation=organisation)
+        MembershipFactory(association__partnership=meeting.partnership)
 
-    def add(count):
-        for _n in range(count):
-            organisation = OrganisationFactory()
-            PersonFactory(organisation=organisation)
-            MembershipFactory(association__partnership=meeting.partnership)
-
-    add(5)
-    small = _queries(client, url)
-    add(45)
-    assert _queries(client, url) == small == expected
+    pinned_queries(
+        client_for(secretariat),
+        f"/meetings/{meeting.pk}/{page}",
+        add,
+        queries=expected,
+        small=5,
+        large=50,
+    )
     assert Invitation.objects.count() == 0
 
 

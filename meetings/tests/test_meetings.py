@@ -186,8 +186,6 @@ def test_meeting_page_edit_link_only_for_secretariat(
 def test_back_office_refuses_a_disallowed_status_change_and_raises_revision_on_allowed(
     client_for, secretariat
 ):
-    from meetings.tests.factories import MeetingFactory
-
     meeting = MeetingFactory(status=Meeting.Status.HELD)
     client = client_for(secretariat)
     url = f"/admin/meetings/meeting/{meeting.pk}/change/"

@@ -8,9 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from liaison import audit
 from liaison.tests.factories import PersonFactory
@@ -115,29 +113,17 @@ def test_answering_removes_the_invitation_from_the_prompt(client_for, member_a, 
     assert 'id="pending-invitations"' not in client.get("/").content.decode()
 
 
-def home_queries(client) -> int:
-    client.get("/")  # warm up (session, content types) outside the measure
-    with CaptureQueriesContext(connection) as context:
-        page = client.get("/").content.decode()
-    return len(context.captured_queries), page.count("answer-link")
-
-
-def test_home_prompt_query_count_constant(client_for, member_a, enterprise_a):
-    client = client_for(member_a)
+def test_home_prompt_query_count_constant(client_for, member_a, enterprise_a, pinned_queries):
     person = PersonFactory(organisation=enterprise_a, user=member_a)
 
-    def invite(count):
-        for _n in range(count):
-            InvitationFactory(meeting=future_meeting(), organisation=enterprise_a)
-            InvitationFactory(meeting=future_meeting(), organisation=None, person=person)
+    def invite():
+        InvitationFactory(meeting=future_meeting(), organisation=enterprise_a)
+        InvitationFactory(meeting=future_meeting(), organisation=None, person=person)
 
-    invite(1)
-    small, small_links = home_queries(client)
-    invite(6)
-    large, large_links = home_queries(client)
+    small, large = pinned_queries(client_for(member_a), "/", invite, queries=7, small=1, large=7)
 
-    assert (small_links, large_links) == (2, 14)
-    assert large == small
+    links = [page.content.decode().count("answer-link") for page in (small, large)]
+    assert links == [2, 14]
 
 
 # --- The meeting page's status and button -------------------------------------------------------

@@ -12,6 +12,7 @@ from liaison.tests.factories import (
     OrganisationFactory,
     PersonFactory,
     RegionFactory,
+    UserFactory,
 )
 from meetings import audience, services
 from meetings.models import Attendee, Invitation, Meeting, invitation_counts
@@ -154,8 +155,6 @@ def test_invited_person_attends_by_default(meeting):
 
 
 def person_user(person):
-    from liaison.tests.factories import UserFactory
-
     user = UserFactory(organisation=person.organisation)
     person.user = user
     person.save()

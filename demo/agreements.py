@@ -21,13 +21,15 @@ from django.core.management.base import CommandError
 
 from agreements import services
 from agreements.models import Agreement, AgreementParty, SigningUnit
+from demo.partnership import PARTNERSHIP
+from demo.seeder import Seeder
 from liaison.models import Organisation, Partnership, Region, Sector
+from liaison.money import YI
 from meetings.models import Meeting
 
 NOTE = "seed_demo"
-YI = Decimal(100_000_000)
 EVENT_2023 = "2023湖南民营企业进边疆·吐鲁番行招商推介会暨项目签约仪式"
-EVENT_DAY = date(2023, 12, 20)  # the event's day is illustrative (see seed_demo's MEETINGS)
+EVENT_DAY = date(2023, 12, 20)  # the event's day is illustrative (see demo.meetings.MEETINGS)
 FEDERATION = "湖南省工商业联合会"
 TURPAN = "吐鲁番市人民政府"
 CITY_UNIT = "吐鲁番市市直相关单位（示例）"
@@ -207,10 +209,8 @@ def check_project_amounts() -> None:
 
 
 def seed_agreements(seeder=None):
-    """Load the demo agreements; ``seeder`` is seed_demo's ``Seeder`` (its counters are
+    """Load the demo agreements; ``seeder`` is the loader's ``Seeder`` (its counters are
     shared), or None to make one."""
-    from liaison.management.commands.seed_demo import PARTNERSHIP, Seeder
-
     check_project_amounts()
     seeder = seeder or Seeder()
     partnership = Partnership.objects.get(name=PARTNERSHIP["name"])

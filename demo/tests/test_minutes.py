@@ -16,9 +16,9 @@ def seed() -> str:
     return out.getvalue()
 
 
-def test_demo_minutes_and_decisions_idempotent(settings, tmp_path):
+def test_demo_minutes_and_decisions_idempotent(demo, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    output = seed()
+    output = demo.output
     assert "approver_hunan" in output and "approver_turpan" in output
     first = Minutes.objects.get(meeting__title="第一次联席会议")
     assert first.document_number == "〔2024〕1号"

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.apps import apps
+from django.core import mail as outbox
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -18,6 +19,7 @@ from liaison.models import (
     Region,
     User,
 )
+from meetings import services
 from meetings.models import Meeting
 
 ARTICLE_ENTERPRISES = (
@@ -53,8 +55,8 @@ def _default_password(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_seed_demo_loads_the_article(client):
-    output = seed()
+def test_seed_demo_loads_the_article(demo, client):
+    output = demo.output
 
     # The region tree, with GB/T 2260 codes.
     turpan = Region.objects.get(name="吐鲁番市")
@@ -147,8 +149,7 @@ def test_seed_demo_loads_the_article(client):
 
 
 @pytest.mark.django_db
-def test_seed_demo_twice_changes_nothing():
-    seed()
+def test_seed_demo_twice_changes_nothing(demo):
     state, audit_entries = database_state(), AuditEntry.objects.count()
 
     output = seed()
@@ -159,8 +160,7 @@ def test_seed_demo_twice_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_seed_demo_repairs_changes_and_resets_passwords(monkeypatch, client):
-    seed()
+def test_seed_demo_repairs_changes_and_resets_passwords(demo, monkeypatch, client):
     federation = Organisation.objects.get(short_name="湖南省工商联")
     federation.short_name = "改错了"
     federation.save()
@@ -180,7 +180,7 @@ def test_seed_demo_repairs_changes_and_resets_passwords(monkeypatch, client):
 
 
 @pytest.mark.django_db
-def test_seed_demo_prints_the_address_links_point_at(settings):
+def test_seed_demo_prints_the_address_links_point_at(demo, settings):
     settings.SITE_URL = "http://127.0.0.1:8123"  # scripts/demo_env.sh derives it from HOST/PORT
     out = StringIO()
 
@@ -191,13 +191,8 @@ def test_seed_demo_prints_the_address_links_point_at(settings):
 
 @pytest.mark.django_db
 def test_seed_demo_again_keeps_a_meeting_moved_by_the_secretariat(
-    django_capture_on_commit_callbacks,
+    demo, django_capture_on_commit_callbacks
 ):
-    from django.core import mail as outbox
-
-    from meetings import services
-
-    seed()
     meeting = Meeting.objects.filter(status=Meeting.Status.SCHEDULED).first()
     secretariat = User.objects.filter(role=User.Role.SECRETARIAT).first()
     start = meeting.start + timedelta(days=3)
