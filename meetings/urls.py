@@ -1,6 +1,7 @@
 from django.urls import path
 
-from meetings import calendar_views, minutes_views, views
+from meetings import calendar_views, views
+from meetings.minutes import views as minutes_views
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting-list"),

@@ -13,6 +13,7 @@ from agreements.tests.factories import AgreementFactory
 from liaison.models import AuditEntry
 from liaison.tests.factories import OrganisationFactory
 from meetings import minutes as workflow
+from meetings.minutes import printing
 from meetings.models import MailDelivery, Meeting, Minutes, MinutesVersion
 from meetings.tests.factories import MeetingFactory
 from meetings.tests.minutes_setup import decision, published
@@ -231,7 +232,7 @@ def test_draft_pdf_is_watermarked_and_cached_per_content(minutes, secretariat, f
 
 
 def test_without_the_pdf_layer_pdfs_are_refused(minutes, monkeypatch):
-    monkeypatch.setattr(workflow, "_renderer", lambda: None)
+    monkeypatch.setattr(printing, "_renderer", lambda: None)
     with pytest.raises(ValidationError):
         workflow.minutes_pdf(workflow.current_version(minutes))
 

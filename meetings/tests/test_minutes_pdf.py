@@ -24,8 +24,8 @@ from liaison.pdf import (
     harfbuzz_subsetting_available,
     render_pdf,
 )
-from meetings.minutes_document import AgendaSummary, AgreementLine, DecisionLine, MinutesDocument
-from meetings.minutes_pdf import chinese_date, chinese_number, render_minutes_pdf
+from meetings.minutes.document import AgendaSummary, AgreementLine, DecisionLine, MinutesDocument
+from meetings.minutes.pdf import chinese_date, chinese_number, render_minutes_pdf
 
 POPPLER = ("pdftotext", "pdffonts", "pdfinfo", "pdfdetach")
 needs_poppler = pytest.mark.skipif(

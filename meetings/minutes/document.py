@@ -1,7 +1,7 @@
 """The printable shape of one version of a meeting's minutes (会议纪要).
 
 The minutes workflow (models and services) builds a ``MinutesDocument`` from a stored version;
-the PDF layer (``meetings.minutes_pdf``) renders it after GB/T 9704-2012. Neither side needs the
+the PDF layer (``meetings.minutes.pdf``) renders it after GB/T 9704-2012. Neither side needs the
 other's internals: this module is the whole contract between them.
 """
 

@@ -19,7 +19,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from liaison.pdf import PDF_A_3B, PdfAttachment, PdfMetadata, render_pdf
-from meetings.minutes_document import MinutesDocument
+from meetings.minutes.document import MinutesDocument
 from meetings.scheduling import chinese_number
 
 BEIJING = timezone.get_fixed_timezone(480)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from liaison import history, permissions
 from liaison.views import directory_reader_required
 from meetings import minutes as workflow
-from meetings.minutes_forms import (
+from meetings.minutes.forms import (
     CommentForm,
     CorrectionForm,
     DecisionFilterForm,
