@@ -27,6 +27,9 @@ from meetings.models import (
     MinutesVersion,
 )
 
+# The minutes print their dates in Beijing time, whatever the server's zone.
+BEIJING = timezone.get_fixed_timezone(480)
+
 
 def document_for(version: MinutesVersion) -> MinutesDocument:
     """The PDF layer's input for one version."""
@@ -73,7 +76,7 @@ def document_for(version: MinutesVersion) -> MinutesDocument:
         ],
         version=version.number,
         is_draft=not version.is_public,
-        published_on=timezone.localtime(version.published_at).date()
+        published_on=timezone.localtime(version.published_at, BEIJING).date()
         if version.published_at
         else None,
         author=f"{partnership.party_a.name} {partnership.party_b.name}",

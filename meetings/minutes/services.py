@@ -12,6 +12,7 @@ files in ``meetings.minutes.printing``.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -244,17 +245,21 @@ def may_open_minutes(user, meeting: Meeting) -> bool:
 # --- Circulation, comments, approval, publication, correction -------------------------------
 
 
-def circulate_minutes(version: MinutesVersion, *, actor, notify: bool = True) -> MinutesVersion:
+def circulate_minutes(
+    version: MinutesVersion, *, actor, notify: bool = True, at: datetime | None = None
+) -> MinutesVersion:
     """Send a draft to the liaison persons (and approvers) of both parties for comments
-    (``notify=False``: recorded without mail, as the demo data does)."""
+    (``notify=False``: recorded without mail, as the demo data does). ``at`` records when it
+    happened, for a circulation made on paper before it is entered (default: now)."""
     check_can_draft_minutes(actor)
+    at = _moment(at)
     with transaction.atomic():
         version = locked_version(version)
         if version.status != VStatus.DRAFT:
             raise ValidationError(_("Only a draft can be circulated."))
         before = audit_snapshot(version)
         version.status = VStatus.CIRCULATED
-        version.circulated_at = timezone.now()
+        version.circulated_at = at
         version.save(update_fields=["status", "circulated_at"])
         record_change(version, actor=actor, before=before, note=_("circulated"))
         if notify:
@@ -279,9 +284,10 @@ def comment_on_minutes(version: MinutesVersion, *, actor, body: str, quote: str 
     return comment
 
 
-def approve_minutes(version: MinutesVersion, *, actor) -> Approval:
+def approve_minutes(version: MinutesVersion, *, actor, at: datetime | None = None) -> Approval:
     """The designated approver of one party approves a circulated version (审定); with both
-    parties' approvals the version is approved."""
+    parties' approvals the version is approved. ``at`` records when (default: now)."""
+    at = _moment(at)
     with transaction.atomic():
         version = locked_version(version)
         minutes = version.minutes
@@ -296,7 +302,11 @@ def approve_minutes(version: MinutesVersion, *, actor) -> Approval:
             raise ValidationError(_("Only a circulated version is approved."))
         if version.approvals.filter(party_id=party_id).exists():
             raise ValidationError(_("This party has already approved this version."))
-        approval = Approval.objects.create(version=version, party_id=party_id, approver=actor)
+        if version.circulated_at and at < version.circulated_at:
+            raise ValidationError(_("Minutes are approved after they were circulated."))
+        approval = Approval.objects.create(
+            version=version, party_id=party_id, approver=actor, approved_at=at
+        )
         record_change(approval, actor=actor, note=str(version)[:100])
         if version.approvals.count() == 2:
             before = audit_snapshot(version)
@@ -306,15 +316,22 @@ def approve_minutes(version: MinutesVersion, *, actor) -> Approval:
     return approval
 
 
-def publish_minutes(version: MinutesVersion, *, actor) -> MinutesVersion:
+def publish_minutes(
+    version: MinutesVersion, *, actor, at: datetime | None = None
+) -> MinutesVersion:
     """Publish (签发) a version both parties approved; the published version it corrects, if
-    any, is superseded."""
+    any, is superseded. ``at`` is the publication date printed at the end of the minutes
+    (default: now); it is not before the last approval."""
     check_can_draft_minutes(actor)
+    at = _moment(at)
     with transaction.atomic():
         version = locked_version(version)
         if version.status != VStatus.APPROVED or version.approvals.count() < 2:
             raise ValidationError(_("Minutes are published once both parties have approved."))
-        now = timezone.now()
+        last_approval = version.approvals.aggregate(last=Max("approved_at"))["last"]
+        if last_approval and at < last_approval:
+            raise ValidationError(_("Minutes are published after both parties approved them."))
+        now = at
         for old in version.minutes.versions.filter(status=VStatus.PUBLISHED).select_for_update():
             before = audit_snapshot(old)
             old.status = VStatus.SUPERSEDED
@@ -333,6 +350,17 @@ def publish_minutes(version: MinutesVersion, *, actor) -> MinutesVersion:
         version.save(update_fields=["content", "status", "published_at"])
         record_change(version, actor=actor, before=before, note=_("published"))
     return version
+
+
+def _moment(at: datetime | None) -> datetime:
+    """When a step of the workflow happened: now, or a given past moment (never the future)."""
+    if at is None:
+        return timezone.now()
+    if timezone.is_naive(at):
+        raise ValidationError(_("A moment in the workflow needs a time zone."))
+    if at > timezone.now():
+        raise ValidationError(_("A step of the workflow cannot be dated in the future."))
+    return at
 
 
 def correct_minutes(version: MinutesVersion, *, actor, reason: str) -> MinutesVersion:
