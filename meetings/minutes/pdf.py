@@ -86,19 +86,19 @@ def needs_fallback(char: str) -> bool:
 
 def filled(text: str, *, width: float = BLOCK_WIDTH, indent: float = INDENT) -> SafeString:
     """A paragraph broken into lines that fill ``width`` (see ``meetings.minutes.lines``):
-    each full line is a nowrap run with its own letter-spacing on every character but the
-    last (whose advance ends at the block's edge), followed by a forced break."""
+    each full line in a span with its own letter-spacing, the lines separated by newlines
+    that the stylesheet keeps (``white-space: pre``), so nothing wraps them again. One
+    element a line keeps long minutes fast to lay out."""
     lines = break_paragraph(text, width=width, indent=indent, size=BODY_SIZE, spacing=BODY_SPACING)
     pieces = []
     for line in lines:
         if line.spacing is None:
             pieces.append(typeset(line.text))
-            continue
-        pieces.append(
-            f'<span class="line"><span style="letter-spacing: {line.spacing:.3f}pt">'
-            f"{typeset(line.text[:-1])}</span>{typeset(line.text[-1])}</span><br>"
-        )
-    return mark_safe("".join(pieces))  # typeset escapes the text; the rest is ours
+        else:
+            pieces.append(
+                f'<span style="letter-spacing: {line.spacing:.3f}pt">{typeset(line.text)}</span>'
+            )
+    return mark_safe("\n".join(pieces))  # typeset escapes the text; the rest is ours
 
 
 def paragraphs(text: str) -> list[SafeString]:
