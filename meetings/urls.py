@@ -65,6 +65,7 @@ urlpatterns = [
     path("minutes/<int:pk>/edit/", minutes_views.minutes_version_edit, name="minutes-version-edit"),
     path("minutes/<int:pk>/diff/", minutes_views.minutes_version_diff, name="minutes-version-diff"),
     path("minutes/<int:pk>/pdf/", minutes_views.minutes_version_pdf, name="minutes-version-pdf"),
+    path("minutes/<int:pk>/docx/", minutes_views.minutes_version_docx, name="minutes-version-docx"),
     path(
         "minutes/<int:pk>/<slug:action>/",
         minutes_views.minutes_version_action,

@@ -27,7 +27,14 @@ from meetings.minutes.decisions import (
     remind_decision_deadlines,
     remove_decision,
 )
-from meetings.minutes.printing import document_for, document_json, minutes_pdf, pdf_filename
+from meetings.minutes.printing import (
+    document_for,
+    document_json,
+    docx_filename,
+    minutes_docx,
+    minutes_pdf,
+    pdf_filename,
+)
 from meetings.minutes.services import (
     approve_minutes,
     attendance_lists,
@@ -66,9 +73,11 @@ __all__ = [
     "diff_versions",
     "document_for",
     "document_json",
+    "docx_filename",
     "draft_minutes",
     "follow_up_lines",
     "may_open_minutes",
+    "minutes_docx",
     "minutes_pdf",
     "next_serial",
     "pdf_filename",

@@ -10,23 +10,20 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date, datetime
 from functools import cache
 from itertools import groupby
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from fontTools.pens.svgPathPen import SVGPathPen
 from fontTools.ttLib import TTFont
 
 from liaison.pdf import PDF_A_3B, PdfAttachment, PdfMetadata, render_pdf
-from meetings.minutes.document import MinutesDocument
+from meetings.minutes.document import MinutesDocument, chinese_date, meeting_time
 from meetings.minutes.lines import break_paragraph, fontconfig_file
 from meetings.scheduling import chinese_number
 
-BEIJING = timezone.get_fixed_timezone(480)
 # The body's measures, as in static/pdf/minutes.css: 16 pt FangSong with -0.21 pt
 # letter-spacing (28 characters a line) in a text block 156 mm wide.
 BODY_SIZE = 16.0
@@ -37,23 +34,6 @@ BLOCK_WIDTH = 156 / 25.4 * 72
 INDENT = 2 * (BODY_SIZE + BODY_SPACING)
 # The attendance lists: names start after "出席：" (2 + 3 characters in).
 ATTENDANCE_INDENT = 5 * BODY_SIZE
-
-
-def chinese_date(value: date | datetime | None) -> str:
-    """2025年3月5日: Arabic numerals without zero padding, as GB/T 9704 asks."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value, BEIJING)
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def meeting_time(start: datetime, end: datetime) -> str:
-    """2025年3月5日 9:30—11:30, or both dates when the meeting spans days (Beijing time)."""
-    start, end = timezone.localtime(start, BEIJING), timezone.localtime(end, BEIJING)
-    if start.date() == end.date():
-        return f"{chinese_date(start)} {start:%-H:%M}—{end:%-H:%M}"
-    return f"{chinese_date(start)} {start:%-H:%M}—{chinese_date(end)} {end:%-H:%M}"
 
 
 def typeset(text: str) -> SafeString:

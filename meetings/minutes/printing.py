@@ -18,17 +18,16 @@ from django.utils.translation import gettext as _
 
 from liaison import uploads
 from meetings.minutes.document import (
+    BEIJING,
     AgendaSummary,
     AgreementLine,
     DecisionLine,
     MinutesDocument,
 )
+from meetings.minutes.word import render_minutes_docx
 from meetings.models import (
     MinutesVersion,
 )
-
-# The minutes print their dates in Beijing time, whatever the server's zone.
-BEIJING = timezone.get_fixed_timezone(480)
 
 
 def document_for(version: MinutesVersion) -> MinutesDocument:
@@ -163,3 +162,14 @@ def pdf_filename(version: MinutesVersion, *, archival: bool = False) -> str:
     suffix = "" if version.is_public else "（草稿）"
     kind = "-PDFA" if archival else ""
     return f"{minutes.meeting.title}纪要 v{version.number}{suffix}{kind}.pdf"
+
+
+def minutes_docx(version: MinutesVersion) -> bytes:
+    """The version as an editable Word copy, with the same structure as its PDF. Rendered on
+    each request (a few tens of milliseconds) and never stored: the PDF is the record."""
+    return render_minutes_docx(document_for(version))
+
+
+def docx_filename(version: MinutesVersion) -> str:
+    suffix = "" if version.is_public else "（草稿）"
+    return f"{version.minutes.meeting.title}纪要 v{version.number}{suffix}.docx"
