@@ -75,6 +75,7 @@ def faces() -> tuple[Face, Face, Face]:
     )
 
 
+@cache
 def advance(char: str) -> float:
     """The advance of one character in em, from the face the stylesheet's stack picks."""
     fang, latin, noto = faces()
