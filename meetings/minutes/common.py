@@ -8,13 +8,7 @@ from django.utils.translation import gettext as _
 
 from liaison import audit, permissions
 from liaison.models import AuditEntry
-from meetings.models import (
-    Decision,
-    MinutesVersion,
-)
-
-VStatus = MinutesVersion.Status
-DStatus = Decision.Status
+from meetings.models import MinutesVersion
 
 
 def check_can_draft_minutes(actor) -> None:

@@ -37,7 +37,6 @@ from meetings.models import (
     MinutesVersion,
 )
 
-VStatus = MinutesVersion.Status
 DStatus = Decision.Status
 FOLLOW_UP_TITLE = "上次会议议定事项落实情况"
 

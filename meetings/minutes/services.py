@@ -41,14 +41,12 @@ from meetings.models import (
     Approval,
     Attendee,
     Comment,
-    Decision,
     Meeting,
     Minutes,
     MinutesVersion,
 )
 
 VStatus = MinutesVersion.Status
-DStatus = Decision.Status
 LIST_FIELDS = ("present", "excused", "observers")
 
 

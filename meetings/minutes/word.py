@@ -304,21 +304,33 @@ def render_minutes_docx(doc: MinutesDocument) -> bytes:
     _setup(document, doc)
     _footers(document)
     if doc.is_draft:
-        header = document.sections[0].header
-        header.is_linked_to_previous = False
-        stamp = header.paragraphs[0]
-        stamp.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        run = stamp.add_run(f"草稿 第{doc.version}版")
-        _fonts(run, HEI)
-        run.font.color.rgb = RED
-        even = document.sections[0].even_page_header
-        even.is_linked_to_previous = False
-        copy = even.paragraphs[0].add_run(f"草稿 第{doc.version}版")
-        _fonts(copy, HEI)
-        copy.font.color.rgb = RED
+        _draft_headers(document, doc)
     _masthead(document, doc)
     document.add_paragraph(doc.title, style="Title")
     document.add_paragraph()
+    _facts(document, doc)
+    for text in _lines(doc.opening):
+        _paragraph(document, text)
+    _sections(document, doc)
+    _attendance_and_date(document, doc)
+    output = io.BytesIO()
+    document.save(output)
+    return output.getvalue()
+
+
+def _draft_headers(document, doc: MinutesDocument) -> None:
+    """ "草稿 第n版" in red at the top of every page (the copy has no watermark)."""
+    section = document.sections[0]
+    for header in (section.header, section.even_page_header):
+        header.is_linked_to_previous = False
+        paragraph = header.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = paragraph.add_run(f"草稿 第{doc.version}版")
+        _fonts(run, HEI)
+        run.font.color.rgb = RED
+
+
+def _facts(document, doc: MinutesDocument) -> None:
     facts = (
         ("时间", meeting_time(doc.start, doc.end)),
         ("地点", doc.place),
@@ -328,8 +340,10 @@ def render_minutes_docx(doc: MinutesDocument) -> bytes:
     for label, value in facts:
         if value:
             _labelled(document, label, value, hanging=False)
-    for text in _lines(doc.opening):
-        _paragraph(document, text)
+
+
+def _sections(document, doc: MinutesDocument) -> None:
+    """一、 the agenda summaries, 二、 the decisions, 三、 the agreements (numbered as present)."""
     sections = [name for name in ("agenda", "decisions", "agreements") if getattr(doc, name)]
     numbers = {name: chinese_number(index) for index, name in enumerate(sections, start=1)}
     if doc.agenda:
@@ -345,9 +359,11 @@ def render_minutes_docx(doc: MinutesDocument) -> bytes:
         document.add_paragraph(f"{numbers['agreements']}、签约项目", style="Heading 1")
         for index, item in enumerate(doc.agreements, start=1):
             amount = f"，金额{item.amount_label}" if item.amount_label else ""
-            _paragraph(
-                document, f"{index}.《{item.title}》，签约方：{'、'.join(item.parties)}{amount}。"
-            )
+            parties = "、".join(item.parties)
+            _paragraph(document, f"{index}.《{item.title}》，签约方：{parties}{amount}。")
+
+
+def _attendance_and_date(document, doc: MinutesDocument) -> None:
     lists = (("出席", doc.present), ("请假", doc.excused), ("列席", doc.observers))
     if any(names for _label, names in lists):
         document.add_paragraph()
@@ -361,9 +377,6 @@ def render_minutes_docx(doc: MinutesDocument) -> bytes:
         closing = document.add_paragraph(chinese_date(doc.published_on))
         closing.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         closing.paragraph_format.right_indent = BODY * 4
-    output = io.BytesIO()
-    document.save(output)
-    return output.getvalue()
 
 
 def _lines(text: str) -> list[str]:
