@@ -25,14 +25,14 @@ FANDOL_FANG = Path(
     "/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/FandolFang-Regular.otf"
 )
 # Characters that never begin a line, and those that never end one (GB/T 15834, 避头尾).
-NO_LINE_START = set("，。、；：？！）」』》〉】〕”’…—·%,.;:?!)]}")
+NO_LINE_START = set("，。、；：？！）」』》〉】〕”’…—·%,.;:?!)]} ")  # and no leading space
 NO_LINE_END = set("（「『《〈【〔“‘([{")
 # ASCII runs that stay together on a line: numbers (with their decimal point, comma or
-# percent sign) and words.
+# percent sign) and words; the two-character dash and ellipsis.
+UNBREAKABLE = re.compile(r"[0-9A-Za-z]+(?:[.,:/%-][0-9A-Za-z]+)*%?|——|……|.", re.S)
 # A line whose filling spacing is this close to the natural one (pt a character, 0.2 mm
 # over a line at most) keeps the natural spacing.
 NATURAL = 0.02
-UNBREAKABLE = re.compile(r"[0-9A-Za-z]+(?:[.,:/%-][0-9A-Za-z]+)*%?|——|……|.", re.S)
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def break_paragraph(
     lines: list[list[str]] = []
     current: list[str] = []
     used, available = 0.0, width - indent
-    for token in UNBREAKABLE.findall(text):
+    for token in _tokens(text, width=width, size=size, spacing=spacing):
         token_width = natural_width(token, size=size, spacing=spacing)
         if current and used + token_width > available + 0.01:
             carried = _keep_punctuation_rules(current, token)
@@ -138,6 +138,18 @@ def break_paragraph(
         # the faster long minutes are laid out.
         result.append(Line(line, None if abs(fill - spacing) < NATURAL else round(fill, 3)))
     return result
+
+
+def _tokens(text: str, *, width: float, size: float, spacing: float) -> list[str]:
+    """The units a line break may not split; one wider than a line (a long Latin word or
+    address) is split into its characters rather than overflow the block."""
+    tokens = []
+    for token in UNBREAKABLE.findall(text):
+        if len(token) > 1 and natural_width(token, size=size, spacing=spacing) > width:
+            tokens.extend(token)
+        else:
+            tokens.append(token)
+    return tokens
 
 
 def _keep_punctuation_rules(current: list[str], next_token: str) -> list[str]:
