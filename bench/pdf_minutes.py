@@ -44,7 +44,7 @@ def main() -> None:
     django.setup()
     logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
     from liaison.pdf import check_pdf_environment
-    from meetings.minutes_pdf import render_minutes_pdf
+    from meetings.minutes.pdf import render_minutes_pdf
     from meetings.tests.test_minutes_pdf import make_document
 
     for problem in check_pdf_environment():

@@ -8,7 +8,9 @@ All content is illustrative (示例) and says so."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+
+from django.utils import timezone
 
 from liaison.models import Organisation, User
 from meetings import minutes as workflow
@@ -25,6 +27,20 @@ APPROVERS = (
     ("approver_hunan", "湖南省工商联审定人（演示）", FEDERATION),
     ("approver_turpan", "吐鲁番市审定人（演示）", TURPAN),
 )
+
+BEIJING = timezone.get_fixed_timezone(480)
+# When the 2024 minutes went round, were approved and published (签发 2024年6月21日), and when
+# the 2025 minutes went round and Hunan approved them: the dates the minutes themselves print.
+STEPS_2024 = {
+    "circulated": datetime(2024, 6, 17, 10, 0, tzinfo=BEIJING),
+    "approved_hunan": datetime(2024, 6, 19, 16, 0, tzinfo=BEIJING),
+    "approved_turpan": datetime(2024, 6, 20, 11, 0, tzinfo=BEIJING),
+    "published": datetime(2024, 6, 21, 9, 30, tzinfo=BEIJING),
+}
+STEPS_2025 = {
+    "circulated": datetime(2025, 6, 24, 10, 0, tzinfo=BEIJING),
+    "approved_hunan": datetime(2025, 6, 26, 15, 0, tzinfo=BEIJING),
+}
 
 D = Decision.Status
 # (text, responsible units, deadline, status, reason, follow-ups [(date, text, by)])
@@ -156,10 +172,11 @@ def _first_joint_meeting(seeder, secretariat, approvers) -> None:
             )
         )
     version = workflow.current_version(minutes)
-    workflow.circulate_minutes(version, actor=secretariat, notify=False)
-    workflow.approve_minutes(version, actor=approvers[0])
-    workflow.approve_minutes(version, actor=approvers[1])
-    workflow.publish_minutes(version, actor=secretariat)
+    steps = STEPS_2024
+    workflow.circulate_minutes(version, actor=secretariat, notify=False, at=steps["circulated"])
+    workflow.approve_minutes(version, actor=approvers[0], at=steps["approved_hunan"])
+    workflow.approve_minutes(version, actor=approvers[1], at=steps["approved_turpan"])
+    workflow.publish_minutes(version, actor=secretariat, at=steps["published"])
     for decision, (_t, _u, _d, status, reason, follow_ups) in zip(
         decisions, DECISIONS_2024, strict=True
     ):
@@ -196,8 +213,10 @@ def _second_joint_meeting(seeder, secretariat, approvers) -> None:
             deadline=deadline,
         )
     version = workflow.current_version(minutes)
-    workflow.circulate_minutes(version, actor=secretariat, notify=False)
-    workflow.approve_minutes(version, actor=approvers[0])  # Turpan's approval is awaited
+    steps = STEPS_2025
+    workflow.circulate_minutes(version, actor=secretariat, notify=False, at=steps["circulated"])
+    # Turpan's approval is awaited.
+    workflow.approve_minutes(version, actor=approvers[0], at=steps["approved_hunan"])
     seeder.created += 1
 
 

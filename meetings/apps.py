@@ -10,4 +10,5 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # Register the meetings' background tasks (send_deliveries, the reminder jobs) with
         # Celery: a worker imports the apps, not the URL configuration that imports them.
-        from meetings import delivery, mail, minutes_mail  # noqa: F401
+        from meetings import delivery, mail  # noqa: F401
+        from meetings.minutes import mail as minutes_mail  # noqa: F401

@@ -2,7 +2,7 @@
 
 Invitations, reminders, updates, cancellations and "moved up from the waiting list" are written
 by ``meetings.mail``; "minutes circulated" and "decision deadline approaching" by
-``meetings.minutes_mail``. Both hand their recipients to ``record``, and this module does the
+``meetings.minutes.mail``. Both hand their recipients to ``record``, and this module does the
 rest the same way for all of them:
 
 - one ``MailDelivery`` row per message and recipient, created in the caller's transaction (a
@@ -37,8 +37,8 @@ Delivery = MailDelivery.Status
 NO_ADDRESS = "no e-mail address"
 # Who writes each kind of mail: ``prepare(deliveries)`` returns the function that renders one.
 WRITERS = {
-    Kind.MINUTES: "meetings.minutes_mail.prepare",
-    Kind.DEADLINE: "meetings.minutes_mail.prepare",
+    Kind.MINUTES: "meetings.minutes.mail.prepare",
+    Kind.DEADLINE: "meetings.minutes.mail.prepare",
 }
 DEFAULT_WRITER = "meetings.mail.prepare"
 

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from meetings import minutes_views, views
+from meetings import views
 from meetings.calendars import views as calendar_views
+from meetings.minutes import views as minutes_views
 
 urlpatterns = [
     path("", views.meeting_list, name="meeting-list"),
@@ -65,6 +66,7 @@ urlpatterns = [
     path("minutes/<int:pk>/edit/", minutes_views.minutes_version_edit, name="minutes-version-edit"),
     path("minutes/<int:pk>/diff/", minutes_views.minutes_version_diff, name="minutes-version-diff"),
     path("minutes/<int:pk>/pdf/", minutes_views.minutes_version_pdf, name="minutes-version-pdf"),
+    path("minutes/<int:pk>/docx/", minutes_views.minutes_version_docx, name="minutes-version-docx"),
     path(
         "minutes/<int:pk>/<slug:action>/",
         minutes_views.minutes_version_action,

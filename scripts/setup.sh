@@ -23,10 +23,11 @@ esac
 # PDF minutes fonts: texlive-lang-chinese carries FandolFang (仿宋; ~49 MB, ~80 MB with the
 # TeX Live base it pulls in), fonts-arphic-ukai is 楷体 (~8 MB), fonts-noto-cjk 黑体/宋体.
 # chromium (~100 MB with its libraries) is the browser the journeys (journeys/) drive through
-# Playwright; Playwright's own browser download is never used.
+# Playwright; Playwright's own browser download is never used. libreoffice-writer-nogui
+# (~150 MB) converts the minutes' Word copy to PDF in a test, to prove that it opens.
 SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
                  fonts-liberation texlive-lang-chinese fonts-arphic-ukai gettext poppler-utils
-                 chromium)
+                 chromium libreoffice-writer-nogui)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 

@@ -1,10 +1,12 @@
 """The demo minutes: 2024 published with decisions in every status, 2025 awaiting Turpan."""
 
+from datetime import date
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
+from meetings import minutes as workflow
 from meetings.models import Decision, Minutes, MinutesVersion
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +27,11 @@ def test_demo_minutes_and_decisions_idempotent(demo, settings, tmp_path):
     assert first.versions.get().status == MinutesVersion.Status.PUBLISHED
     assert set(first.decisions.values_list("status", flat=True)) == set(Decision.Status.values)
     assert first.decisions.get(status="dropped").status_reason
+    # The closing date of the published minutes is the day they were published (签发), not
+    # the day the demo was seeded.
+    published = first.versions.get()
+    assert workflow.document_for(published).published_on == date(2024, 6, 21)
+    assert published.circulated_at < published.published_at
     second = Minutes.objects.get(meeting__title="第二次联席会议")
     version = second.versions.get()
     assert version.status == MinutesVersion.Status.CIRCULATED

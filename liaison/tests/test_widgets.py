@@ -14,7 +14,7 @@ from agreements.models import Agreement
 from liaison.tests.factories import PartnershipFactory
 from liaison.widgets import IsoDateInput, IsoDateTimeInput
 from meetings.forms import AttendeeForm, PostponeForm, RescheduleForm, ScheduleForm
-from meetings.minutes_forms import DecisionForm, FollowUpForm
+from meetings.minutes.forms import DecisionForm, FollowUpForm
 from meetings.models import Meeting
 from meetings.tests.factories import MeetingFactory
 
@@ -26,7 +26,7 @@ FORM_MODULES = (
     "reports.forms",
     "agreements.forms",
     "meetings.forms",
-    "meetings.minutes_forms",
+    "meetings.minutes.forms",
     "meetings.calendars.views",
 )
 

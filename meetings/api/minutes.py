@@ -19,6 +19,7 @@ from liaison.api.conventions import as_id
 from liaison.filters import IdFilter
 from liaison.models import Organisation, User
 from meetings import minutes as workflow
+from meetings.minutes.word import MIME_TYPE as DOCX
 from meetings.models import (
     Comment,
     Decision,
@@ -325,6 +326,18 @@ class MinutesVersionViewSet(
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(
             True, workflow.pdf_filename(version, archival=archival)
+        )
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    @extend_schema(responses={(200, DOCX): bytes})
+    @action(detail=True, methods=["get"])
+    def docx(self, request, pk=None):
+        """The version as an editable Word copy (.docx), for whoever may read it."""
+        version = self.get_object()
+        response = HttpResponse(workflow.minutes_docx(version), content_type=DOCX)
+        response["Content-Disposition"] = content_disposition_header(
+            True, workflow.docx_filename(version)
         )
         response["Cache-Control"] = "private, no-store"
         return response

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from liaison import permissions
 from liaison.models import Mechanism, Organisation
+from liaison.numerals import chinese_number
 from meetings.minutes import add_follow_up_item
 from meetings.models import Meeting
 from meetings.services.meetings import save_meeting, set_cohosts
@@ -31,7 +32,6 @@ DEFAULT_START = time(9, 30)
 DEFAULT_END = time(12, 0)
 # When the cadence's date has already passed in its period, propose a date this far ahead.
 LEAD_TIME = timedelta(days=30)
-CHINESE_DIGITS = "零一二三四五六七八九"
 
 MECHANISM_MEETING_KIND = {
     Mechanism.Kind.JOINT_MEETING: Meeting.Kind.JOINT_MEETING,
@@ -40,16 +40,6 @@ MECHANISM_MEETING_KIND = {
 }
 # Meetings that do not count towards a mechanism's numbering.
 NOT_COUNTED = (Meeting.Status.CANCELLED,)
-
-
-def chinese_number(number: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 35 → 三十五 (the numerals of meeting titles,
-    as in 第三次联席会议); 100 and above stay in digits."""
-    if not 0 < number < 100:
-        return str(number)
-    tens, units = divmod(number, 10)
-    text = ("" if tens == 1 else CHINESE_DIGITS[tens]) + "十" if tens else ""
-    return text + (CHINESE_DIGITS[units] if units else "")
 
 
 def meeting_title(mechanism: Mechanism, *, number: int, day: date) -> str:

@@ -17,6 +17,7 @@ from liaison.tests.factories import (
     UserFactory,
 )
 from meetings import minutes as workflow
+from meetings.minutes import printing
 from meetings.models import AgendaItem, Attendee, Invitation, Meeting
 from meetings.tests.factories import InvitationFactory, MeetingFactory
 
@@ -99,7 +100,7 @@ def fake_renderer(monkeypatch):
         calls.append((document, archival))
         return PDF
 
-    monkeypatch.setattr(workflow, "_renderer", lambda: render)
+    monkeypatch.setattr(printing, "_renderer", lambda: render)
     return calls
 
 

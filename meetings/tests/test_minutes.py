@@ -1,18 +1,21 @@
 """The minutes workflow: drafting from check-in, circulation, comments, approval by both
 parties, publication, correction by a new version, differences, and every refusal."""
 
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail as outbox
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from agreements.models import Agreement
 from agreements.tests.factories import AgreementFactory
 from liaison.models import AuditEntry
 from liaison.tests.factories import OrganisationFactory
 from meetings import minutes as workflow
+from meetings.minutes import printing
 from meetings.models import MailDelivery, Meeting, Minutes, MinutesVersion
 from meetings.tests.factories import MeetingFactory
 from meetings.tests.minutes_setup import decision, published
@@ -231,7 +234,7 @@ def test_draft_pdf_is_watermarked_and_cached_per_content(minutes, secretariat, f
 
 
 def test_without_the_pdf_layer_pdfs_are_refused(minutes, monkeypatch):
-    monkeypatch.setattr(workflow, "_renderer", lambda: None)
+    monkeypatch.setattr(printing, "_renderer", lambda: None)
     with pytest.raises(ValidationError):
         workflow.minutes_pdf(workflow.current_version(minutes))
 
@@ -281,3 +284,48 @@ def test_minutes_list_the_agreements_amounts_in_one_unit(setting, secretariat):
         for line in workflow.current_version(drafted).content["agreements"]
     }
     assert lines == {"大项目": "6500.00 万元", "小项目": "300.00 万元", "意向": ""}
+
+
+def test_workflow_steps_record_the_given_moments(setting, secretariat, minutes):
+    beijing = timezone.get_fixed_timezone(480)
+    version = workflow.current_version(minutes)
+    circulated = datetime(2024, 6, 17, 10, 0, tzinfo=beijing)
+    workflow.circulate_minutes(version, actor=secretariat, notify=False, at=circulated)
+    workflow.approve_minutes(
+        version, actor=setting.approver_a, at=datetime(2024, 6, 19, 16, 0, tzinfo=beijing)
+    )
+    workflow.approve_minutes(
+        version, actor=setting.approver_b, at=datetime(2024, 6, 20, 23, 30, tzinfo=beijing)
+    )
+    published_at = datetime(2024, 6, 21, 0, 30, tzinfo=beijing)  # 16:30 UTC the day before
+    workflow.publish_minutes(version, actor=secretariat, at=published_at)
+    version.refresh_from_db()
+    assert version.circulated_at == circulated
+    assert version.published_at == published_at
+    assert sorted(a.approved_at.date() for a in version.approvals.all()) == [
+        date(2024, 6, 19),
+        date(2024, 6, 20),
+    ]
+    # The closing date of the minutes is the publication day in Beijing.
+    assert workflow.document_for(version).published_on == date(2024, 6, 21)
+
+
+def test_workflow_moments_are_not_in_the_future_nor_out_of_order(setting, secretariat, minutes):
+    version = workflow.current_version(minutes)
+    with pytest.raises(ValidationError):
+        workflow.circulate_minutes(
+            version, actor=secretariat, at=timezone.now() + timedelta(days=1)
+        )
+    with pytest.raises(ValidationError):
+        workflow.circulate_minutes(version, actor=secretariat, at=datetime(2024, 6, 17, 10))
+    workflow.circulate_minutes(version, actor=secretariat, at=datetime(2024, 6, 17, tzinfo=UTC))
+    with pytest.raises(ValidationError):
+        workflow.approve_minutes(
+            version, actor=setting.approver_a, at=datetime(2024, 6, 16, tzinfo=UTC)
+        )
+    workflow.approve_minutes(version, actor=setting.approver_a)
+    workflow.approve_minutes(version, actor=setting.approver_b)
+    with pytest.raises(ValidationError):
+        workflow.publish_minutes(version, actor=secretariat, at=datetime(2024, 6, 18, tzinfo=UTC))
+    version.refresh_from_db()
+    assert version.status == S.APPROVED and version.published_at is None

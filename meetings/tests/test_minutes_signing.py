@@ -24,8 +24,8 @@ from pyhanko_certvalidator import ValidationContext
 
 from liaison.pdf import render_pdf, sign_pdf, signing_configured
 from meetings import minutes as workflow
-from meetings.minutes_document import AgendaSummary, DecisionLine, MinutesDocument
-from meetings.minutes_pdf import render_minutes_pdf
+from meetings.minutes.document import AgendaSummary, DecisionLine, MinutesDocument
+from meetings.minutes.pdf import render_minutes_pdf
 from meetings.models import MinutesVersion
 from meetings.tests.minutes_setup import PDF, decision, published
 

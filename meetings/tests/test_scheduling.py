@@ -65,14 +65,6 @@ def event():
     return mechanism
 
 
-@pytest.mark.parametrize(
-    ("number", "text"),
-    [(1, "一"), (3, "三"), (10, "十"), (12, "十二"), (20, "二十"), (35, "三十五")],
-)
-def test_chinese_number(number, text):
-    assert scheduling.chinese_number(number) == text
-
-
 def test_plan_of_third_joint_meeting_is_numbered_and_prefilled(joint):
     plan = scheduling.plan_next_meeting(joint, today=TODAY)
     assert plan.title == "第三次联席会议"

@@ -5,7 +5,7 @@ reminded in the last 24 hours is skipped."""
 
 from django.core.management.base import BaseCommand
 
-from meetings import minutes
+from meetings.minutes import decisions
 
 
 class Command(BaseCommand):
@@ -20,5 +20,5 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days: int, **options):
-        count = minutes.remind_decision_deadlines(days=days)
+        count = decisions.remind_decision_deadlines(days=days)
         self.stdout.write(f"{count} decisions reminded.")

@@ -10,36 +10,30 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date, datetime
+from functools import cache
 from itertools import groupby
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from fontTools.pens.svgPathPen import SVGPathPen
+from fontTools.ttLib import TTFont
 
+from liaison.numerals import chinese_number
 from liaison.pdf import PDF_A_3B, PdfAttachment, PdfMetadata, render_pdf
-from meetings.minutes_document import MinutesDocument
-from meetings.scheduling import chinese_number
+from meetings.minutes.document import MinutesDocument, chinese_date, meeting_time
+from meetings.minutes.lines import break_paragraph, fontconfig_file
 
-BEIJING = timezone.get_fixed_timezone(480)
-
-
-def chinese_date(value: date | datetime | None) -> str:
-    """2025年3月5日: Arabic numerals without zero padding, as GB/T 9704 asks."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value, BEIJING)
-    return f"{value.year}年{value.month}月{value.day}日"
-
-
-def meeting_time(start: datetime, end: datetime) -> str:
-    """2025年3月5日 9:30—11:30, or both dates when the meeting spans days (Beijing time)."""
-    start, end = timezone.localtime(start, BEIJING), timezone.localtime(end, BEIJING)
-    if start.date() == end.date():
-        return f"{chinese_date(start)} {start:%-H:%M}—{end:%-H:%M}"
-    return f"{chinese_date(start)} {start:%-H:%M}—{chinese_date(end)} {end:%-H:%M}"
+# The body's measures, as in static/pdf/minutes.css: 16 pt FangSong with -0.21 pt
+# letter-spacing (28 characters a line) in a text block 156 mm wide.
+BODY_SIZE = 16.0
+BODY_SPACING = -0.21
+BLOCK_WIDTH = 156 / 25.4 * 72
+# A paragraph's first line is indented by exactly two characters' advances, so that it holds
+# 26 characters (a 2em indent would leave room for 25 only).
+INDENT = 2 * (BODY_SIZE + BODY_SPACING)
+# The attendance lists: names start after "出席：" (2 + 3 characters in).
+ATTENDANCE_INDENT = 5 * BODY_SIZE
 
 
 def typeset(text: str) -> SafeString:
@@ -70,8 +64,46 @@ def needs_fallback(char: str) -> bool:
     return False
 
 
+def filled(text: str, *, width: float = BLOCK_WIDTH, indent: float = INDENT) -> SafeString:
+    """A paragraph broken into lines that fill ``width`` (see ``meetings.minutes.lines``):
+    each full line in a span with its own letter-spacing, the lines separated by newlines
+    that the stylesheet keeps (``white-space: pre``), so nothing wraps them again. One
+    element a line keeps long minutes fast to lay out."""
+    lines = break_paragraph(text, width=width, indent=indent, size=BODY_SIZE, spacing=BODY_SPACING)
+    pieces = []
+    for line in lines:
+        if line.spacing is None:
+            pieces.append(typeset(line.text))
+        else:
+            pieces.append(
+                f'<span style="letter-spacing: {line.spacing:.3f}pt">{typeset(line.text)}</span>'
+            )
+    return mark_safe("\n".join(pieces))  # typeset escapes the text; the rest is ours
+
+
 def paragraphs(text: str) -> list[SafeString]:
-    return [typeset(line.strip()) for line in text.splitlines() if line.strip()]
+    return [filled(line.strip()) for line in text.splitlines() if line.strip()]
+
+
+@cache
+def watermark_svg() -> SafeString:
+    """草稿 as vector outlines (Noto Sans CJK SC's glyphs), not text: text extraction, search
+    and screen readers never see it, so it cannot mix into the lines it crosses."""
+    path, index = fontconfig_file("Noto Sans CJK SC")
+    font = TTFont(path, fontNumber=index, lazy=True)
+    glyphs, cmap = font.getGlyphSet(), font.getBestCmap()
+    shapes = []
+    for position, char in enumerate("草稿"):
+        pen = SVGPathPen(glyphs)
+        glyphs[cmap[ord(char)]].draw(pen)
+        shapes.append(f'<path transform="translate({position * 1300} 0)" d="{pen.getCommands()}"/>')
+    return mark_safe(  # built from numbers and fixed markup only
+        '<svg xmlns="http://www.w3.org/2000/svg" width="299pt" height="130pt" '
+        'viewBox="0 -880 2300 1000" aria-hidden="true">'
+        '<g transform="scale(1 -1)" fill="rgb(200, 0, 0)" fill-opacity="0.13">'
+        + "".join(shapes)
+        + "</g></svg>"
+    )
 
 
 def minutes_json(document: MinutesDocument) -> str:
@@ -92,6 +124,7 @@ def minutes_context(document: MinutesDocument) -> dict:
     widest = max((len(body) for body in bodies), default=0)
     return {
         "doc": document,
+        "watermark": watermark_svg() if document.is_draft else "",
         "title": typeset(document.title),
         "document_number": typeset(document.document_number),
         # Jointly issuing bodies are stacked and spread to the same width (分散对齐); CJK text
@@ -130,7 +163,7 @@ def minutes_context(document: MinutesDocument) -> dict:
             for line in document.decisions
         ],
         "agreements": [
-            typeset(
+            filled(
                 f"{index}.《{item.title}》，签约方：{'、'.join(item.parties)}"
                 + (f"，金额{item.amount_label}" if item.amount_label else "")
                 + "。"
@@ -138,7 +171,7 @@ def minutes_context(document: MinutesDocument) -> dict:
             for index, item in enumerate(document.agreements, start=1)
         ],
         "attendance": [
-            (label, typeset("，".join(names)))
+            (label, filled("，".join(names), width=BLOCK_WIDTH - ATTENDANCE_INDENT, indent=0))
             for label, names in (
                 ("出席", document.present),
                 ("请假", document.excused),

@@ -133,7 +133,8 @@ def send_minutes_mail(delivery_ids: list[int], kind: str = "", object_id: int = 
 
 @background_task(name="meetings.minutes_mail.send_decision_reminders")
 def send_decision_reminders(days: int = 7) -> int:
-    """The daily reminder job; see ``meetings.minutes.remind_decision_deadlines``."""
-    from meetings import minutes
+    """The daily reminder job; see ``meetings.minutes.decisions.remind_decision_deadlines``."""
+    # Imported here: the decisions module imports this one to queue its mails.
+    from meetings.minutes import decisions
 
-    return minutes.remind_decision_deadlines(days=days)
+    return decisions.remind_decision_deadlines(days=days)

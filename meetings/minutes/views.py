@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from liaison import history, permissions
 from liaison.views import directory_reader_required
 from meetings import minutes as workflow
-from meetings.minutes_forms import (
+from meetings.minutes.forms import (
     CommentForm,
     CorrectionForm,
     DecisionFilterForm,
@@ -26,6 +26,7 @@ from meetings.minutes_forms import (
     MinutesFactsForm,
     MinutesTextForm,
 )
+from meetings.minutes.word import MIME_TYPE as DOCX
 from meetings.models import Decision, Meeting, MinutesVersion
 
 
@@ -243,6 +244,19 @@ def minutes_version_pdf(request, pk: int):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         True, workflow.pdf_filename(version, archival=archival)
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@directory_reader_required
+def minutes_version_docx(request, pk: int):
+    """The version as an editable Word copy, for whoever may read the version (as its PDF)."""
+    version = _version(request, pk)
+    response = HttpResponse(workflow.minutes_docx(version), content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(
+        True, workflow.docx_filename(version)
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -1,7 +1,8 @@
 """The printable shape of one version of a meeting's minutes (会议纪要).
 
 The minutes workflow (models and services) builds a ``MinutesDocument`` from a stored version;
-the PDF layer (``meetings.minutes_pdf``) renders it after GB/T 9704-2012. Neither side needs the
+the PDF layer (``meetings.minutes.pdf``) renders it after GB/T 9704-2012, and the Word layer
+(``meetings.minutes.word``) as an editable copy. Neither side needs the
 other's internals: this module is the whole contract between them.
 """
 
@@ -9,6 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+from django.utils import timezone
+
+# The minutes are a Chinese document: their dates and times are Beijing time.
+BEIJING = timezone.get_fixed_timezone(480)
 
 
 @dataclass(frozen=True)
@@ -62,3 +68,20 @@ class MinutesDocument:
     published_on: date | None = None
     author: str = ""  # PDF metadata
     language: str = "zh-CN"
+
+
+def chinese_date(value: date | datetime | None) -> str:
+    """2025年3月5日: Arabic numerals without zero padding, as GB/T 9704 asks."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value, BEIJING)
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def meeting_time(start: datetime, end: datetime) -> str:
+    """2025年3月5日 9:30—11:30, or both dates when the meeting spans days (Beijing time)."""
+    start, end = timezone.localtime(start, BEIJING), timezone.localtime(end, BEIJING)
+    if start.date() == end.date():
+        return f"{chinese_date(start)} {start:%-H:%M}—{end:%-H:%M}"
+    return f"{chinese_date(start)} {start:%-H:%M}—{chinese_date(end)} {end:%-H:%M}"
