@@ -33,6 +33,7 @@ def main() -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
     os.environ["MEDIA_ROOT"] = f"{scratch}/media"
+    # Function-level imports: the settings come from the environment set just above.
     import django
 
     django.setup()

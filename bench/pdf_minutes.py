@@ -39,6 +39,7 @@ def main() -> None:
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
+    # Function-level imports: the settings come from the environment set just above.
     import django
 
     django.setup()

@@ -34,6 +34,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
     os.environ["MEDIA_ROOT"] = f"{scratch}/media"
     # Imported once the environment above is set: the settings read it, the models need setup().
+    # Function-level imports: the settings come from the environment set just above.
     import django
 
     django.setup()

@@ -31,6 +31,7 @@ def main() -> None:
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
     os.environ["DEBUG"] = "1"
+    # Function-level imports: the settings come from the environment set just above.
     import django
 
     django.setup()
@@ -80,6 +81,7 @@ def main() -> None:
 
 
 def populate(organisations: int, meetings: int):
+    # Function-level: Django is set up by main() before the models can be imported.
     from liaison.models import (
         Association,
         Mechanism,

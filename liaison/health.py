@@ -20,6 +20,7 @@ from health_check.checks import Cache, Database, Storage
 from health_check.exceptions import ServiceUnavailable
 from health_check.views import HealthCheckView
 
+from liaison.tasks import runs_in_process
 from liaison.uploads import private_storage
 
 
@@ -62,8 +63,6 @@ class Broker(HealthCheck):
 
 
 def components() -> dict[str, HealthCheck]:
-    from liaison.tasks import runs_in_process
-
     checks = {
         "database": Database(),
         "cache": Cache(),

@@ -170,6 +170,8 @@ def sign_pdf(pdf_bytes: bytes, *, reason: str = "", location: str = "") -> bytes
     appended as an incremental update; the bytes unchanged when signing is not configured."""
     if not signing_configured():
         return pdf_bytes
+    # Function-level: pyhanko pulls in its certificate stack, only needed when signing is
+    # configured (liaison/tests/test_no_oscrypto.py keeps the other paths free of it).
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
 

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -130,8 +131,6 @@ def store_upload(record, upload, kind: FileType, *, actor) -> None:
     """Fill a private-file record (``liaison.models.PrivateFile``) from ``upload``, already
     checked as ``kind``, and write the file under a random name. The caller saves the record
     and, should that fail, deletes the written file with ``delete_stored``."""
-    from django.utils import timezone
-
     record.original_name = display_name(upload.name)
     record.content_type = kind.content_type
     record.size = upload.size

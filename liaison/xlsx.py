@@ -9,21 +9,19 @@ import io
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def new_workbook():
-    from openpyxl import Workbook
-
     return Workbook()
 
 
 def style_header(sheet, widths: list[int], *, row: int = 1) -> None:
     """Bold the header row, set the column widths and keep the header in view."""
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
     for cell in sheet[row]:
         cell.font = Font(bold=True)
     for index, width in enumerate(widths, start=1):
@@ -32,8 +30,6 @@ def style_header(sheet, widths: list[int], *, row: int = 1) -> None:
 
 
 def bold_row(sheet, row: int) -> None:
-    from openpyxl.styles import Font
-
     for cell in sheet[row]:
         cell.font = Font(bold=True)
 

@@ -203,6 +203,7 @@ class Organisation(models.Model):
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
+        # Function-level: liaison.permissions imports these models.
         from liaison import permissions
 
         if permissions.can_read_all(user):

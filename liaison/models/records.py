@@ -3,6 +3,8 @@ subscription links."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -64,8 +66,6 @@ class AuditEntry(models.Model):
 
 
 def new_calendar_key() -> str:
-    import secrets
-
     return secrets.token_urlsafe(32)
 
 

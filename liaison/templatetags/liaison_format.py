@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django import template
 from django.utils import timezone
+from django.utils.dateformat import format as date_format
 
 from liaison import money
 
@@ -52,6 +53,4 @@ def beijing(value, fmt="Y-m-d H:i"):
     """A datetime shown in Beijing time, whatever the active time zone."""
     if not value:
         return ""
-    from django.utils.dateformat import format as date_format
-
     return date_format(timezone.localtime(value, timezone.get_fixed_timezone(480)), fmt)

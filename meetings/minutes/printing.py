@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison import uploads
+from liaison.pdf import sign_pdf
 from meetings.minutes.document import (
     BEIJING,
     AgendaSummary,
@@ -106,8 +107,6 @@ def document_json(document: MinutesDocument) -> str:
 
 def _signed(pdf: bytes, document: MinutesDocument) -> bytes:
     """A published version's PDF, digitally signed (PAdES) if a certificate is configured."""
-    from liaison.pdf import sign_pdf
-
     return sign_pdf(
         pdf,
         reason=f"{document.title} {document.document_number} 第{document.version}版 正式发布",

@@ -9,6 +9,7 @@ from django.utils.http import http_date
 from liaison import services as liaison_services
 from liaison.models import AuditEntry, CalendarToken
 from liaison.tests.factories import PartnershipFactory
+from meetings import services
 from meetings.models import Meeting
 from meetings.tests.calendar_checks import check_feed
 from meetings.tests.factories import InvitationFactory, MeetingFactory
@@ -95,8 +96,6 @@ def test_feed_answers_304_on_etag_and_last_modified(client, member_a, enterprise
 
 
 def test_feed_changes_etag_after_a_change(client, member_a, enterprise_a, secretariat):
-    from meetings import services
-
     meeting = MeetingFactory()
     InvitationFactory(meeting=meeting, organisation=enterprise_a)
     url = feed_url(member_a)

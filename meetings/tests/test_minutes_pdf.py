@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
+import weasyprint.text.ffi
 from PIL import Image
 
 from liaison.pdf import (
@@ -154,8 +155,6 @@ def rendered(tmp_path_factory) -> dict[str, Path]:
 
 
 def test_pdf_environment_has_harfbuzz_subsetting():
-    import weasyprint.text.ffi
-
     assert weasyprint.text.ffi.harfbuzz_subset is not None
     assert harfbuzz_subsetting_available()
     assert check_pdf_environment() == []
