@@ -103,7 +103,13 @@ def register_project(
     with transaction.atomic():
         current = _locked(agreement, Lifecycle.PROJECT)
         current.project_company, current.project_site = company, site
-        services.move_agreement(current, to=Status.REGISTERED, actor=actor, on=on)
+        services.move_agreement(
+            current,
+            to=Status.REGISTERED,
+            actor=actor,
+            on=on,
+            facts=("project_company", "project_site"),
+        )
     agreement.project_company, agreement.project_site = company, site
     _copy_back(agreement, current)
     return current
@@ -131,6 +137,10 @@ def record_delivery(
     check_can_write(actor)
     quantity = _decimal(quantity, GRAM, "quantity")
     amount = _decimal(amount, CENT, "amount")
+    if quantity <= 0:
+        raise ValidationError({"quantity": _("The quantity delivered must be positive.")})
+    if amount < 0:
+        raise ValidationError({"amount": _("The amount cannot be negative.")})
     supplement_reason = (supplement_reason or "").strip()
     if is_supplement and not supplement_reason:
         raise ValidationError({"supplement_reason": _("Say why more is delivered.")})

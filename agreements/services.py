@@ -229,11 +229,17 @@ def change_agreement_status(
 
 
 def move_agreement(
-    current: Agreement, *, to: str, actor, on: date | None = None, reason: str = ""
+    current: Agreement,
+    *,
+    to: str,
+    actor,
+    on: date | None = None,
+    reason: str = "",
+    facts: Sequence[str] = (),
 ) -> StatusChange:
     """The step itself, for the services that hold ``current`` locked in their transaction:
-    checked against the lifecycle and the facts, saved with ``update_fields``, audited, and
-    kept as a ``StatusChange``."""
+    checked against the lifecycle and the facts, saved with ``update_fields`` (the status and
+    the ``facts`` fields the caller has just set), audited, and kept as a ``StatusChange``."""
     reason = (reason or "").strip()
     on = on or timezone.localdate()
     old = current.status
@@ -253,7 +259,7 @@ def move_agreement(
     current.status = to
     current.status_reason = reason if to in Agreement.STATUSES_NEEDING_REASON else ""
     current.full_clean()
-    current.save(update_fields=["status", "status_reason", "updated_at"])
+    current.save(update_fields=["status", "status_reason", "updated_at", *facts])
     audit.record(
         current,
         actor=actor,

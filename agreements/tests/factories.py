@@ -3,7 +3,16 @@ from decimal import Decimal
 
 import factory
 
-from agreements.models import Agreement, AgreementParty, ProgressReport, SigningUnit
+from agreements.models import (
+    Agreement,
+    AgreementParty,
+    Delivery,
+    GoodsLine,
+    NegotiationNote,
+    ProgressReport,
+    SigningUnit,
+    WorkingMechanism,
+)
 from liaison.tests.factories import OrganisationFactory, PartnershipFactory, SectorFactory
 
 
@@ -52,4 +61,54 @@ def agreement_with_party(organisation, **kwargs) -> Agreement:
     """A project agreement whose party B is ``organisation``."""
     agreement = AgreementFactory(**kwargs)
     AgreementPartyFactory(agreement=agreement, organisation=organisation)
+    return agreement
+
+
+class GoodsLineFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GoodsLine
+
+    agreement = factory.SubFactory(AgreementFactory, kind=Agreement.Kind.PURCHASE, amount=None)
+    commodity = factory.Sequence(lambda n: f"商品{n}")
+    quantity = Decimal("20.000")
+    unit = "吨"
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    goods_line = factory.SubFactory(GoodsLineFactory)
+    delivered_on = date(2024, 3, 1)
+    quantity = Decimal("5.000")
+    amount = Decimal("500000.00")
+
+
+class WorkingMechanismFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkingMechanism
+
+    agreement = factory.SubFactory(AgreementFactory, kind=Agreement.Kind.PARK, amount=None)
+    our_contact = "王联络"
+    their_contact = "李联络"
+    first_activity = "首次园区对接会"
+    first_activity_on = date(2024, 3, 1)
+
+
+class NegotiationNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NegotiationNote
+
+    agreement = factory.SubFactory(AgreementFactory, kind=Agreement.Kind.INTENTION, amount=None)
+    noted_on = date(2024, 3, 1)
+    note = "双方就选址进行洽谈"
+
+
+def purchase_with_party(organisation, lines=(("肉苁蓉", "20"), ("黑桑葚", "10")), **kwargs):
+    """A purchase agreement whose party B is ``organisation``, with goods lines in tonnes."""
+    agreement = agreement_with_party(
+        organisation, kind=Agreement.Kind.PURCHASE, amount=None, **kwargs
+    )
+    for commodity, quantity in lines:
+        GoodsLineFactory(agreement=agreement, commodity=commodity, quantity=Decimal(quantity))
     return agreement
