@@ -282,6 +282,26 @@ def check_can_report_progress(agreement: Agreement, actor) -> None:
         raise PermissionDenied(_("Only the agreement's parties report its progress."))
 
 
+# What a progress report is for the kinds that do not report funds and percent complete.
+OWN_PROGRESS = {
+    Agreement.Lifecycle.PURCHASE: lambda: _(
+        "A purchase reports its progress as deliveries: record a delivery (date, quantity, "
+        "amount, receipt)."
+    ),
+    Agreement.Lifecycle.INTENTION: lambda: _(
+        "An investment intention reports its progress as negotiation notes: write a "
+        "negotiation note."
+    ),
+}
+
+
+def check_progress_report_fits(agreement: Agreement) -> None:
+    """Funds in place and percent complete are asked of projects and frameworks only."""
+    own = OWN_PROGRESS.get(agreement.lifecycle)
+    if own is not None:
+        raise ValidationError({"agreement": own()})
+
+
 def submit_progress_report(
     agreement: Agreement,
     *,
@@ -299,6 +319,7 @@ def submit_progress_report(
     ``attachments`` are uploaded PDFs or images (checked like the signed document), stored
     privately with the report."""
     check_can_report_progress(agreement, actor)
+    check_progress_report_fits(agreement)
     if agreement.status in (Status.TERMINATED,):
         raise ValidationError(_("A terminated agreement takes no progress reports."))
     if len(attachments) > MAX_ATTACHMENTS:

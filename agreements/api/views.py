@@ -10,6 +10,7 @@ from rest_framework.settings import api_settings
 
 from agreements import excel, services
 from agreements.api import serializers as s
+from agreements.api.kinds import AgreementKindActions
 from agreements.filters import AgreementFilter
 from agreements.models import (
     Agreement,
@@ -18,7 +19,7 @@ from agreements.models import (
     ProgressReport,
     SigningUnit,
 )
-from agreements.statistics import agreement_statistics
+from agreements.statistics import agreement_statistics, kind_statistics
 from liaison import permissions, uploads
 from liaison.api.conventions import as_id
 from liaison.api.views import HistoryMixin
@@ -46,9 +47,10 @@ class SigningUnitViewSet(HistoryMixin, AuditedModelViewSet):
     search_fields = ["name"]
 
 
-class AgreementViewSet(HistoryMixin, AuditedModelViewSet):
+class AgreementViewSet(AgreementKindActions, HistoryMixin, AuditedModelViewSet):
     """Agreements: the secretariat writes, officials read, members read the agreements their
-    organisation is a party to. Parties and goods lines are written with the agreement."""
+    organisation is a party to. Parties and goods lines are written with the agreement; each
+    kind's own steps are in ``agreements.api.kinds``."""
 
     serializer_class = s.AgreementSerializer
     filterset_class = AgreementFilter
@@ -127,9 +129,12 @@ class AgreementViewSet(HistoryMixin, AuditedModelViewSet):
     @action(detail=False, methods=["get"])
     def statistics(self, request):
         """Counts and Decimal amounts of the (filtered) agreements by signing unit, sector,
-        kind, status, year and signing event; funds in place and the landed rate."""
-        stats = agreement_statistics(self.filter_queryset(self.get_queryset()))
-        return Response(s.StatisticsSerializer(stats).data)
+        kind, status, year and signing event; funds in place and the landed rate; and under
+        ``kinds`` what each kind has achieved (delivered, introduced, converted)."""
+        agreements = self.filter_queryset(self.get_queryset())
+        stats = agreement_statistics(agreements)
+        context = {"kinds": kind_statistics(agreements)}
+        return Response(s.StatisticsSerializer(stats, context=context).data)
 
     # --- Excel in and out (agreements.excel) --------------------------------------------------
 
