@@ -316,6 +316,7 @@ def convert_intention(
     signing_unit=None,
     sector=None,
     description: str = "",
+    is_illustrative: bool | None = None,
 ) -> Agreement:
     """Convert an intention under negotiation into a new project agreement signed on ``on``,
     with the intention's parties, linked to it (``converted_from``), so that the intention's
@@ -339,7 +340,9 @@ def convert_intention(
             sector=sector or current.sector,
             amount=None if amount is None else _decimal(amount, CENT, "amount"),
             description=(description or "").strip(),
-            is_illustrative=current.is_illustrative,
+            is_illustrative=(
+                current.is_illustrative if is_illustrative is None else is_illustrative
+            ),
             converted_from=current,
         )
         note = _("converted from “%(title)s”") % {"title": current.title}
