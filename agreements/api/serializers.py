@@ -419,6 +419,8 @@ class WorkingMechanismSerializer(serializers.ModelSerializer):
 
 
 class IntroducedProjectSerializer(serializers.ModelSerializer):
+    # A plain string (a code of Agreement.Status): one enum per choice set in the schema.
+    status = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
