@@ -460,3 +460,16 @@ class ConvertIntentionSerializer(serializers.Serializer):
         queryset=Sector.objects.all(), required=False, allow_null=True
     )
     description = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ProgressImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(
+        help_text="An .xlsx 进展报送表: 项目名称, and per kind 报告期起/报告期止/到位资金(亿元)/"
+        "完成进度(%)/进展情况, or 交货日期/货物/数量/金额(元)/补充交货原因, or 洽谈日期/洽谈记录."
+    )
+
+
+class ProgressImportSerializer(serializers.Serializer):
+    progress_reports = serializers.IntegerField()
+    deliveries = serializers.IntegerField()
+    negotiation_notes = serializers.IntegerField()

@@ -11,6 +11,7 @@ from rest_framework.settings import api_settings
 from agreements import excel, services
 from agreements.api import serializers as s
 from agreements.api.kinds import AgreementKindActions
+from agreements.excel import progress as progress_import
 from agreements.filters import AgreementFilter
 from agreements.models import (
     Agreement,
@@ -261,6 +262,27 @@ class ProgressReportViewSet(
         data.is_valid(raise_exception=True)
         service(report, actor=request.user, comment=data.validated_data["comment"])
         return Response(self.get_serializer(report).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.ProgressImportUploadSerializer},
+        responses={201: s.ProgressImportSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def import_progress(self, request):
+        """The secretariat sends a 进展报送表 (.xlsx): each row is what fits its agreement's
+        kind (a progress report, a delivery, a negotiation note); all rows are recorded, or
+        none and the refused rows are listed (400)."""
+        data = s.ProgressImportUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = progress_import.import_progress(data.validated_data["file"], actor=request.user)
+        return Response(s.ProgressImportSerializer(result).data, status=201)
 
     @extend_schema(request=s.ReviewSerializer, responses=s.ProgressReportSerializer)
     @action(detail=True, methods=["post"])
