@@ -550,3 +550,36 @@ def test_any_kind_is_suspended_resumed_and_terminated_with_a_reason(kind, secret
         (S.STALLED, S.SIGNED),
         (S.SIGNED, S.TERMINATED),
     ]
+
+
+@pytest.mark.parametrize(("kind", "asked"), [(K.PURCHASE, "交货"), (K.INTENTION, "洽谈记录")])
+def test_progress_report_of_a_purchase_or_intention_asks_what_fits(kind, asked, secretariat):
+    agreement = AgreementFactory(kind=kind)
+
+    with pytest.raises(ValidationError) as error:
+        services.submit_progress_report(
+            agreement,
+            actor=secretariat,
+            period_start=date(2024, 1, 1),
+            period_end=date(2024, 6, 30),
+            funds_in_place=Decimal("1.00"),
+            percent_complete=10,
+        )
+
+    assert asked in error.value.message_dict["agreement"][0]
+    assert not agreement.progress_reports.exists()
+
+
+def test_progress_report_of_a_framework_is_taken(secretariat):
+    park = AgreementFactory(kind=K.PARK, amount=None)
+
+    report = services.submit_progress_report(
+        park,
+        actor=secretariat,
+        period_start=date(2024, 1, 1),
+        period_end=date(2024, 6, 30),
+        funds_in_place=Decimal("0.00"),
+        percent_complete=30,
+    )
+
+    assert report.agreement == park
