@@ -21,13 +21,15 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from agreements import kinds, services
-from agreements.excel.columns import DATE_FORMATS, HEADER_SEARCH_ROWS, MAX_ROWS, YI
+from agreements.excel.columns import DATE_FORMATS, HEADER_SEARCH_ROWS, MAX_ROWS
 from agreements.excel.imports import check_upload
 from agreements.models import CENT, GRAM, Agreement
 from liaison import permissions
 
+YI = Decimal(100_000_000)  # 亿元 in yuan; the same as ``liaison.money.YI`` where that exists
 SHEET_NAME = "进展报送"
 COLUMNS = {
     "title": "项目名称",
@@ -105,8 +107,6 @@ def _header(values) -> dict[int, str]:
 
 def read_progress_rows(content: bytes) -> list[tuple[int, dict]]:
     """The data rows of the 进展报送 (or first) sheet as (row number, {column key: value})."""
-    from openpyxl import load_workbook  # imported when needed: a heavy module, pages rarely use
-
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = (
