@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from agreements import lifecycles
 from agreements.models import CENT, Agreement
-from agreements.services import ALLOWED_TRANSITIONS, MAX_ATTACHMENTS
+from agreements.services import MAX_ATTACHMENTS
 from liaison import uploads
 from liaison.money import WAN
 from liaison.uploads import ACCEPT
@@ -74,7 +75,13 @@ class StatusChangeForm(forms.Form):
     def __init__(self, *args, agreement: Agreement, **kwargs):
         kwargs.setdefault("auto_id", "id_status_%s")
         super().__init__(*args, **kwargs)
-        allowed = ALLOWED_TRANSITIONS.get(agreement.status, set())
+        # The kind's next steps, but those that come with their own facts (a delivery, the
+        # working mechanism, an introduced project, a conversion) have their own forms.
+        allowed = {
+            status
+            for status in lifecycles.allowed_next(agreement)
+            if status not in lifecycles.RECORDED_BY_SERVICE
+        }
         self.fields["to"].choices = [
             (value, label) for value, label in Agreement.Status.choices if value in allowed
         ]

@@ -82,6 +82,10 @@ class AgreementQuerySet(models.QuerySet):
     def projects(self):
         return self.filter(kind=Agreement.Kind.PROJECT)
 
+    def of_lifecycle(self, lifecycle: str):
+        kinds = [k for k, life in Agreement.LIFECYCLE_OF_KIND.items() if life == lifecycle]
+        return self.filter(kind__in=kinds)
+
     def landed(self):
         return self.filter(status__in=Agreement.LANDED_STATUSES)
 
@@ -99,15 +103,51 @@ class Agreement(models.Model):
 
     class Status(models.TextChoices):
         SIGNED = "signed", _("signed")
+        # project (项目协议)
+        REGISTERED = "registered", _("registered (company and site)")
         UNDER_CONSTRUCTION = "under_construction", _("under construction")
         IN_OPERATION = "in_operation", _("in operation (landed)")
         COMPLETED = "completed", _("completed")
+        # purchase (采购协议)
+        PARTLY_DELIVERED = "partly_delivered", _("partly delivered")
+        DELIVERED = "delivered", _("delivered (landed)")
+        # framework and park-to-park (合作框架/园区共建)
+        MECHANISM_SET_UP = "mechanism_set_up", _("working mechanism set up")
+        PROJECTS_INTRODUCED = "projects_introduced", _("projects introduced (landed)")
+        # investment intention (投资意向)
+        NEGOTIATING = "negotiating", _("under negotiation")
+        CONVERTED = "converted", _("converted to a project (landed)")
+        LAPSED = "lapsed", _("lapsed")
+        # any kind
         STALLED = "stalled", _("stalled")
         TERMINATED = "terminated", _("terminated")
 
+    class Lifecycle(models.TextChoices):
+        """Which life a kind of agreement follows (``agreements.lifecycles``)."""
+
+        PROJECT = "project", _("project")
+        PURCHASE = "purchase", _("purchase")
+        FRAMEWORK = "framework", _("framework")
+        INTENTION = "intention", _("investment intention")
+
+    LIFECYCLE_OF_KIND = {
+        Kind.STRATEGIC: Lifecycle.FRAMEWORK,
+        Kind.PROJECT: Lifecycle.PROJECT,
+        Kind.PURCHASE: Lifecycle.PURCHASE,
+        Kind.PARK: Lifecycle.FRAMEWORK,
+        Kind.INTENTION: Lifecycle.INTENTION,
+        Kind.OTHER: Lifecycle.PROJECT,
+    }
     # A project has landed (落地) once it operates; a completed one has landed too.
     LANDED_STATUSES = (Status.IN_OPERATION, Status.COMPLETED)
-    STATUSES_NEEDING_REASON = (Status.STALLED, Status.TERMINATED)
+    # What counts as 落实落地 for each lifecycle.
+    LANDED_BY_LIFECYCLE = {
+        Lifecycle.PROJECT: LANDED_STATUSES,
+        Lifecycle.PURCHASE: (Status.DELIVERED,),
+        Lifecycle.FRAMEWORK: (Status.PROJECTS_INTRODUCED,),
+        Lifecycle.INTENTION: (Status.CONVERTED,),
+    }
+    STATUSES_NEEDING_REASON = (Status.STALLED, Status.TERMINATED, Status.LAPSED)
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     title = models.CharField(pgettext_lazy("agreement", "title"), max_length=200, unique=True)
@@ -160,6 +200,36 @@ class Agreement(models.Model):
     )
     percent_complete = models.PositiveSmallIntegerField(_("percent complete"), default=0)
     description = models.TextField(_("description"), blank=True)
+    project_company = models.CharField(
+        _("project company"),
+        max_length=200,
+        blank=True,
+        help_text=_("The company set up for a project; needed to register it."),
+    )
+    project_site = models.CharField(
+        _("land or site"),
+        max_length=200,
+        blank=True,
+        help_text=_("The land or site of a project; needed to register it."),
+    )
+    introduced_under = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="introduced_projects",
+        verbose_name=_("introduced under"),
+        help_text=_("The framework or park-to-park agreement that introduced this project."),
+    )
+    converted_from = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="converted_to",
+        verbose_name=_("converted from"),
+        help_text=_("The investment intention this project agreement was converted from."),
+    )
     is_illustrative = models.BooleanField(
         _("illustrative data"),
         default=False,
@@ -191,9 +261,19 @@ class Agreement(models.Model):
                 violation_error_message=_("Percent complete must be between 0 and 100."),
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["stalled", "terminated"]) | ~Q(status_reason=""),
+                condition=~Q(status__in=["stalled", "terminated", "lapsed"]) | ~Q(status_reason=""),
                 name="agreement_stalled_terminated_have_reason",
-                violation_error_message=_("A stalled or terminated agreement needs a reason."),
+                violation_error_message=_(
+                    "A stalled, terminated or lapsed agreement needs a reason."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(converted_from=models.F("pk")),
+                name="agreement_not_converted_from_itself",
+            ),
+            models.CheckConstraint(
+                condition=~Q(introduced_under=models.F("pk")),
+                name="agreement_not_introduced_under_itself",
             ),
         ]
         indexes = [models.Index(fields=["kind", "status"])]
@@ -202,8 +282,12 @@ class Agreement(models.Model):
         return self.title
 
     @property
+    def lifecycle(self) -> str:
+        return self.LIFECYCLE_OF_KIND.get(self.kind, self.Lifecycle.PROJECT)
+
+    @property
     def has_landed(self) -> bool:
-        return self.status in self.LANDED_STATUSES
+        return self.status in self.LANDED_BY_LIFECYCLE[self.lifecycle]
 
     def clean(self) -> None:
         # Stored with two decimals: keep the same value in memory, so the audit sees no change.
@@ -532,3 +616,155 @@ class AgreementImport(BackgroundJob):
             and not self.counts.get("invalid")
             and bool(self.counts.get("new"))
         )
+
+
+# --- What each kind of agreement records on its way to landing ------------------------------
+
+QUANTITY = {"max_digits": 14, "decimal_places": 3}
+GRAM = Decimal("0.001")
+
+
+class DeliveryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(goods_line__agreement__in=Agreement.objects.visible_to(user))
+
+    def with_related(self):
+        return self.select_related("goods_line", "recorded_by", "receipt")
+
+
+class Delivery(models.Model):
+    """One delivery on a goods line of a purchase agreement: 12.500 吨 肉苁蓉 on a date, for an
+    amount, with its receipt. Delivering more than contracted is a supplement with a reason."""
+
+    goods_line = models.ForeignKey(
+        GoodsLine,
+        on_delete=models.PROTECT,
+        related_name="deliveries",
+        verbose_name=_("goods line"),
+    )
+    delivered_on = models.DateField(_("delivered on"))
+    quantity = models.DecimalField(_("quantity"), **QUANTITY)
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    is_supplement = models.BooleanField(_("supplement"), default=False)
+    supplement_reason = models.TextField(_("reason for the supplement"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = DeliveryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["goods_line", "delivered_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="delivery_quantity_positive",
+                violation_error_message=_("The quantity delivered must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0),
+                name="delivery_amount_not_negative",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_supplement=False) | ~Q(supplement_reason=""),
+                name="delivery_supplement_has_reason",
+                violation_error_message=_("A supplement needs a reason."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        line = self.goods_line
+        return f"{line.commodity} {self.quantity.normalize():f} {line.unit} · {self.delivered_on}"
+
+    def clean(self) -> None:
+        if self.quantity is not None:
+            self.quantity = Decimal(self.quantity).quantize(GRAM)
+        if self.amount is not None:
+            self.amount = Decimal(self.amount).quantize(CENT)
+
+
+class DeliveryReceipt(AgreementFile):
+    """The receipt of a delivery (签收单), a PDF or an image."""
+
+    UPLOAD_FOLDER = "deliveries"
+    AGREEMENT_PATH = "delivery__goods_line__agreement"
+
+    delivery = models.OneToOneField(
+        Delivery, on_delete=models.CASCADE, related_name="receipt", verbose_name=_("delivery")
+    )
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+
+
+class WorkingMechanism(models.Model):
+    """The working mechanism of a framework or park-to-park agreement: a named contact on each
+    side and the first joint activity. Setting it up moves the agreement on."""
+
+    agreement = models.OneToOneField(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="working_mechanism",
+        verbose_name=_("agreement"),
+    )
+    our_contact = models.CharField(_("contact on the Turpan side"), max_length=64)
+    their_contact = models.CharField(_("contact on the Hunan side"), max_length=64)
+    first_activity = models.CharField(_("first joint activity"), max_length=200)
+    first_activity_on = models.DateField(_("date of the first joint activity"))
+
+    class Meta:
+        verbose_name = _("working mechanism")
+        verbose_name_plural = _("working mechanisms")
+
+    def __str__(self) -> str:
+        return f"{self.our_contact} · {self.their_contact} · {self.first_activity}"
+
+
+class NegotiationNoteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(agreement__in=Agreement.objects.visible_to(user))
+
+
+class NegotiationNote(models.Model):
+    """What an investment intention's negotiation reached on a day: its progress report."""
+
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.CASCADE,
+        related_name="negotiation_notes",
+        verbose_name=_("agreement"),
+    )
+    noted_on = models.DateField(_("date"))
+    note = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    objects = NegotiationNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("negotiation note")
+        verbose_name_plural = _("negotiation notes")
+        ordering = ["agreement", "noted_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(note=""), name="negotiation_note_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} · {self.noted_on}"

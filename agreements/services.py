@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements import lifecycles
 from agreements.models import (
     Agreement,
     AgreementDocument,
@@ -25,6 +26,7 @@ from agreements.models import (
     ProgressReport,
     ProgressReportAttachment,
     StatusChange,
+    WorkingMechanism,
 )
 from liaison import audit, permissions, uploads
 from liaison.models import AuditEntry
@@ -32,36 +34,42 @@ from liaison.services import save_object
 
 Status = Agreement.Status
 
-# Which status may follow which. A stalled agreement resumes where it stood or is terminated;
-# completed and terminated agreements are closed.
-ALLOWED_TRANSITIONS: dict[str, set[str]] = {
-    Status.SIGNED: {Status.UNDER_CONSTRUCTION, Status.STALLED, Status.TERMINATED},
-    Status.UNDER_CONSTRUCTION: {Status.IN_OPERATION, Status.STALLED, Status.TERMINATED},
-    Status.IN_OPERATION: {Status.COMPLETED, Status.STALLED, Status.TERMINATED},
-    Status.STALLED: {
-        Status.SIGNED,
-        Status.UNDER_CONSTRUCTION,
-        Status.IN_OPERATION,
-        Status.TERMINATED,
-    },
-    Status.COMPLETED: set(),
-    Status.TERMINATED: set(),
-}
+# The project lifecycle's table, under its former name; every kind's is in ``lifecycles``.
+ALLOWED_TRANSITIONS: dict[str, set[str]] = lifecycles.TRANSITIONS[Agreement.Lifecycle.PROJECT]
 
 # Driven by the latest approved progress report, never edited by hand.
 REPORT_DRIVEN_FIELDS = ("funds_in_place", "percent_complete")
 
 
-def check_status_transition(old: str, new: str) -> None:
+def check_status_transition(old: str, new: str, lifecycle: str = Agreement.Lifecycle.PROJECT):
     if new not in Status.values:
         raise ValidationError({"status": _("Unknown status “%(status)s”.") % {"status": new}})
-    if new not in ALLOWED_TRANSITIONS.get(old, set()):
+    if new not in lifecycles.TRANSITIONS[lifecycle].get(old, set()):
         raise ValidationError(
             {
                 "status": _("An agreement cannot go from “%(old)s” to “%(new)s”.")
                 % {"old": Status(old).label, "new": Status(new).label}
             }
         )
+
+
+def missing_fact(agreement: Agreement, to: str) -> str | None:
+    """Why the agreement lacks a fact that the status ``to`` requires, or None."""
+    if to == Status.REGISTERED and not (agreement.project_company and agreement.project_site):
+        return _("Give the project company and its land or site to register the project.")
+    delivery_step = to in (Status.PARTLY_DELIVERED, Status.DELIVERED)
+    if delivery_step and lifecycles.delivery_status(agreement) != to:
+        return _("A purchase moves on with its deliveries: record a delivery.")
+    if (
+        to == Status.MECHANISM_SET_UP
+        and not WorkingMechanism.objects.filter(agreement=agreement).exists()
+    ):
+        return _("Set up the working mechanism: a contact on each side and a first activity.")
+    if to == Status.PROJECTS_INTRODUCED and not agreement.introduced_projects.exists():
+        return _("Link a project introduced under this agreement first.")
+    if to == Status.CONVERTED and not Agreement.objects.filter(converted_from=agreement).exists():
+        return _("Convert the intention into a project agreement to mark it converted.")
+    return None
 
 
 def save_agreement(
@@ -208,39 +216,90 @@ def set_goods_lines(agreement: Agreement, lines: list[dict], *, actor, note: str
 def change_agreement_status(
     agreement: Agreement, *, to: str, actor, on: date | None = None, reason: str = ""
 ) -> Agreement:
-    """Move the agreement along its lifecycle (see ``ALLOWED_TRANSITIONS``), dated and noted.
+    """Move the agreement along its kind's lifecycle (``lifecycles.TRANSITIONS``), dated and
+    noted, once the facts the new status needs are there (``missing_fact``).
 
-    Stalling or terminating needs a reason, which the agreement keeps until it resumes."""
-    reason = (reason or "").strip()
-    on = on or timezone.localdate()
+    Stalling, terminating or letting an intention lapse needs a reason, which the agreement
+    keeps until it resumes."""
     with transaction.atomic():
         current = Agreement.objects.select_for_update().get(pk=agreement.pk)
-        old = current.status
-        check_status_transition(old, to)
-        if to in Agreement.STATUSES_NEEDING_REASON and not reason:
-            raise ValidationError({"reason": _("Say why the agreement is stalled or terminated.")})
-        if on < current.signed_on:
-            raise ValidationError({"on": _("The date is before the agreement was signed.")})
-        if on > timezone.localdate():
-            raise ValidationError({"on": _("The date is in the future.")})
-        current.status = to
-        current.status_reason = reason if to in Agreement.STATUSES_NEEDING_REASON else ""
-        save_object(current, actor=actor, note=reason)
-        StatusChange.objects.create(
-            agreement=current,
-            from_status=old,
-            to_status=to,
-            changed_on=on,
-            note=reason,
-            actor=actor if getattr(actor, "is_authenticated", False) else None,
-        )
+        move_agreement(current, to=to, actor=actor, on=on, reason=reason)
     agreement.status, agreement.status_reason = current.status, current.status_reason
     return current
+
+
+def move_agreement(
+    current: Agreement,
+    *,
+    to: str,
+    actor,
+    on: date | None = None,
+    reason: str = "",
+    facts: Sequence[str] = (),
+) -> StatusChange:
+    """The step itself, for the services that hold ``current`` locked in their transaction:
+    checked against the lifecycle and the facts, saved with ``update_fields`` (the status and
+    the ``facts`` fields the caller has just set), audited, and kept as a ``StatusChange``."""
+    reason = (reason or "").strip()
+    on = on or timezone.localdate()
+    old = current.status
+    check_status_transition(old, to, current.lifecycle)
+    if to in Agreement.STATUSES_NEEDING_REASON and not reason:
+        raise ValidationError(
+            {"reason": _("Say why the agreement is stalled, terminated or lapsed.")}
+        )
+    if on < current.signed_on:
+        raise ValidationError({"on": _("The date is before the agreement was signed.")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("The date is in the future.")})
+    missing = missing_fact(current, to)
+    if missing:
+        raise ValidationError({"status": missing})
+    before = audit.stored_snapshot(current)
+    current.status = to
+    current.status_reason = reason if to in Agreement.STATUSES_NEEDING_REASON else ""
+    current.full_clean()
+    current.save(update_fields=["status", "status_reason", "updated_at", *facts])
+    audit.record(
+        current,
+        actor=actor,
+        action=AuditEntry.Action.UPDATE,
+        changes=audit.diff(before, audit.snapshot(current), current),
+        note=reason,
+    )
+    return StatusChange.objects.create(
+        agreement=current,
+        from_status=old,
+        to_status=to,
+        changed_on=on,
+        note=reason,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+    )
 
 
 def check_can_report_progress(agreement: Agreement, actor) -> None:
     if actor is not None and not permissions.can_report_progress(actor, agreement):
         raise PermissionDenied(_("Only the agreement's parties report its progress."))
+
+
+# What a progress report is for the kinds that do not report funds and percent complete.
+OWN_PROGRESS = {
+    Agreement.Lifecycle.PURCHASE: lambda: _(
+        "A purchase reports its progress as deliveries: record a delivery (date, quantity, "
+        "amount, receipt)."
+    ),
+    Agreement.Lifecycle.INTENTION: lambda: _(
+        "An investment intention reports its progress as negotiation notes: write a "
+        "negotiation note."
+    ),
+}
+
+
+def check_progress_report_fits(agreement: Agreement) -> None:
+    """Funds in place and percent complete are asked of projects and frameworks only."""
+    own = OWN_PROGRESS.get(agreement.lifecycle)
+    if own is not None:
+        raise ValidationError({"agreement": own()})
 
 
 def submit_progress_report(
@@ -260,6 +319,7 @@ def submit_progress_report(
     ``attachments`` are uploaded PDFs or images (checked like the signed document), stored
     privately with the report."""
     check_can_report_progress(agreement, actor)
+    check_progress_report_fits(agreement)
     if agreement.status in (Status.TERMINATED,):
         raise ValidationError(_("A terminated agreement takes no progress reports."))
     if len(attachments) > MAX_ATTACHMENTS:
@@ -284,7 +344,9 @@ def submit_progress_report(
     with uploads.removed_on_error() as stored, transaction.atomic():
         save_object(report, actor=actor)
         files = [
-            _store(ProgressReportAttachment(report=report), upload, kind, actor=actor, into=stored)
+            store_file(
+                ProgressReportAttachment(report=report), upload, kind, actor=actor, into=stored
+            )
             for upload, kind in zip(attachments, kinds, strict=True)
         ]
         if files:
@@ -354,7 +416,7 @@ def refresh_agreement_figures(agreement: Agreement, *, actor) -> None:
 MAX_ATTACHMENTS = 5
 
 
-def _store(
+def store_file(
     record: AgreementFile, upload, kind: uploads.FileType, *, actor, into: list[str]
 ) -> AgreementFile:
     """Write ``upload`` to the private storage under a random name, add that name to
@@ -390,7 +452,7 @@ def attach_agreement_document(agreement: Agreement, *, actor, upload) -> Agreeme
         current = Agreement.objects.select_for_update().get(pk=agreement.pk)
         document = AgreementDocument.objects.filter(agreement=current).first()
         old_name, old_file = (document.original_name, document.file.name) if document else ("", "")
-        document = _store(
+        document = store_file(
             document or AgreementDocument(agreement=current), upload, kind, actor=actor, into=stored
         )
         audit.record(

@@ -10,6 +10,8 @@ from rest_framework.settings import api_settings
 
 from agreements import excel, services
 from agreements.api import serializers as s
+from agreements.api.kinds import AgreementKindActions
+from agreements.excel import progress as progress_import
 from agreements.filters import AgreementFilter
 from agreements.models import (
     Agreement,
@@ -18,7 +20,7 @@ from agreements.models import (
     ProgressReport,
     SigningUnit,
 )
-from agreements.statistics import agreement_statistics
+from agreements.statistics import agreement_statistics, kind_statistics
 from liaison import permissions, uploads
 from liaison.api.conventions import as_id
 from liaison.api.views import HistoryMixin
@@ -46,9 +48,10 @@ class SigningUnitViewSet(HistoryMixin, AuditedModelViewSet):
     search_fields = ["name"]
 
 
-class AgreementViewSet(HistoryMixin, AuditedModelViewSet):
+class AgreementViewSet(AgreementKindActions, HistoryMixin, AuditedModelViewSet):
     """Agreements: the secretariat writes, officials read, members read the agreements their
-    organisation is a party to. Parties and goods lines are written with the agreement."""
+    organisation is a party to. Parties and goods lines are written with the agreement; each
+    kind's own steps are in ``agreements.api.kinds``."""
 
     serializer_class = s.AgreementSerializer
     filterset_class = AgreementFilter
@@ -127,9 +130,12 @@ class AgreementViewSet(HistoryMixin, AuditedModelViewSet):
     @action(detail=False, methods=["get"])
     def statistics(self, request):
         """Counts and Decimal amounts of the (filtered) agreements by signing unit, sector,
-        kind, status, year and signing event; funds in place and the landed rate."""
-        stats = agreement_statistics(self.filter_queryset(self.get_queryset()))
-        return Response(s.StatisticsSerializer(stats).data)
+        kind, status, year and signing event; funds in place and the landed rate; and under
+        ``kinds`` what each kind has achieved (delivered, introduced, converted)."""
+        agreements = self.filter_queryset(self.get_queryset())
+        stats = agreement_statistics(agreements)
+        context = {"kinds": kind_statistics(agreements)}
+        return Response(s.StatisticsSerializer(stats, context=context).data)
 
     # --- Excel in and out (agreements.excel) --------------------------------------------------
 
@@ -256,6 +262,27 @@ class ProgressReportViewSet(
         data.is_valid(raise_exception=True)
         service(report, actor=request.user, comment=data.validated_data["comment"])
         return Response(self.get_serializer(report).data)
+
+    @extend_schema(
+        request={"multipart/form-data": s.ProgressImportUploadSerializer},
+        responses={201: s.ProgressImportSerializer},
+    )
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="import",
+        parser_classes=[MultiPartParser, FormParser],
+        filter_backends=[],
+        pagination_class=None,
+    )
+    def import_progress(self, request):
+        """The secretariat sends a 进展报送表 (.xlsx): each row is what fits its agreement's
+        kind (a progress report, a delivery, a negotiation note); all rows are recorded, or
+        none and the refused rows are listed (400)."""
+        data = s.ProgressImportUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        result = progress_import.import_progress(data.validated_data["file"], actor=request.user)
+        return Response(s.ProgressImportSerializer(result).data, status=201)
 
     @extend_schema(request=s.ReviewSerializer, responses=s.ProgressReportSerializer)
     @action(detail=True, methods=["post"])

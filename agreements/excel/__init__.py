@@ -23,6 +23,10 @@ else, the row is a problem: the import never overwrites an agreement; change it 
 where the change is recorded in its history. Unknown parties are problems too (the import does
 not create organisations), so nothing is ever half-imported.
 
+Progress in (``progress``): a 进展报送表 whose every row reports on one agreement as fits its kind
+(a progress report, a delivery, a negotiation note), recorded through the same services as the
+pages and the API, all rows or none (``import_progress``, synchronous: the sheet is small).
+
 Amounts go from the cell to the database as ``Decimal`` only: a numeric cell (which openpyxl
 reads as a float) is converted through its shortest decimal text, then rounded to the fen.
 """

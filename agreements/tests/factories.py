@@ -8,11 +8,14 @@ from agreements.models import (
     AgreementDocument,
     AgreementImport,
     AgreementParty,
+    Delivery,
     GoodsLine,
+    NegotiationNote,
     ProgressReport,
     ProgressReportAttachment,
     SigningUnit,
     StatusChange,
+    WorkingMechanism,
 )
 from liaison.models import User
 from liaison.tests.factories import (
@@ -126,4 +129,44 @@ def agreement_with_party(organisation, **kwargs) -> Agreement:
     """A project agreement whose party B is ``organisation``."""
     agreement = AgreementFactory(**kwargs)
     AgreementPartyFactory(agreement=agreement, organisation=organisation)
+    return agreement
+
+
+class DeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Delivery
+
+    goods_line = factory.SubFactory(GoodsLineFactory)
+    delivered_on = date(2024, 3, 1)
+    quantity = Decimal("5.000")
+    amount = Decimal("500000.00")
+
+
+class WorkingMechanismFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WorkingMechanism
+
+    agreement = factory.SubFactory(AgreementFactory, kind=Agreement.Kind.PARK, amount=None)
+    our_contact = "王联络"
+    their_contact = "李联络"
+    first_activity = "首次园区对接会"
+    first_activity_on = date(2024, 3, 1)
+
+
+class NegotiationNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NegotiationNote
+
+    agreement = factory.SubFactory(AgreementFactory, kind=Agreement.Kind.INTENTION, amount=None)
+    noted_on = date(2024, 3, 1)
+    note = "双方就选址进行洽谈"
+
+
+def purchase_with_party(organisation, lines=(("肉苁蓉", "20"), ("黑桑葚", "10")), **kwargs):
+    """A purchase agreement whose party B is ``organisation``, with goods lines in tonnes."""
+    agreement = agreement_with_party(
+        organisation, kind=Agreement.Kind.PURCHASE, amount=None, **kwargs
+    )
+    for commodity, quantity in lines:
+        GoodsLineFactory(agreement=agreement, commodity=commodity, quantity=Decimal(quantity))
     return agreement

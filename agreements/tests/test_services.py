@@ -7,7 +7,7 @@ from itertools import product
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from agreements import services
+from agreements import lifecycles, services
 from agreements.models import Agreement, AgreementParty, ProgressReport, StatusChange
 from agreements.services import ALLOWED_TRANSITIONS
 from agreements.tests.factories import AgreementFactory, ProgressReportFactory, agreement_with_party
@@ -18,14 +18,20 @@ from liaison.tests.factories import OrganisationFactory
 pytestmark = pytest.mark.django_db
 
 S = Agreement.Status
-ALL_PAIRS = [(old, new) for old, new in product(S.values, S.values)]
+# A project agreement in any status of its lifecycle, towards any status at all.
+ALL_PAIRS = [
+    (old, new)
+    for old, new in product(lifecycles.statuses_of(Agreement.Lifecycle.PROJECT), S.values)
+]
 ALLOWED = [(old, new) for old, new in ALL_PAIRS if new in ALLOWED_TRANSITIONS[old]]
 REFUSED = [(old, new) for old, new in ALL_PAIRS if new not in ALLOWED_TRANSITIONS[old]]
 
 
 def agreement_in(status: str) -> Agreement:
     reason = "原因" if status in Agreement.STATUSES_NEEDING_REASON else ""
-    return AgreementFactory(status=status, status_reason=reason)
+    return AgreementFactory(
+        status=status, status_reason=reason, project_company="项目公司", project_site="园区"
+    )
 
 
 @pytest.mark.parametrize(("old", "new"), ALLOWED)

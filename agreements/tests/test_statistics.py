@@ -1,12 +1,19 @@
 """The statistics service: exact Decimal figures on the demo and on small data."""
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
+from agreements import kinds
 from agreements.models import Agreement
-from agreements.statistics import agreement_statistics
-from agreements.tests.factories import AgreementFactory, SigningUnitFactory
+from agreements.statistics import agreement_statistics, kind_statistics
+from agreements.tests.factories import (
+    AgreementFactory,
+    SigningUnitFactory,
+    WorkingMechanismFactory,
+    purchase_with_party,
+)
 from liaison.tests.factories import SectorFactory
 
 pytestmark = pytest.mark.django_db
@@ -151,3 +158,59 @@ def test_statistics_sums_are_exact_where_floating_point_would_be_off_by_a_fen():
     assert stats.amount == exact
     assert stats.funds_in_place == exact
     assert sum(row.amount for row in stats.by_sector) == exact
+
+
+def test_kind_statistics_small_data(secretariat, enterprise_a, django_assert_num_queries):
+    S = Agreement.Status
+    AgreementFactory(amount=Decimal("100.00"), status=S.IN_OPERATION, funds_in_place=Decimal("40"))
+    AgreementFactory(amount=Decimal("300.00"))
+    purchase = purchase_with_party(enterprise_a)
+    kinds.record_delivery(
+        purchase,
+        actor=secretariat,
+        goods_line=purchase.goods_lines.get(commodity="肉苁蓉"),
+        delivered_on=date(2024, 3, 1),
+        quantity=Decimal("12.5"),
+        amount=Decimal("1250000.10"),
+    )
+    park = AgreementFactory(kind=Agreement.Kind.PARK, amount=None)
+    WorkingMechanismFactory(agreement=park)
+    Agreement.objects.filter(pk=park.pk).update(status=S.MECHANISM_SET_UP)
+    kinds.introduce_project(park, actor=secretariat, project=AgreementFactory(amount=Decimal("7")))
+    AgreementFactory(kind=Agreement.Kind.STRATEGIC, amount=None)
+    converted = AgreementFactory(kind=Agreement.Kind.INTENTION, amount=None)
+    AgreementFactory(kind=Agreement.Kind.INTENTION, amount=None)
+    kinds.record_negotiation_note(converted, actor=secretariat, note="洽谈", on=date(2024, 3, 1))
+    kinds.convert_intention(
+        converted, actor=secretariat, title="转化项目", amount=Decimal("50.25"), on=date(2024, 4, 1)
+    )
+
+    with django_assert_num_queries(4):
+        stats = kind_statistics()
+
+    projects = stats.projects
+    assert (projects.count, projects.amount, projects.landed_count) == (4, Decimal("457.25"), 1)
+    assert projects.landed_rate == Decimal("0.2500")
+    assert projects.funds_in_place == Decimal("40.00")
+    purchases = stats.purchases
+    assert (purchases.count, purchases.delivered_count) == (1, 0)
+    assert purchases.delivered_value == Decimal("1250000.10")
+    assert [(g.commodity, g.unit, g.contracted, g.delivered) for g in purchases.goods] == [
+        ("肉苁蓉", "吨", Decimal("20.000"), Decimal("12.500")),
+        ("黑桑葚", "吨", Decimal("10.000"), Decimal("0.000")),
+    ]
+    assert purchases.goods[0].delivered_ratio == Decimal("0.6250")
+    frameworks = stats.frameworks
+    assert (frameworks.count, frameworks.mechanism_count, frameworks.landed_count) == (2, 1, 1)
+    assert (frameworks.projects_introduced, frameworks.introduced_amount) == (1, Decimal("7.00"))
+    intentions = stats.intentions
+    assert (intentions.count, intentions.converted_count, intentions.negotiating_count) == (2, 1, 0)
+    assert intentions.conversion_rate == Decimal("0.5000")
+    assert intentions.converted_amount == Decimal("50.25")
+
+
+def test_kind_statistics_nothing_is_zero_not_none():
+    stats = kind_statistics()
+
+    assert stats.projects.landed_rate is None and stats.intentions.conversion_rate is None
+    assert stats.purchases.delivered_value == Decimal("0.00") and stats.purchases.goods == []
