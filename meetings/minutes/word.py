@@ -224,7 +224,15 @@ def _masthead(document, doc: MinutesDocument) -> None:
     if len(bodies) > 1:
         table = document.add_table(rows=1, cols=2)
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        table.autofit = False
         left, right = table.rows[0].cells
+        # Nine 26 pt characters need about 83 mm: the bodies take the block but the mark's 36 mm,
+        # so no reader splits 联合会 over two lines (an even split gave each column 78 mm).
+        for column, cell, width in zip(
+            table.columns, (left, right), (Mm(120), Mm(36)), strict=True
+        ):
+            column.width = width
+            cell.width = width
         left.paragraphs[0].text = ""
         for index, body in enumerate(bodies):
             paragraph = left.paragraphs[0] if index == 0 else left.add_paragraph()

@@ -204,3 +204,44 @@ def test_docx_api_action_for_the_readers_of_the_version(
     assert "第一次联席会议纪要" in texts
     assert version.published_at is not None
     assert api_for(member_b).get(url).status_code == 404
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None,
+    reason="LibreOffice (libreoffice-writer-nogui) is not installed; scripts/setup.sh installs it",
+)
+def test_libreoffice_keeps_each_issuing_body_of_the_mark_on_one_line(tmp_path):
+    """Nine 26 pt characters (湖南省工商业联合会) need about 83 mm; the mark's table gives the
+    bodies the block but the 纪要 column, so no reader wraps a name."""
+    data = render_minutes_docx(
+        make_document(is_draft=False, issuing_body="湖南省工商业联合会 吐鲁番市人民政府")
+    )
+    table = Document(io.BytesIO(data)).tables[0]
+    assert [round(cell.width.mm) for cell in table.rows[0].cells] == [120, 36]
+    source = tmp_path / "mark.docx"
+    source.write_bytes(data)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-l", "1", str(tmp_path / "mark.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lines = [re.sub(r"\s+", "", line) for line in text.splitlines()]
+    assert any(line.startswith("湖南省工商业联合会") for line in lines), lines[:8]
+    assert any(line.startswith("吐鲁番市人民政府") for line in lines), lines[:8]
