@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from agreements.models import Agreement, Delivery, NegotiationNote, StatusChange
+from agreements.statistics import agreement_statistics, kind_statistics
 from demo.agreement_kinds import (
     CONVERTED_INTENTION,
     CONVERTED_PROJECT,
@@ -13,8 +15,6 @@ from demo.agreement_kinds import (
     PURCHASE,
     add_agreement_kinds,
 )
-from agreements.models import Agreement, Delivery, NegotiationNote, StatusChange
-from agreements.statistics import agreement_statistics, kind_statistics
 
 pytestmark = pytest.mark.django_db
 
