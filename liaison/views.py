@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from liaison import history, permissions
 from liaison.forms import OrganisationSearchForm, SignInForm
 from liaison.models import Association, Membership, Organisation, Person
-from liaison.pages import paginate
+from liaison.pages import paginate, query_without_page
 
 
 def role_required(allowed):
@@ -64,16 +64,13 @@ def organisation_list(request):
         if request.GET
         else Organisation.objects.for_directory()
     )
-    page = paginate(request, organisations)
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "liaison/organisation_list.html",
         {
             "form": form,
-            "page": page,
-            "query": query.urlencode(),
+            "page": paginate(request, organisations),
+            "query": query_without_page(request),
         },
     )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison import history, permissions
+from liaison.pages import paginate, query_without_page
 from liaison.views import directory_reader_required
 from meetings import minutes as workflow
 from meetings.minutes.forms import (
@@ -101,9 +101,7 @@ def minutes_version(request, pk: int):
             "comment_form": CommentForm(),
             "decision_form": DecisionForm() if secretariat and version.is_editable else None,
             "correction_form": CorrectionForm() if secretariat else None,
-            "history": history.readable_history(version)
-            if permissions.can_see_history(user)
-            else None,
+            "history": history.history_for(user, version),
         },
     )
 
@@ -280,13 +278,15 @@ def decision_list(request):
         if data["overdue"]:
             decisions = decisions.overdue()
     decisions = decisions.order_by("-minutes__meeting__start", "number")
-    page = Paginator(decisions, 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "meetings/decision_list.html",
-        {"page": page, "form": form, "today": timezone.localdate(), "query": query.urlencode()},
+        {
+            "page": paginate(request, decisions, per_page=50),
+            "form": form,
+            "today": timezone.localdate(),
+            "query": query_without_page(request),
+        },
     )
 
 
@@ -332,9 +332,7 @@ def decision_detail(request, pk: int):
             "follow_up_form": follow_up_form
             if permissions.can_follow_up_decision(user, decision)
             else None,
-            "history": history.readable_history(decision)
-            if permissions.can_see_history(user)
-            else None,
+            "history": history.history_for(user, decision),
         },
     )
 
