@@ -9,6 +9,7 @@ from agreements.models import (
     AgreementImport,
     AgreementParty,
     Delivery,
+    DeliveryReceipt,
     GoodsLine,
     NegotiationNote,
     ProgressReport,
@@ -140,6 +141,17 @@ class DeliveryFactory(factory.django.DjangoModelFactory):
     delivered_on = date(2024, 3, 1)
     quantity = Decimal("5.000")
     amount = Decimal("500000.00")
+
+
+class DeliveryReceiptFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DeliveryReceipt
+
+    delivery = factory.SubFactory(DeliveryFactory)
+    file = factory.django.FileField(filename="签收单.pdf", data=PDF)
+    original_name = "签收单.pdf"
+    content_type = "application/pdf"
+    size = len(PDF)
 
 
 class WorkingMechanismFactory(factory.django.DjangoModelFactory):
