@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from demo.agreement_kinds import add_agreement_kinds
 from demo.agreements import seed_agreements
 from demo.attendance import seed_attendance
 from demo.directory import seed_organisations, seed_people, seed_regions, seed_sectors
@@ -60,6 +61,7 @@ def load_demo(*, password: str) -> DemoLoaded:
         seed_meetings(seeder, partnership, mechanisms)
         seed_association(seeder, partnership, orgs, liaisons)
         seed_agreements(seeder)
+        add_agreement_kinds(seeder)
         users = seed_users(seeder, orgs, liaisons, password)
         seed_invitations(seeder)
         seed_attendance(seeder)
