@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from agreements.models import Agreement
 from agreements.statistics import kind_statistics
 from reports import annual, event, ledger
 from reports.layout import report_pdf
@@ -136,3 +137,14 @@ def test_article_figures_of_the_signing_event_on_dashboard_pdf_xlsx_and_api(
     assert sheet[PROJECTS, "签约金额"] == (Decimal("246.18"), "亿元")
     assert sheet[FRAMEWORKS, "协议"] == (4, None)  # the strategic and the three park agreements
     assert sheet[FRAMEWORKS, "引进项目数"] == (2, None)
+
+
+def test_member_dashboard_shows_the_figures_by_kind_of_its_own_organisation(client_for, demo):
+    member = demo.user("member")  # of an enterprise party to two of the projects
+
+    response = client_for(member).get("/dashboard/")
+
+    kinds = response.context["figures"].kinds
+    assert kinds == kind_statistics(Agreement.objects.visible_to(member))
+    assert kinds.projects.count == 2 and kinds.purchases.count == 0
+    assert "肉苁蓉" not in text(response)  # the purchase is another organisation's
