@@ -4,8 +4,10 @@ Loads the Hunan Federation of Industry and Commerce – Turpan cooperation as th
 (``/work/shared/seed/source-article.zh.txt``) reports it: regions, industry sectors, the
 organisations and people it names, the partnership with its two mechanisms (the annual joint
 meeting and the biennial event with its five focus areas), the meetings, the mutual-aid
-association with its members, the agreements, invitations, attendance and minutes, and one demo
-user per role with a known password.
+association with its members, the agreements and each kind's way to landing (the purchase's
+deliveries, the park agreements' working mechanisms and introduced projects, the intentions, one
+converted into a 34th project agreement signed in 2024), invitations, attendance and minutes, and
+one demo user per role with a known password.
 
 Idempotent: every row is looked up by its natural key (a region's division code, an
 organisation's name, a person's organisation and name …) and written only when it is missing or
