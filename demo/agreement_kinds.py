@@ -1,4 +1,5 @@
-"""Each kind of agreement of the demo on its own way to landing (run after the demo agreements).
+"""Each kind of agreement of the demo on its own way to landing (``load_demo`` runs it after the
+demo agreements).
 
 The source article names the agreements: the 衡岳 purchase (肉苁蓉 20 吨, 黑桑葚 10 吨), the
 park-to-park agreements of 永州经开区 with 鄯善工业园区 and with 托克逊能源重化工工业园区, and the

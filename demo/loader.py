@@ -4,8 +4,10 @@ Loads the Hunan Federation of Industry and Commerce – Turpan cooperation as th
 (``/work/shared/seed/source-article.zh.txt``) reports it: regions, industry sectors, the
 organisations and people it names, the partnership with its two mechanisms (the annual joint
 meeting and the biennial event with its five focus areas), the meetings, the mutual-aid
-association with its members, the agreements, invitations, attendance and minutes, and one demo
-user per role with a known password.
+association with its members, the agreements and each kind's way to landing (the purchase's
+deliveries, the park agreements' working mechanisms and introduced projects, the intentions, one
+converted into a 34th project agreement signed in 2024), invitations, attendance and minutes, and
+one demo user per role with a known password.
 
 Idempotent: every row is looked up by its natural key (a region's division code, an
 organisation's name, a person's organisation and name …) and written only when it is missing or
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from demo.agreement_kinds import add_agreement_kinds
 from demo.agreements import seed_agreements
 from demo.attendance import seed_attendance
 from demo.directory import seed_organisations, seed_people, seed_regions, seed_sectors
@@ -60,6 +63,7 @@ def load_demo(*, password: str) -> DemoLoaded:
         seed_meetings(seeder, partnership, mechanisms)
         seed_association(seeder, partnership, orgs, liaisons)
         seed_agreements(seeder)
+        add_agreement_kinds(seeder)
         users = seed_users(seeder, orgs, liaisons, password)
         seed_invitations(seeder)
         seed_attendance(seeder)

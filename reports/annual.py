@@ -1,7 +1,8 @@
 """The partnership's annual work report (年度工作报告) for one calendar year (北京时间):
 the year's meetings with their attendance rates, each mechanism's compliance in the year
 (computed from the meetings, never typed), the decisions of the year's meetings and their
-status, and the project agreements signed in the year and up to its end, with how many landed."""
+status, the project agreements signed in the year and up to its end, with how many landed, and
+what each kind of agreement signed up to the year's end has achieved."""
 
 from __future__ import annotations
 
@@ -13,9 +14,14 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from agreements.excel.export import write_breakdown, yi
+from agreements.excel.export import write_breakdown, write_kind_figures, yi
 from agreements.models import Agreement
-from agreements.statistics import AgreementStatistics, agreement_statistics
+from agreements.statistics import (
+    AgreementStatistics,
+    KindStatistics,
+    agreement_statistics,
+    kind_statistics,
+)
 from liaison.xlsx import new_workbook, style_header, workbook_bytes
 from meetings.attendance import (
     AttendanceCounts,
@@ -60,6 +66,7 @@ class AnnualFigures:
     decisions: list[Decision]  # made at the year's meetings
     signed: AgreementStatistics  # project agreements signed in the year
     cumulative: AgreementStatistics  # project agreements signed up to the year's end
+    kinds: KindStatistics  # every kind signed up to the year's end
 
     @property
     def period(self) -> str:
@@ -116,7 +123,8 @@ def figures(user, parameters: dict, now: datetime) -> AnnualFigures:
     )
     invitations = invitation_counts_by_meeting(meetings)
     attendance = attendance_counts_by_meeting(meetings)
-    projects = Agreement.objects.visible_to(user).projects()
+    visible = Agreement.objects.visible_to(user)
+    projects = visible.projects()
     return AnnualFigures(
         year=year,
         today=today,
@@ -143,6 +151,7 @@ def figures(user, parameters: dict, now: datetime) -> AnnualFigures:
         ),
         signed=agreement_statistics(projects.filter(signed_on__year=year)),
         cumulative=agreement_statistics(projects.filter(signed_on__lte=date(year, 12, 31))),
+        kinds=kind_statistics(visible.filter(signed_on__lte=date(year, 12, 31))),
     )
 
 
@@ -253,4 +262,6 @@ def workbook(figures: AnnualFigures) -> bytes:
     sheet = book.create_sheet(_("Agreements"))
     write_breakdown(sheet, _("signing unit"), signed.by_unit, signed, total_label=_("total"))
     style_header(sheet, [24, 10, 16, 16])
+
+    write_kind_figures(book.create_sheet(_("By kind")), figures.kinds)
     return workbook_bytes(book)

@@ -5,7 +5,8 @@ organisation only (its agreements, the decisions it is responsible for), with no
 compliance and no other organisation's answers. An optional signing year narrows the
 agreement figures.
 
-Agreement figures come from ``agreements.statistics``, mechanism compliance from
+Agreement figures come from ``agreements.statistics`` (the figures by kind from
+``kind_statistics``), mechanism compliance from
 ``Mechanism.occurrences``/``summary``, answers from ``invitation_counts_by_meeting``, overdue
 decisions from ``Decision.objects.overdue``. Nothing here computes a figure of its own, so the
 page and the reports built on ``dashboard_figures`` show the same numbers. A constant number of
@@ -26,9 +27,11 @@ from agreements.models import Agreement, ProgressReport
 from agreements.statistics import (
     ZERO,
     AgreementStatistics,
+    KindStatistics,
     Row,
     agreement_statistics,
     agreement_totals,
+    kind_statistics,
 )
 from liaison import permissions
 from liaison.models import Mechanism, Occurrence, Organisation
@@ -103,6 +106,7 @@ class Dashboard(AgreementCharts):
     organisation: Organisation | None  # a member's own organisation (its figures only)
     projects: AgreementStatistics  # project agreements (签约项目)
     all_agreements: dict  # count, amount, funds in place of every kind
+    kinds: KindStatistics  # what each kind has achieved
     compliance: list[MechanismCompliance]
     upcoming: list[UpcomingMeeting]
     overdue_decisions: list[Decision]
@@ -239,6 +243,7 @@ def dashboard_figures(user, *, now: datetime | None = None, year: int | None = N
         organisation=user.organisation if member else None,
         projects=agreement_statistics(agreements.projects()),
         all_agreements=agreement_totals(agreements),
+        kinds=kind_statistics(agreements),
         compliance=compliance,
         upcoming=[UpcomingMeeting(m, counts[m.pk]) for m in upcoming],
         overdue_decisions=list(

@@ -1,6 +1,7 @@
 """The event report (活动报告) for one biennial event: who was invited, who came (by
 organisation, with the attendance rate), and the agreements signed there by signing unit and
-sector, from the same statistics service as the dashboard."""
+sector, from the same statistics service as the dashboard, and what each kind of agreement signed
+there has achieved."""
 
 from __future__ import annotations
 
@@ -12,9 +13,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.excel.columns import AMOUNT_FORMAT, COLUMNS
-from agreements.excel.export import write_breakdown, yi_cell
+from agreements.excel.export import write_breakdown, write_kind_figures, yi_cell
 from agreements.models import Agreement
-from agreements.statistics import AgreementStatistics, agreement_statistics
+from agreements.statistics import (
+    AgreementStatistics,
+    KindStatistics,
+    agreement_statistics,
+    kind_statistics,
+)
 from liaison.xlsx import bold_row, new_workbook, style_header, workbook_bytes
 from meetings.attendance import AttendanceCounts, attendance_counts, attendance_percent
 from meetings.models import Attendee, Invitation, Meeting, invitation_counts
@@ -41,6 +47,7 @@ class EventFigures(AgreementCharts):
     stats: AgreementStatistics  # of the project agreements signed at the event
     agreements: QuerySet  # those project agreements
     other_agreements: list[Agreement]  # framework and other agreements signed there
+    kinds: KindStatistics  # what each kind signed there has achieved
 
     @property
     def attendance_percent(self) -> int | None:
@@ -88,6 +95,7 @@ def figures(user, parameters: dict, now: datetime) -> EventFigures:
         other_agreements=list(
             signed_there.exclude(kind=Agreement.Kind.PROJECT).with_parties().order_by("pk")
         ),
+        kinds=kind_statistics(signed_there),
     )
 
 
@@ -161,4 +169,6 @@ def workbook(figures: EventFigures) -> bytes:
     for (cell,) in sheet.iter_rows(min_row=first_agreement_row, min_col=3, max_col=3):
         cell.number_format = AMOUNT_FORMAT
     style_header(sheet, [40, 14, 16, 16])
+
+    write_kind_figures(book.create_sheet(_("By kind")), figures.kinds)
     return workbook_bytes(book)

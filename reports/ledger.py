@@ -13,17 +13,26 @@ from django.utils.translation import gettext as _
 
 from agreements.excel import export_agreements
 from agreements.models import Agreement
-from agreements.statistics import AgreementStatistics, agreement_statistics
+from agreements.statistics import (
+    AgreementStatistics,
+    KindStatistics,
+    agreement_statistics,
+    kind_statistics,
+)
 from reports.dashboard import AgreementCharts
 from reports.layout import signing_period
+
+
+def visible_agreements(user, year: int | None = None) -> QuerySet:
+    """The agreements of every kind the user may see (signed in ``year`` when given)."""
+    agreements = Agreement.objects.visible_to(user)
+    return agreements.filter(signed_on__year=year) if year else agreements
 
 
 def ledger_agreements(user, year: int | None = None) -> QuerySet:
     """The project agreements the user may see (signed in ``year`` when given), in ledger
     order: by signing unit, then the largest amount first."""
-    agreements = Agreement.objects.visible_to(user).projects()
-    if year:
-        agreements = agreements.filter(signed_on__year=year)
+    agreements = visible_agreements(user, year).projects()
     return agreements.order_by(
         "signing_unit__position", "signing_unit__name", "-amount", "signed_on", "pk"
     )
@@ -34,6 +43,7 @@ class LedgerFigures(AgreementCharts):
     year: int | None
     stats: AgreementStatistics
     agreements: QuerySet
+    kinds: KindStatistics  # every kind the user may see (signed in the year), not only projects
 
     @property
     def period(self) -> str:
@@ -57,8 +67,9 @@ def figures(user, parameters: dict, now: datetime) -> LedgerFigures:
         year=parameters.get("year"),
         stats=agreement_statistics(agreements),
         agreements=agreements.with_related(),
+        kinds=kind_statistics(visible_agreements(user, parameters.get("year"))),
     )
 
 
 def workbook(figures: LedgerFigures) -> bytes:
-    return export_agreements(figures.agreements, stats=figures.stats)
+    return export_agreements(figures.agreements, stats=figures.stats, kinds=figures.kinds)

@@ -22,9 +22,14 @@ from agreements.excel.columns import (
     kind_label,
 )
 from agreements.models import Agreement, AgreementParty, SigningUnit
-from agreements.statistics import AgreementStatistics, agreement_statistics
+from agreements.statistics import (
+    AgreementStatistics,
+    KindStatistics,
+    agreement_statistics,
+    kind_statistics,
+)
 from liaison.models import Sector
-from liaison.money import UNKNOWN, YI
+from liaison.money import UNKNOWN, YI, money_column
 from liaison.xlsx import bold_row, new_workbook, style_header, workbook_bytes
 from meetings.models import Meeting
 
@@ -48,12 +53,20 @@ def _party_names(agreement: Agreement) -> dict[str, str]:
     return {party.role: party.organisation.name for party in agreement.parties.all()}
 
 
-def export_agreements(agreements: QuerySet, *, stats: AgreementStatistics | None = None) -> bytes:
+def export_agreements(
+    agreements: QuerySet,
+    *,
+    stats: AgreementStatistics | None = None,
+    kinds: KindStatistics | None = None,
+) -> bytes:
     """``agreements`` (already permission-scoped and filtered, in the order wanted) as an
     ``.xlsx``: one row per agreement, then 合计 from the statistics service; a second sheet
-    with the statistics by signing unit and by sector. Pass ``stats`` when the caller has
-    them already (``agreement_statistics(agreements)``). A constant number of queries."""
+    with the statistics by signing unit and by sector; a third with the figures by kind. Pass
+    ``stats`` and ``kinds`` when the caller has them already (``agreement_statistics`` and
+    ``kind_statistics`` of ``agreements``, or of the agreements its figures are about). A
+    constant number of queries."""
     stats = stats or agreement_statistics(agreements)
+    kinds = kinds or kind_statistics(agreements)
     workbook = new_workbook()
     sheet = workbook.active
     sheet.title = SHEET_NAME
@@ -109,6 +122,7 @@ def export_agreements(agreements: QuerySet, *, stats: AgreementStatistics | None
         cell.number_format = "yyyy-mm-dd"
     style_header(sheet, [6, 40, 12, 12, 30, 30, 16, 12, 12, 30, 10, 16, 10])
     _summary_sheet(workbook.create_sheet(SUMMARY_SHEET_NAME), stats)
+    write_kind_figures(workbook.create_sheet(_("By kind")), kinds)
     return workbook_bytes(workbook)
 
 
@@ -131,6 +145,106 @@ def write_breakdown(sheet, heading: str, rows, stats, *, total_label: str = TOTA
     for line in sheet.iter_rows(min_row=sheet.max_row - len(rows), min_col=3, max_col=4):
         for cell in line:
             cell.number_format = AMOUNT_FORMAT
+
+
+# --- Figures by kind ----------------------------------------------------------------------------
+
+QUANTITY_FORMAT = "#,##0.000"
+RATE_FORMAT = "0.00%"
+MONEY_FORMAT = "#,##0.00######"
+
+
+def _money(amount: Decimal, like) -> tuple[Decimal, str]:
+    """An amount in its own unit (亿元, 万元 or 元, as ``liaison.money`` chooses it; a zero in
+    the unit of the projects' amounts, as on the pages), exact."""
+    column = money_column([amount], like=like)
+    return (Decimal(amount) / column.divisor).quantize(YI_PLACES), column.unit
+
+
+def kind_figure_rows(kinds: KindStatistics) -> list[tuple[str, str, object, str, str]]:
+    """The figures by kind as rows (kind, figure, value, unit, number format): the same
+    figures, in the same order, as the pages' and the PDFs' ``kind_figures`` includes."""
+    p, b, f, i = kinds.projects, kinds.purchases, kinds.frameworks, kinds.intentions
+    count, rate, quantity = "0", RATE_FORMAT, QUANTITY_FORMAT
+
+    projects_unit = money_column([p.amount, p.funds_in_place])
+
+    def money(kind, label, amount):
+        value, unit = _money(amount, projects_unit)
+        return (kind, label, value, unit, MONEY_FORMAT)
+
+    def ratio(kind, label, value):
+        return (kind, label, UNKNOWN if value is None else value, "", rate)
+
+    projects = _("Project cooperation agreements")
+    purchases = _("Purchase agreements")
+    frameworks = _("Framework and park-to-park agreements")
+    intentions = _("Investment intentions")
+    rows = [
+        (projects, _("agreements"), p.count, "", count),
+        money(projects, _("signed amount"), p.amount),
+        (projects, _("landed (in operation or completed)"), p.landed_count, "", count),
+        ratio(projects, _("landed rate"), p.landed_rate),
+        money(projects, _("funds in place"), p.funds_in_place),
+        ratio(projects, _("funds in place ratio"), p.funds_ratio),
+        (purchases, _("agreements"), b.count, "", count),
+        (purchases, _("delivered in full"), b.delivered_count, "", count),
+        ratio(purchases, _("delivery rate"), b.delivered_rate),
+        money(purchases, _("delivered value"), b.delivered_value),
+    ]
+    for goods in b.goods:
+        rows += [
+            (
+                purchases,
+                _("%(goods)s contracted") % {"goods": goods.commodity},
+                goods.contracted,
+                goods.unit,
+                quantity,
+            ),
+            (
+                purchases,
+                _("%(goods)s delivered") % {"goods": goods.commodity},
+                goods.delivered,
+                goods.unit,
+                quantity,
+            ),
+            ratio(
+                purchases,
+                _("%(goods)s delivered share") % {"goods": goods.commodity},
+                goods.delivered_ratio,
+            ),
+            money(
+                purchases,
+                _("%(goods)s delivered value") % {"goods": goods.commodity},
+                goods.delivered_value,
+            ),
+        ]
+    rows += [
+        (frameworks, _("agreements"), f.count, "", count),
+        (frameworks, _("with a working mechanism"), f.mechanism_count, "", count),
+        (frameworks, _("landed (projects introduced)"), f.landed_count, "", count),
+        ratio(frameworks, _("landed rate"), f.landed_rate),
+        (frameworks, _("projects introduced"), f.projects_introduced, "", count),
+        money(frameworks, _("amount of the projects introduced"), f.introduced_amount),
+        (intentions, _("agreements"), i.count, "", count),
+        (intentions, _("under negotiation"), i.negotiating_count, "", count),
+        (intentions, _("converted to a project"), i.converted_count, "", count),
+        (intentions, _("lapsed"), i.lapsed_count, "", count),
+        ratio(intentions, _("conversion rate"), i.conversion_rate),
+        money(intentions, _("amount of the projects converted to"), i.converted_amount),
+    ]
+    return rows
+
+
+def write_kind_figures(sheet, kinds: KindStatistics) -> None:
+    """The figures by kind (``kind_statistics``) on ``sheet``: kind, figure, value, unit.
+    Amounts in 亿元 or 万元 as on the pages (exact), quantities with three decimals in their
+    unit, rates as percentages."""
+    sheet.append([_("kind"), _("figure"), _("value"), _("unit")])
+    for kind, label, value, unit, number_format in kind_figure_rows(kinds):
+        sheet.append([kind, label, value, unit])
+        sheet.cell(row=sheet.max_row, column=3).number_format = number_format
+    style_header(sheet, [30, 30, 18, 10])
 
 
 def import_template() -> bytes:

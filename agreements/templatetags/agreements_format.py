@@ -15,3 +15,12 @@ def percent(ratio) -> str:
         return "—"
     value = (Decimal(ratio) * 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     return f"{number_format(value, 2)}%"
+
+
+@register.filter
+def quantity(value, unit="") -> str:
+    """A quantity with three decimals and its unit (12.500 吨), or "—"."""
+    if value is None or value == "":
+        return "—"
+    number = number_format(Decimal(value).quantize(Decimal("0.001")), 3, force_grouping=True)
+    return f"{number} {unit}".strip()

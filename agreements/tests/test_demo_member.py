@@ -2,6 +2,9 @@ import pytest
 from rest_framework.test import APIClient
 
 from liaison.models import User
+from meetings.models import Meeting
+
+SIGNING_EVENT = "2023湖南民营企业进边疆·吐鲁番行招商推介会暨项目签约仪式"
 
 
 @pytest.mark.django_db
@@ -22,11 +25,14 @@ def test_demo_member_sees_its_own_agreements_and_no_others(demo):
 
 
 @pytest.mark.django_db
-def test_demo_statistics_api_shows_the_article_figures(demo):
+def test_demo_statistics_api_shows_the_article_figures_of_the_signing_event(demo):
     api = APIClient()
     api.force_login(User.objects.get(username="official"))
+    event = Meeting.objects.get(title=SIGNING_EVENT)
 
-    body = api.get("/api/v1/agreements/statistics/", {"kind": "project"}).json()
+    body = api.get(
+        "/api/v1/agreements/statistics/", {"kind": "project", "signed_at_meeting": event.pk}
+    ).json()
 
     assert body["count"] == 33
     assert body["amount"] == "24618000000.00"

@@ -18,6 +18,8 @@ from liaison.tests.factories import SectorFactory
 
 pytestmark = pytest.mark.django_db
 
+SIGNING_EVENT = "2023湖南民营企业进边疆·吐鲁番行招商推介会暨项目签约仪式"
+
 ARTICLE_UNITS = {
     "高昌区": Decimal("7875000000.00"),
     "鄯善县": Decimal("9195000000.00"),
@@ -26,8 +28,9 @@ ARTICLE_UNITS = {
 }
 
 
-def test_statistics_demo_matches_the_article(demo):
-    stats = agreement_statistics(Agreement.objects.projects())
+def test_statistics_demo_signing_event_matches_the_article(demo):
+    signed_there = Agreement.objects.filter(signed_at_meeting__title=SIGNING_EVENT)
+    stats = agreement_statistics(signed_there.projects())
 
     assert stats.count == 33
     assert stats.amount == Decimal("24618000000.00")
@@ -49,12 +52,13 @@ def test_statistics_demo_matches_the_article(demo):
     assert stats.landed_rate == (Decimal(stats.landed_count) / 33).quantize(Decimal("0.0001"))
 
 
-def test_statistics_demo_other_agreements(demo):
+def test_statistics_demo_all_agreements_with_the_converted_intention(demo):
     stats = agreement_statistics()
 
     by_kind = {row.key: row.count for row in stats.by_kind}
-    assert by_kind == {"strategic": 1, "project": 33, "purchase": 1, "park": 3, "intention": 2}
-    assert stats.amount == Decimal("24618000000.00")  # only the projects have amounts
+    # The 33 projects of the signing event and the one an intention was converted into.
+    assert by_kind == {"strategic": 1, "project": 34, "purchase": 1, "park": 3, "intention": 2}
+    assert stats.amount == Decimal("24648000000.00")  # only the projects have amounts
     purchase = Agreement.objects.get(kind=Agreement.Kind.PURCHASE)
     assert [str(line) for line in purchase.goods_lines.all()] == ["肉苁蓉 20 吨", "黑桑葚 10 吨"]
     assert purchase.amount is None

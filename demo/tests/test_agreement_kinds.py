@@ -1,9 +1,8 @@
-"""The demo's agreements of each kind on their way to landing, on top of ``seed_demo``."""
+"""The demo's agreements of each kind on their way to landing: ``seed_demo`` loads them."""
 
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from agreements.models import Agreement, Delivery, NegotiationNote, StatusChange
 from agreements.statistics import agreement_statistics, kind_statistics
@@ -20,12 +19,6 @@ pytestmark = pytest.mark.django_db
 
 S = Agreement.Status
 EVENT = "2023湖南民营企业进边疆·吐鲁番行招商推介会暨项目签约仪式"
-
-
-@pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=None)
-    add_agreement_kinds()
 
 
 def test_demo_purchase_has_two_deliveries(demo):

@@ -52,8 +52,11 @@ needs_pdftotext = pytest.mark.skipif(
 )
 
 
-def test_dashboard_view_shows_the_article_figures(client_for, demo_official):
-    response = client_for(demo_official).get("/dashboard/")
+def test_dashboard_view_of_2023_shows_the_article_figures_of_the_signing_event(
+    client_for, demo_official
+):
+    # 2023's projects are the 33 signed at the event; the converted intention's came in 2024.
+    response = client_for(demo_official).get("/dashboard/?year=2023")
 
     page = text(response)
     assert response.status_code == 200
@@ -69,6 +72,18 @@ def test_dashboard_view_shows_the_article_figures(client_for, demo_official):
     assert "<script" not in content and "http://" not in content.replace(
         'xmlns="http://www.w3.org/2000/svg"', ""
     )
+
+
+def test_dashboard_view_of_all_years_counts_all_34_projects_and_the_event_apart(
+    client_for, demo_official
+):
+    response = client_for(demo_official).get("/dashboard/")
+
+    page = text(response)
+    assert response.context["figures"].projects.count == 34
+    assert "246.48 亿元" in page  # the event's 246.18 and the converted intention's 0.30
+    event = "2023湖南民营企业进边疆·吐鲁番行招商推介会暨项目签约仪式"
+    assert re.search(rf"{event} 33 246\.18 ", page)
 
 
 def test_dashboard_compliance_says_a_deleted_joint_meeting_was_not_held(client_for, demo_official):

@@ -71,8 +71,10 @@ def test_signing_year_total_shows_the_landed_amount(client_for, official, enterp
     assert re.search(r"合计 3 3\.90 2 2\.90 ", page)
 
 
-def test_ledger_report_total_row_shows_the_landed_amount_of_the_demo(demo_official):
-    figures = ledger.figures(demo_official, {}, now=None)
+def test_ledger_report_total_row_shows_the_landed_amount_of_the_2023_signing_event(
+    demo_official,
+):
+    figures = ledger.figures(demo_official, {"year": 2023}, now=None)  # the event's year
     html = text(
         report_html(
             "reports/pdf/report_ledger.html",

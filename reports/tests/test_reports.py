@@ -80,16 +80,19 @@ def yi(value) -> Decimal:
 
 
 @needs_pdftotext
-def test_ledger_report_shows_the_article_figures(client_for, generate, demo_official):
-    report = generate(demo_official, kind="ledger")
+def test_ledger_report_of_2023_shows_the_article_figures_of_the_signing_event(
+    client_for, generate, demo_official
+):
+    # 2023's projects are the 33 signed at the event; the converted intention's came in 2024.
+    report = generate(demo_official, kind="ledger", year="2023")
 
     assert report.status == GeneratedReport.Status.DONE and report.progress == 100
-    assert report.title == "签约项目台账" and report.data_as_of is not None
+    assert report.title == "2023年签约项目台账" and report.data_as_of is not None
     client = client_for(demo_official)
     pdf = download(client, report, "pdf")
     pages = pdf_text(pdf)
     assert "签约项目台账" in pages and "数据截至" in pages
-    assert "统计期间：全部年份（签约年度 2023）" in pages
+    assert "统计期间：2023" in pages
     # The charts are vector drawings: the PDF holds no raster image at all.
     images = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True, check=True)
     assert len(images.stdout.decode().strip().splitlines()) == 2  # the header only
@@ -109,7 +112,8 @@ def test_ledger_report_shows_the_article_figures(client_for, generate, demo_offi
     )
     assert re.search(r"合计\s+33\s+246\.18\s+\d+\s+60\.40\n", laid_out)
     assert re.search(r"高昌区\s+\d+\s+78\.75\s+\d+\.\d\d\n", laid_out)
-    assert "万元" not in laid_out and " 元" not in laid_out
+    tables = laid_out.split("分类型落实情况")[0]  # the figures by kind have their own units
+    assert "万元" not in tables and " 元" not in tables
     # The ledger table runs over several pages and its header row repeats on each.
     ledger_pages = [page for page in pages.split("\f") if "示例" in re.sub(r"\s", "", page)]
     assert len(ledger_pages) >= 2
@@ -142,7 +146,9 @@ def test_ledger_report_for_one_year_has_only_that_year(generate, official, enter
 
 
 @needs_pdftotext
-def test_annual_report_for_the_demo_year(client_for, generate, demo_official):
+def test_annual_report_for_the_demo_year_counts_all_34_projects(
+    client_for, generate, demo_official
+):
     report = generate(demo_official, kind="annual", year="2024")
 
     assert report.status == GeneratedReport.Status.DONE, report.error
@@ -155,7 +161,9 @@ def test_annual_report_for_the_demo_year(client_for, generate, demo_official):
     cumulative = agreement_statistics(Agreement.objects.projects())
     assert f"（{cumulative.landed_count}/{cumulative.project_count}）" in pages
     laid_out = pdf_layout(report.pdf.read())
-    assert re.search(rf"合计\s+33\s+246\.18\s+{cumulative.landed_count}\s+60\.40\n", laid_out)
+    # Up to 2024's end: the event's 33 and the project the intention became in 2024.
+    assert cumulative.count == 34
+    assert re.search(rf"合计\s+34\s+246\.48\s+{cumulative.landed_count}\s+60\.40\n", laid_out)
 
     book = workbook(report.xlsx.read())
     compliance = list(book["机制执行情况"].iter_rows(values_only=True))
