@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Prefetch, Subquery
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -106,19 +106,15 @@ def with_agenda(meetings):
     )
 
 
-def newest_meeting(meetings) -> Subquery:
-    """The newest ``updated_at`` of these meetings (edits not made through the audited
-    services still move it)."""
-    return Subquery(meetings.order_by("-updated_at").values("updated_at")[:1])
-
-
-def last_change(*kinds, objects=(), meetings=None) -> datetime:
+def last_change(*kinds, objects=(), meetings: tuple = ()) -> datetime:
     """When the feed last changed, at the latest, in one query: the newest audit entry of the
     kinds of object it shows (agenda edits do not touch the meeting row, deletions leave only
-    their entry), of the subscriber's own objects, and its meetings' own changes. Coarse on
-    purpose: a change elsewhere costs a client one full download, never a wrong 304."""
-    also = {} if meetings is None else {"meetings": newest_meeting(meetings)}
-    return audit.latest_change(*kinds, objects=objects, also=also) or NEVER
+    their entry), of the subscriber's own objects, and the newest ``updated_at`` of the
+    meetings matching ``meetings`` (field, value pairs; edits not made through the audited
+    services still move it). Coarse on purpose: a change elsewhere costs a client one full
+    download, never a wrong 304."""
+    newest = audit.Newest(Meeting, "updated_at", meetings)
+    return audit.latest_change(*kinds, objects=objects, also=(newest,)) or NEVER
 
 
 def _series_components(
@@ -155,17 +151,10 @@ def _series_components(
     return events
 
 
-def published_version(partnerships, *, identity: str) -> Version:
-    """The version of the published calendar of ``partnerships`` (a queryset)."""
+def published_version(*, identity: str, meetings: tuple = ()) -> Version:
+    """The version of a published calendar (its meetings: field, value pairs)."""
     return Version(
-        identity,
-        last_change(
-            Meeting,
-            AgendaItem,
-            Mechanism,
-            Partnership,
-            meetings=Meeting.objects.filter(partnership__in=partnerships),
-        ),
+        identity, last_change(Meeting, AgendaItem, Mechanism, Partnership, meetings=meetings)
     )
 
 
@@ -196,8 +185,8 @@ def build_published(partnerships, *, name: str, url: str, stamp: datetime) -> by
 
 def partnership_version(partnership: Partnership) -> Version:
     return published_version(
-        Partnership.objects.filter(pk=partnership.pk),
         identity=f"partnership/{partnership.pk}/{partnership.name}",
+        meetings=(("partnership", partnership.pk),),
     )
 
 
@@ -213,7 +202,7 @@ def partnership_calendar(partnership: Partnership, version: Version | None = Non
 
 
 def officials_version() -> Version:
-    return published_version(Partnership.objects.all(), identity="officials")
+    return published_version(identity="officials")
 
 
 def officials_calendar(version: Version | None = None) -> Feed:
@@ -235,7 +224,7 @@ def meeting_version(meeting: Meeting) -> Version:
     """A meeting's own changes and its agenda's (agenda edits leave the meeting row alone)."""
     return Version(
         f"meeting/{meeting.pk}",
-        last_change(AgendaItem, meetings=Meeting.objects.filter(pk=meeting.pk)),
+        last_change(AgendaItem, meetings=(("pk", meeting.pk),)),
     )
 
 
@@ -292,9 +281,7 @@ def personal_version(token) -> Version:
             user,
         )
     )
-    changed = last_change(
-        Meeting, AgendaItem, Invitation, Person, objects=[user], meetings=Meeting.objects.all()
-    )
+    changed = last_change(Meeting, AgendaItem, Invitation, Person, objects=[user])
     return Version(identity, max(changed, token.updated_at))
 
 
