@@ -15,7 +15,7 @@ from django.db.models import Prefetch, prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from icalendar import Event, vCalAddress
+from icalendar import Event
 
 from liaison import audit, permissions
 from liaison.models import Mechanism, Partnership, Person
@@ -24,14 +24,13 @@ from meetings.calendars.ics import (
     PARTSTAT,
     SERIES_RANK,
     beijing,
+    feed_event,
     meeting_event,
     meeting_url,
     new_calendar,
-    reminder,
     series_event,
     series_start,
     series_uid,
-    single_line,
     to_bytes,
 )
 from meetings.models import AgendaItem, Invitation, Meeting
@@ -136,7 +135,7 @@ def last_change(*kinds, objects=(), meetings: tuple = ()) -> datetime:
 
 def _series_components(
     mechanism: Mechanism, meetings: list[Meeting], *, stamp: datetime
-) -> list[Event]:
+) -> list[Event | str]:
     """The series event, its overrides and the mechanism's meetings outside the series."""
     events = [series_event(mechanism, stamp=stamp)]
     last = max(
@@ -158,13 +157,13 @@ def _series_components(
         chosen = min(candidates, key=lambda m: (SERIES_RANK[m.status], m.start, m.pk))
         placed.add(chosen.pk)
         events.append(
-            meeting_event(
+            feed_event(
                 chosen,
                 uid=series_uid(mechanism),
                 recurrence_id=series_start(mechanism, day),
             )
         )
-    events += [meeting_event(m) for m in meetings if m.pk not in placed]
+    events += [feed_event(m) for m in meetings if m.pk not in placed]
     return events
 
 
@@ -189,15 +188,12 @@ def build_published(partnerships, *, name: str, url: str, stamp: datetime) -> by
         Mechanism.objects.filter(partnership__in=partnerships).order_by("partnership", "pk")
     )
     with translation.override(settings.LANGUAGE_CODE):
-        calendar = new_calendar(name, url=url)
+        events: list[Event | str] = []
         for mechanism in mechanisms:
             own = [m for m in meetings if m.mechanism_id == mechanism.pk]
-            for event in _series_components(mechanism, own, stamp=stamp):
-                calendar.add_component(event)
-        for meeting in meetings:
-            if meeting.mechanism_id is None:
-                calendar.add_component(meeting_event(meeting))
-        return to_bytes(calendar)
+            events += _series_components(mechanism, own, stamp=stamp)
+        events += [feed_event(m) for m in meetings if m.mechanism_id is None]
+        return to_bytes(new_calendar(name, url=url), events)
 
 
 def partnership_version(partnership: Partnership) -> Version:
@@ -335,20 +331,18 @@ def build_personal(token) -> bytes:
     own = own_address(user)
     with translation.override(settings.LANGUAGE_CODE):
         calendar = new_calendar(_("My meetings · %(name)s") % {"name": user})
+        events = []
         for meeting in meetings:
             invitation = chosen[meeting.pk]
-            event = meeting_event(meeting, answer=invitation.get_status_display())
             address = own or (invitation.person.email if invitation.person_id else "")
-            if address:
-                event.add(
-                    "attendee",
-                    vCalAddress.new(
-                        address,
-                        cn=single_line(str(user)).replace('"', ""),
-                        partstat=PARTSTAT[invitation.status],
-                    ),
+            events.append(
+                feed_event(
+                    meeting,
+                    answer=invitation.get_status_display(),
+                    attendee=(address, str(user), PARTSTAT[invitation.status]) if address else None,
+                    alarm_minutes=token.reminder_minutes
+                    if meeting.status != Meeting.Status.CANCELLED
+                    else None,
                 )
-            if token.reminder_minutes and meeting.status != Meeting.Status.CANCELLED:
-                event.add_component(reminder(token.reminder_minutes, meeting.title))
-            calendar.add_component(event)
-        return to_bytes(calendar)
+            )
+        return to_bytes(calendar, events)

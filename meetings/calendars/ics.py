@@ -39,7 +39,7 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Alarm, Calendar, Component, Event, vDuration, vRecur, vText
+from icalendar import Alarm, Calendar, Component, Event, vCalAddress, vDuration, vRecur, vText
 
 from liaison.models import Mechanism
 from meetings.models import AgendaItem, Invitation, Meeting
@@ -230,6 +230,60 @@ def meeting_event(
     return event
 
 
+def _text(value: str) -> str:
+    return vText(value).to_ical().decode()
+
+
+def _local(value: datetime) -> str:
+    return beijing(value).strftime("%Y%m%dT%H%M%S")
+
+
+def feed_event(
+    meeting: Meeting,
+    *,
+    uid: str | None = None,
+    recurrence_id: datetime | None = None,
+    answer: str = "",
+    attendee: tuple[str, str, str] | None = None,
+    alarm_minutes: int | None = None,
+) -> str:
+    """The content lines ``meeting_event`` gives (plus an ATTENDEE (address, name, PARTSTAT)
+    and a reminder), unfolded, in the library's order: a feed writes hundreds of events, and
+    the library's objects cost twice a plain build. Values are escaped by the library's own
+    types; ``to_bytes`` folds. A test holds the lines equal to the library's, byte for byte."""
+    lines = [
+        "BEGIN:VEVENT",
+        "SUMMARY:" + _text(single_line(meeting.title)),
+        f"DTSTART;TZID={TZID}:{_local(meeting.start)}",
+        f"DTEND;TZID={TZID}:{_local(meeting.end)}",
+        "DTSTAMP:" + utc(meeting.updated_at).strftime("%Y%m%dT%H%M%SZ"),
+        "UID:" + (uid or str(meeting.uid)),
+    ]
+    if recurrence_id is not None:
+        lines.append(f"RECURRENCE-ID;TZID={TZID}:{_local(recurrence_id)}")
+    lines.append(f"SEQUENCE:{meeting.sequence}")
+    if attendee is not None:
+        address, name, partstat = attendee
+        value = vCalAddress.new(address, cn=single_line(name).replace('"', ""), partstat=partstat)
+        lines.append("ATTENDEE;" + value.params.to_ical().decode() + ":" + value.to_ical().decode())
+    lines.append(
+        "DESCRIPTION:" + _text(description(meeting, meeting.agenda_items.all(), answer=answer))
+    )
+    if location(meeting):
+        lines.append("LOCATION:" + _text(location(meeting)))
+    lines += [f"STATUS:{STATUS[meeting.status]}", "URL:" + meeting_url(meeting)]
+    if alarm_minutes:
+        lines += [
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            "DESCRIPTION:" + _text(single_line(meeting.title)),
+            "TRIGGER:" + vDuration(timedelta(minutes=-alarm_minutes)).to_ical().decode(),
+            "END:VALARM",
+        ]
+    lines.append("END:VEVENT")
+    return "\r\n".join(lines) + "\r\n"
+
+
 def series_event(mechanism: Mechanism, *, stamp: datetime) -> Event:
     """A mechanism as a recurring event: the occurrences its cadence expects."""
     first = series_start(mechanism, mechanism.first_date)
@@ -324,10 +378,14 @@ def beijing_zone() -> bytes:
     return zone.to_ical()
 
 
-def to_bytes(calendar: Calendar) -> bytes:
-    """Serialise, with the VTIMEZONE every event's TZID needs placed before the first event
-    (all times here are Asia/Shanghai; a calendar that brings its own zone keeps it)."""
+def to_bytes(calendar: Calendar, events: Iterable[Event | str] = ()) -> bytes:
+    """Serialise the calendar with ``events`` after its own components (the library's events,
+    or ``feed_event``'s lines), and the VTIMEZONE every event's TZID needs before the first
+    event (all times here are Asia/Shanghai; a calendar that brings its own zone keeps it)."""
     body = unfolded(calendar)
+    end = body.rindex(b"END:VCALENDAR")
+    added = "".join(e if isinstance(e, str) else unfolded(e).decode() for e in events).encode()
+    body = body[:end] + added + body[end:]
     first_event = body.find(b"BEGIN:VEVENT\r\n")
     if first_event >= 0 and b"BEGIN:VTIMEZONE\r\n" not in body:
         body = body[:first_event] + beijing_zone() + body[first_event:]

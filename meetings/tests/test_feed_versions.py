@@ -8,14 +8,15 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import http_date
+from icalendar import vCalAddress
 
 from liaison import services as liaison_services
 from liaison.models import User
 from liaison.tests.factories import PartnershipFactory
 from meetings import services
-from meetings.calendars import feeds
+from meetings.calendars import feeds, ics
 from meetings.models import Invitation, Meeting
 from meetings.tests.calendar_checks import check_feed
 from meetings.tests.factories import InvitationFactory, MeetingFactory
@@ -219,3 +220,46 @@ def test_the_same_rows_give_the_same_version_in_every_feed_kind(member_a, invite
     assert feeds.partnership_version(partnership).etag != feeds.partnership_version(other).etag
     assert feeds.officials_version().etag != feeds.partnership_version(partnership).etag
     assert Meeting.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},
+        {"title": 'A; B, C\\ "D" 与会', "venue": "", "city": "长沙市"},
+        {"description": "第一行\n第二行；含,逗号\\反斜杠" * 8, "status": Meeting.Status.CANCELLED},
+        {"status": Meeting.Status.POSTPONED, "status_reason": "场地调整", "sequence": 3},
+    ],
+)
+def test_feed_event_writes_the_librarys_bytes(secretariat, values):
+    """The feeds' fast event lines equal the library's serialisation of ``meeting_event``
+    with the same attendee and reminder, byte for byte, before and after folding."""
+    meeting = MeetingFactory(**values)
+    services.add_agenda_item(meeting, actor=secretariat, title="议程；一", presenter="李,四")
+    meeting = feeds.with_agenda(Meeting.objects.filter(pk=meeting.pk)).get()
+    recurrence = meeting.start - timedelta(days=3)
+    with translation.override("zh-hans"):
+        library = ics.meeting_event(
+            meeting, uid="series-1", recurrence_id=recurrence, answer="接受"
+        )
+        library.add(
+            "attendee",
+            vCalAddress.new("li@example.cn", cn='李 "四"'.replace('"', ""), partstat="ACCEPTED"),
+        )
+        library.add_component(ics.reminder(1440, meeting.title))
+        fast = ics.feed_event(
+            meeting,
+            uid="series-1",
+            recurrence_id=recurrence,
+            answer="接受",
+            attendee=("li@example.cn", '李 "四"', "ACCEPTED"),
+            alarm_minutes=1440,
+        )
+        plain = ics.meeting_event(meeting)
+        plain_fast = ics.feed_event(meeting)
+
+    assert fast.encode() == ics.unfolded(library)
+    assert plain_fast.encode() == ics.unfolded(plain)
+    calendar = ics.new_calendar("比较")
+    assert ics.to_bytes(calendar, [fast]) == ics.to_bytes(calendar, [library])
+    check_feed(ics.to_bytes(calendar, [fast, plain_fast]))
