@@ -117,9 +117,7 @@ AGENDA = Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position
 
 
 def with_agenda(meetings):
-    return meetings.select_related("partnership", "mechanism").prefetch_related(
-        Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "pk"))
-    )
+    return meetings.select_related("partnership", "mechanism").prefetch_related(AGENDA)
 
 
 def last_change(*kinds, objects=(), meetings: tuple = ()) -> datetime:

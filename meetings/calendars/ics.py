@@ -2,7 +2,9 @@
 meetings and of mechanism series, and their serialisation. ``feeds`` assembles them into the
 subscribed and downloaded calendars, ``imip`` into invitation mail.
 
-Every byte comes from the ``icalendar`` library, never from a template. The traps measured in
+Every value is written by the ``icalendar`` library's types, never by a template; the feeds'
+events (``feed_event``) skip the library's objects for speed and are tested equal, byte for
+byte, to its serialisation of ``meeting_event``. The traps measured in
 ``shared/notes/calendars.md`` are guarded here, each where it arises:
 
 - times carry ``TZID=Asia/Shanghai`` and the calendar holds one VTIMEZONE for it with a single
