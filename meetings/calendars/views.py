@@ -4,6 +4,7 @@ calendar replies."""
 
 from __future__ import annotations
 
+import time
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from django import forms
@@ -30,9 +31,23 @@ from meetings.calendars import replies as calendar_replies
 from meetings.models import Meeting
 
 
+def _clock() -> float:
+    return time.time()
+
+
+def _last_modified(version: feeds.Version) -> int | None:
+    """Last-Modified in whole seconds, once its second is over. Within it, another change
+    could follow in the same second: a client comparing dates alone would then get a 304
+    for a stale copy. So no date is given (nor compared) then, and the ETag decides."""
+    seconds = int(version.last_modified.timestamp())
+    return seconds if seconds < int(_clock()) else None
+
+
 def _headers(response: HttpResponse, version: feeds.Version, *, filename: str, private: bool):
     response["ETag"] = version.etag
-    response["Last-Modified"] = http_date(version.last_modified.timestamp())
+    last_modified = _last_modified(version)
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = "private, no-cache" if private else "no-cache"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["X-Robots-Tag"] = "noindex"
@@ -51,7 +66,7 @@ def conditional_feed(
     answer = get_conditional_response(
         request,
         etag=version.etag,
-        last_modified=int(version.last_modified.timestamp()),
+        last_modified=_last_modified(version),
         response=probe,
     )
     if answer is not probe:

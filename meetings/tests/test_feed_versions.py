@@ -2,6 +2,7 @@
 built, and every change that shows in a feed gives a new ETag, a 200 and fresh bytes (a wrong
 304 would leave a subscriber with a stale calendar until the next change)."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -17,6 +18,7 @@ from liaison.models import User
 from liaison.tests.factories import PartnershipFactory
 from meetings import services
 from meetings.calendars import feeds, ics
+from meetings.calendars import views as calendar_views
 from meetings.models import Invitation, Meeting
 from meetings.tests.calendar_checks import check_feed
 from meetings.tests.factories import InvitationFactory, MeetingFactory
@@ -34,6 +36,13 @@ def feed_url(user, name="calendar-personal-feed"):
 def invited(enterprise_a):
     meeting = MeetingFactory(title="年度联席会议", start=timezone.now() + timedelta(days=30))
     return InvitationFactory(meeting=meeting, organisation=enterprise_a)
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """Requests a few seconds after the rows were written (a Last-Modified is only given once
+    its second is over)."""
+    monkeypatch.setattr(calendar_views, "_clock", lambda: time.time() + 5)
 
 
 def _change_and_refetch(client, url, change):
@@ -151,7 +160,7 @@ def test_the_reminder_moves_the_feed(client, member_a, invited):
     assert again.status_code == 200 and b"TRIGGER:-PT1H" in again.content
 
 
-def test_if_none_match_wins_over_if_modified_since(client, member_a, invited):
+def test_if_none_match_wins_over_if_modified_since(client, member_a, invited, later):
     url = feed_url(member_a)
     first = client.get(url)
 
@@ -167,7 +176,9 @@ def test_if_none_match_wins_over_if_modified_since(client, member_a, invited):
 
 
 @pytest.mark.parametrize("kind", ["personal", "officials", "partnership", "meeting"])
-def test_a_304_builds_nothing(client, client_for, member_a, official, invited, monkeypatch, kind):
+def test_a_304_builds_nothing(
+    client, client_for, member_a, official, invited, monkeypatch, later, kind
+):
     """Two queries for a feed behind a secret link (the token, the version), three for a page
     of a signed-in reader (session and user first), and no build at all."""
     urls = {
@@ -220,6 +231,22 @@ def test_the_same_rows_give_the_same_version_in_every_feed_kind(member_a, invite
     assert feeds.partnership_version(partnership).etag != feeds.partnership_version(other).etag
     assert feeds.officials_version().etag != feeds.partnership_version(partnership).etag
     assert Meeting.objects.count() == 1
+
+
+def test_no_last_modified_within_the_second_of_the_change(
+    client, member_a, invited, secretariat, monkeypatch
+):
+    """A change in the same second as a request must not hide behind a date comparison:
+    until that second is over, no Last-Modified is given and If-Modified-Since is not used."""
+    url = feed_url(member_a)
+    fresh = client.get(url)
+    by_date_now = client.get(url, HTTP_IF_MODIFIED_SINCE=http_date(time.time() + 3600))
+    monkeypatch.setattr(calendar_views, "_clock", lambda: time.time() + 5)
+    settled = client.get(url)
+
+    assert "Last-Modified" not in fresh and fresh["ETag"]
+    assert by_date_now.status_code == 200
+    assert settled["Last-Modified"] and settled["ETag"] == fresh["ETag"]
 
 
 @pytest.mark.parametrize(
