@@ -3,7 +3,7 @@ built, and every change that shows in a feed gives a new ETag, a 200 and fresh b
 304 would leave a subscriber with a stale calendar until the next change)."""
 
 import time
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import connection
@@ -20,7 +20,7 @@ from meetings import services
 from meetings.calendars import feeds, ics
 from meetings.calendars import views as calendar_views
 from meetings.models import Invitation, Meeting
-from meetings.tests.calendar_checks import check_feed
+from meetings.tests.calendar_checks import check_feed, occurrences
 from meetings.tests.factories import InvitationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -290,3 +290,31 @@ def test_feed_event_writes_the_librarys_bytes(secretariat, values):
     calendar = ics.new_calendar("比较")
     assert ics.to_bytes(calendar, [fast]) == ics.to_bytes(calendar, [library])
     check_feed(ics.to_bytes(calendar, [fast, plain_fast]))
+
+
+def test_a_personal_feed_read_by_an_independent_parser(member_a, enterprise_a, secretariat):
+    """Long escaped descriptions, the attendee and a reminder: the raw bytes fold right and
+    ``recurring_ical_events`` finds each meeting once, at its Beijing time."""
+    User.objects.filter(pk=member_a.pk).update(email="li.wei@example.cn")
+    for day in (3, 10, 17):
+        meeting = MeetingFactory(
+            start=datetime(2026, 3, day, 1, 30, tzinfo=UTC),
+            description="合作；项目,清单\\附件\n" * 12,
+        )
+        services.add_agenda_item(meeting, actor=secretariat, title="审议项目清单，确定牵头单位")
+        InvitationFactory(meeting=meeting, organisation=enterprise_a)
+    liaison_services.set_calendar_reminder(member_a, minutes=30, actor=member_a)
+    token = liaison_services.calendar_token_for(member_a)
+    token.refresh_from_db()
+
+    body = feeds.personal_calendar(token).body
+    check_feed(body)
+    found = occurrences(body, date(2026, 1, 1), date(2027, 1, 1))
+
+    assert sorted((e["DTSTART"].dt.day, e["DTSTART"].dt.hour) for e in found) == [
+        (3, 9),
+        (10, 9),
+        (17, 9),
+    ]
+    assert all(e.walk("VALARM") for e in found)
+    assert all("合作；项目,清单\\附件" in str(e["DESCRIPTION"]) for e in found)
