@@ -100,6 +100,8 @@ def main() -> None:
     feed_url = reverse("calendar-personal-feed", args=[token.key])
     ics_url = reverse("meeting-ics", args=[meeting.pk])
     page_url = reverse("meeting-detail", args=[meeting.pk])
+    # A Last-Modified is only given once the second of the last change is over.
+    time.sleep(1.1)
     anonymous, reader = Client(), Client()
     reader.force_login(member)
     first = anonymous.get(feed_url)
