@@ -12,11 +12,13 @@ import datetime
 import decimal
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from liaison.models import AuditEntry
 
@@ -168,3 +170,78 @@ def delete_audited(obj: models.Model, *, actor, note: str = "") -> None:
 def history(obj: models.Model):
     """The audit entries of one object, newest first, with their actors."""
     return AuditEntry.objects.for_object(obj)
+
+
+@dataclass(frozen=True)
+class Newest:
+    """The newest value of a date-time column among the rows of ``model`` whose fields equal
+    ``where`` (field name, value): with an index on those fields and the column, one seek."""
+
+    model: type[models.Model]
+    field: str
+    where: tuple[tuple[str, object], ...] = ()
+
+    def sql(self, quote) -> tuple[str, list]:
+        meta = self.model._meta
+        column = quote(meta.get_field(self.field).column)
+        conditions = " AND ".join(
+            f"{quote((meta.pk if name == 'pk' else meta.get_field(name)).column)} = %s"
+            for name, _value in self.where
+        )
+        return (
+            f"SELECT {column} FROM {quote(meta.db_table)}"
+            + (f" WHERE {conditions}" if conditions else "")
+            + f" ORDER BY {column} DESC LIMIT 1",
+            [value for _name, value in self.where],
+        )
+
+
+def newest_of_type(model: type[models.Model]) -> Newest:
+    """When an object of this type last changed: one seek on the (content_type, at) index,
+    however many newer entries other types have (a ``MAX(at) WHERE content_type IN (…)``
+    walks the ``at`` index past all of them)."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    return Newest(AuditEntry, "at", (("content_type", content_type.pk),))
+
+
+def newest_of_object(obj: models.Model) -> Newest:
+    """When this one object last changed (the (content_type, object_id, -at) index)."""
+    content_type = ContentType.objects.get_for_model(obj, for_concrete_model=False)
+    return Newest(AuditEntry, "at", (("content_type", content_type.pk), ("object_id", str(obj.pk))))
+
+
+def latest_change(
+    *kinds: type[models.Model], objects=(), also: tuple[Newest, ...] = ()
+) -> datetime.datetime | None:
+    """The newest audit entry of any object of the ``kinds``, of the ``objects`` themselves,
+    and the newest of ``also`` (say a table's ``updated_at``), in one query of one row; None
+    when there is none. O(1) in the number of audit entries.
+
+    Written as SQL, not composed by the ORM: compiling the same query of subqueries costs the
+    ORM ~2.5 ms, 60 times what the database needs to answer it, and a feed's 304 must cost
+    no more than a few milliseconds in all."""
+    parts = [newest_of_type(kind) for kind in kinds]
+    parts += [newest_of_object(obj) for obj in objects]
+    parts += list(also)
+    if not parts:
+        return None
+    quote = connection.ops.quote_name
+    queries, params = [], []
+    for part in parts:
+        sql, values = part.sql(quote)
+        queries.append(f"({sql})")
+        params += values
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(queries), params)
+        row = cursor.fetchone()
+    moments = [_as_datetime(value) for value in row if value is not None]
+    return max(moments, default=None)
+
+
+def _as_datetime(value) -> datetime.datetime:
+    """A stored date-time as the aware value the ORM would give (SQLite returns text in UTC)."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.UTC)
+    return value

@@ -20,8 +20,7 @@ send to that mailbox are imported by ``meetings.calendars.replies``.
 
 from __future__ import annotations
 
-import functools
-from datetime import date, datetime
+from datetime import datetime
 from email import encoders
 from email.mime.base import MIMEBase
 from email.utils import formataddr, parseaddr
@@ -30,9 +29,9 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone, vCalAddress
+from icalendar import Calendar, vCalAddress
 
-from meetings.calendars.ics import BEIJING, PARTSTAT, PRODID, meeting_event, single_line, to_bytes
+from meetings.calendars.ics import PARTSTAT, PRODID, meeting_event, single_line, to_bytes
 from meetings.models import Invitation, Meeting
 
 CALENDAR_FILENAME = "invite.ics"
@@ -82,18 +81,6 @@ def organizer_name() -> str:
     """ORGANIZER's CN: the name in DEFAULT_FROM_EMAIL (Chinese), else the secretariat's."""
     name = parseaddr(settings.DEFAULT_FROM_EMAIL)[0]
     return single_line(name or _("The Secretariat, Hunan–Turpan Liaison")).replace('"', "")
-
-
-@functools.cache
-def _beijing_zone() -> bytes:
-    """The VTIMEZONE ``to_bytes`` adds, computed once (it takes the library ~30 ms, and every
-    invitation mail needs it); the same bytes, as it depends on nothing but the TZID."""
-    probe = Calendar()
-    probe.add_component(Event.new(start=datetime(2026, 1, 1, tzinfo=BEIJING)))
-    probe.add_missing_timezones(first_date=date(2000, 1, 1))
-    (zone,) = probe.walk("VTIMEZONE")
-    zone.pop("COMMENT", None)
-    return zone.to_ical()
 
 
 def invitation_method(meeting: Meeting, *, cancellation: bool = False) -> str:
@@ -147,6 +134,6 @@ def invitation_calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
-    calendar.add_component(Timezone.from_ical(_beijing_zone()))
+    # ``to_bytes`` places the VTIMEZONE, computed once per process, before the event.
     calendar.add_component(event)
     return to_bytes(calendar)

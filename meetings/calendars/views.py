@@ -4,6 +4,7 @@ calendar replies."""
 
 from __future__ import annotations
 
+import time
 from urllib.parse import quote, urlsplit, urlunsplit
 
 from django import forms
@@ -30,22 +31,49 @@ from meetings.calendars import replies as calendar_replies
 from meetings.models import Meeting
 
 
-def calendar_response(request, feed: feeds.Feed, *, filename: str, private: bool = True):
-    """The feed as text/calendar with a strong ETag and Last-Modified, or 304 Not Modified.
+def _clock() -> float:
+    return time.time()
 
-    Never compressed here: Outlook mishandles gzipped feeds."""
-    response = HttpResponse(feed.body, content_type="text/calendar; charset=utf-8")
-    response["ETag"] = feed.etag
-    response["Last-Modified"] = http_date(feed.last_modified.timestamp())
+
+def _last_modified(version: feeds.Version) -> int | None:
+    """Last-Modified in whole seconds, once its second is over. Within it, another change
+    could follow in the same second: a client comparing dates alone would then get a 304
+    for a stale copy. So no date is given (nor compared) then, and the ETag decides."""
+    seconds = int(version.last_modified.timestamp())
+    return seconds if seconds < int(_clock()) else None
+
+
+def _headers(response: HttpResponse, version: feeds.Version, *, filename: str, private: bool):
+    response["ETag"] = version.etag
+    last_modified = _last_modified(version)
+    if last_modified is not None:
+        response["Last-Modified"] = http_date(last_modified)
     response["Cache-Control"] = "private, no-cache" if private else "no-cache"
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["X-Robots-Tag"] = "noindex"
-    return get_conditional_response(
+    return response
+
+
+def conditional_feed(
+    request, version: feeds.Version, build, *, filename: str, private: bool = True
+) -> HttpResponse:
+    """The feed as text/calendar with a strong ETag and Last-Modified, or 304 Not Modified
+    (``If-None-Match`` wins over ``If-Modified-Since``) decided from the version alone, before
+    anything is built; ``build(version)`` returns the (cached) feed.
+
+    Never compressed here: Outlook mishandles gzipped feeds."""
+    probe = _headers(HttpResponse(), version, filename=filename, private=private)
+    answer = get_conditional_response(
         request,
-        etag=feed.etag,
-        last_modified=int(feed.last_modified.timestamp()),
-        response=response,
+        etag=version.etag,
+        last_modified=_last_modified(version),
+        response=probe,
     )
+    if answer is not probe:
+        return answer  # 304, or 412 for a failed If-Match
+    feed = build(version)
+    response = HttpResponse(feed.body, content_type="text/calendar; charset=utf-8")
+    return _headers(response, version, filename=filename, private=private)
 
 
 @require_safe
@@ -53,8 +81,11 @@ def calendar_response(request, feed: feeds.Feed, *, filename: str, private: bool
 def meeting_ics(request, pk: int):
     """One meeting to download (whoever can see the meeting)."""
     meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
-    response = calendar_response(
-        request, feeds.meeting_calendar(meeting), filename=f"meeting-{meeting.pk}.ics"
+    response = conditional_feed(
+        request,
+        feeds.meeting_version(meeting),
+        lambda version: feeds.meeting_calendar(meeting, version),
+        filename=f"meeting-{meeting.pk}.ics",
     )
     if response.status_code == 200:
         response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
@@ -66,8 +97,11 @@ def meeting_ics(request, pk: int):
 def partnership_ics(request, pk: int):
     """Every published meeting of a partnership, with its mechanisms as series."""
     partnership = get_object_or_404(Partnership, pk=pk)
-    return calendar_response(
-        request, feeds.partnership_calendar(partnership), filename=f"partnership-{pk}.ics"
+    return conditional_feed(
+        request,
+        feeds.partnership_version(partnership),
+        lambda version: feeds.partnership_calendar(partnership, version),
+        filename=f"partnership-{pk}.ics",
     )
 
 
@@ -87,7 +121,12 @@ def personal_feed(request, key: str):
     token = _token_user(key)
     if not permissions.can_read_directory(token.user):
         raise Http404
-    return calendar_response(request, feeds.personal_calendar(token), filename="my-meetings.ics")
+    return conditional_feed(
+        request,
+        feeds.personal_version(token),
+        lambda version: feeds.personal_calendar(token, version),
+        filename="my-meetings.ics",
+    )
 
 
 @require_safe
@@ -95,7 +134,9 @@ def officials_feed(request, key: str):
     token = _token_user(key)
     if not permissions.can_read_all(token.user):
         raise Http404
-    return calendar_response(request, feeds.officials_calendar(), filename="all-meetings.ics")
+    return conditional_feed(
+        request, feeds.officials_version(), feeds.officials_calendar, filename="all-meetings.ics"
+    )
 
 
 # --- The subscription page ---------------------------------------------------------------------

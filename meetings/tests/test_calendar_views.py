@@ -1,6 +1,7 @@
 """Calendar feeds over HTTP: permissions, secret links, caching headers and 304."""
 
 import re
+import time
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from liaison import services as liaison_services
 from liaison.models import AuditEntry, CalendarToken
 from liaison.tests.factories import PartnershipFactory
 from meetings import services
+from meetings.calendars import views as calendar_views
 from meetings.models import Meeting
 from meetings.tests.calendar_checks import check_feed
 from meetings.tests.factories import InvitationFactory, MeetingFactory
@@ -74,8 +76,10 @@ def test_partnership_calendar_for_signed_in_users_only(client_for, member_b, cli
     assert client.get(url).status_code == 302
 
 
-def test_feed_answers_304_on_etag_and_last_modified(client, member_a, enterprise_a):
+def test_feed_answers_304_on_etag_and_last_modified(client, member_a, enterprise_a, monkeypatch):
     InvitationFactory(meeting=MeetingFactory(), organisation=enterprise_a)
+    # Seconds later: a Last-Modified is only given once its second is over.
+    monkeypatch.setattr(calendar_views, "_clock", lambda: time.time() + 5)
     url = feed_url(member_a)
 
     first = client.get(url)
