@@ -164,6 +164,12 @@ class Meeting(models.Model):
                 violation_error_message=_("The capacity must be at least one person."),
             ),
         ]
+        # The feeds ask when a meeting last changed (all of them, or a partnership's): one
+        # seek each, however many meetings there are (meetings.calendars.feeds.last_change).
+        indexes = [
+            models.Index(fields=["updated_at"], name="meeting_updated_idx"),
+            models.Index(fields=["partnership", "updated_at"], name="meeting_partner_updated_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -1,0 +1,37 @@
+"""The feeds' latest-change question is one index seek per part, however many rows there are:
+the plans of its queries on this database name the indexes made for them."""
+
+import pytest
+from django.db import connection
+
+from liaison.audit import Newest, newest_of_type
+from meetings.models import Invitation, Meeting
+
+pytestmark = pytest.mark.django_db
+
+
+def plan(newest: Newest) -> str:
+    sql, params = newest.sql(connection.ops.quote_name)
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A tiny table is read sequentially whatever its indexes; ask what a big one gets.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(prefix + sql, params)
+        return " ".join(str(row) for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize(
+    ("newest", "index"),
+    [
+        (lambda: Newest(Meeting, "updated_at"), "meeting_updated_idx"),
+        (
+            lambda: Newest(Meeting, "updated_at", (("partnership", 1),)),
+            "meeting_partner_updated_idx",
+        ),
+        (lambda: newest_of_type(Invitation), "audit_type_at_idx"),
+    ],
+    ids=["all meetings", "a partnership's meetings", "an object type's audit entries"],
+)
+def test_latest_change_uses_its_index(newest, index):
+    assert index in plan(newest())
