@@ -16,6 +16,8 @@ from agreements import excel, forms, lifecycles, services, steps
 from agreements.excel import progress as progress_import
 from agreements.filters import AgreementFilter
 from agreements.models import (
+    CENT,
+    GRAM,
     MONEY,
     QUANTITY,
     Agreement,
@@ -198,6 +200,9 @@ def _goods_lines_delivered(agreement: Agreement) -> list[GoodsLine]:
         )
     )
     for line in lines:
+        # SQLite sums decimals as floats' text: back to the stored places.
+        line.delivered = Decimal(line.delivered).quantize(GRAM)
+        line.value = Decimal(line.value).quantize(CENT)
         line.percent = (
             (line.delivered * 100 / line.quantity).quantize(Decimal("0.1"))
             if line.quantity

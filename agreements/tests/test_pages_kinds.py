@@ -143,7 +143,12 @@ def test_delivery_page_records_exact_quantity_and_amount(client_for, secretariat
     change = StatusChange.objects.get(agreement=purchase)
     assert (change.from_status, change.to_status) == (S.SIGNED, S.PARTLY_DELIVERED)
     shown = text(client.get(page(purchase)))
-    assert "12.500 吨" in shown and "62.5%" in shown and "1250000.00" in shown
+    assert (
+        "12.500 吨" in shown
+        and "62.5%" in shown
+        and "1250000.00" in shown
+        and "1250000.00" in shown
+    )
     assert "签收单.pdf" in shown
 
 
