@@ -33,7 +33,14 @@ from agreements.models import (
 )
 from agreements.statistics import agreement_statistics, agreement_totals
 from liaison import history, permissions, uploads
-from liaison.pages import UNSET, call_on_form, paginate, query_without_page
+from liaison.pages import (
+    UNSET,
+    call_on_form,
+    call_or_flash,
+    flash_form_errors,
+    paginate,
+    query_without_page,
+)
 from liaison.views import directory_reader_required, role_required
 from liaison.xlsx import xlsx_response
 
@@ -299,6 +306,14 @@ def agreement_step(request, pk: int, step: str):
     if not chosen.permitted(request.user, agreement):
         raise PermissionDenied
     form = chosen.form(request.POST, request.FILES, agreement=agreement)
+    if not chosen.offered(agreement):
+        # The page does not show this step's form (another kind, another status): the
+        # service's own refusal, or the form's, goes above the page as messages.
+        if not form.is_valid():
+            flash_form_errors(request, form)
+        elif call_or_flash(request, chosen.take, agreement, form, actor=request.user) is not UNSET:
+            messages.success(request, chosen.success)
+        return redirect("agreement-detail", pk=pk)
     return _perform(
         request,
         pk,

@@ -23,6 +23,8 @@ from agreements.models import (
 from agreements.tests.factories import (
     AgreementFactory,
     DeliveryFactory,
+    NegotiationNoteFactory,
+    WorkingMechanismFactory,
     agreement_with_party,
     purchase_with_party,
 )
@@ -500,3 +502,49 @@ def test_progress_import_template_and_access(client_for, secretariat, member_a, 
     assert client_for(secretariat).get("/agreements/progress/import/").status_code == 200
     assert client_for(member_a).get("/agreements/progress/import/").status_code == 403
     assert client_for(official).get("/agreements/progress/import/").status_code == 403
+
+
+def test_step_of_another_kind_is_refused_with_the_services_message(
+    client_for, secretariat, purchase
+):
+    client = client_for(secretariat)
+    body = {
+        "our_contact": "王联络",
+        "their_contact": "李联络",
+        "first_activity": "对接会",
+        "first_activity_on": "2024-03-01",
+    }
+
+    response = client.post(step(purchase, "mechanism"), body, follow=True)
+
+    assert [str(m) for m in response.context["messages"]] == ["“采购”协议没有这一步。"]
+    assert not WorkingMechanism.objects.exists()
+
+
+def test_intention_and_framework_pages_query_counts_are_constant(
+    client_for, secretariat, intention, framework, pinned_queries
+):
+    client = client_for(secretariat)
+    WorkingMechanismFactory(agreement=framework)
+
+    pinned_queries(
+        client, page(intention), lambda: NegotiationNoteFactory(agreement=intention), queries=12
+    )
+    pinned_queries(
+        client,
+        page(framework),
+        lambda: AgreementFactory(introduced_under=framework),
+        queries=12,
+    )
+
+
+def test_refused_conversion_keeps_its_date_as_iso(client_for, secretariat, intention):
+    kinds.record_negotiation_note(intention, actor=secretariat, note="谈", on=date(2024, 3, 1))
+
+    response = client_for(secretariat).post(
+        step(intention, "convert"), {"title": "", "on": "2024-06-01", "amount_wan": "5000"}
+    )
+
+    assert response.status_code == 400
+    assert 'value="2024-06-01"' in response.content.decode()
+    assert not Agreement.objects.filter(converted_from=intention).exists()
