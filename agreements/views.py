@@ -337,6 +337,10 @@ def progress_report_submit(request, pk: int):
     agreement = _visible_agreement(request, pk)
     if not permissions.can_report_progress(request.user, agreement):
         raise PermissionDenied
+    own_progress = services.OWN_PROGRESS.get(agreement.lifecycle)
+    if own_progress is not None:  # the page offers a delivery or a negotiation note instead
+        messages.error(request, own_progress())
+        return redirect("agreement-detail", pk=pk)
     form = forms.ProgressReportForm(request.POST, request.FILES)
     return _perform(
         request,

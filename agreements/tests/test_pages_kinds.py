@@ -266,7 +266,9 @@ def test_member_writes_its_intentions_notes_another_member_cannot(
 def test_conversion_links_both_ways(client_for, secretariat, intention):
     client = client_for(secretariat)
     refused = client.post(
-        step(intention, "convert"), {"title": "辣椒深加工项目", "on": "2024-06-01"}
+        step(intention, "convert"),
+        {"title": "辣椒深加工项目", "on": "2024-06-01"},
+        follow=True,
     )
     kinds.record_negotiation_note(intention, actor=secretariat, note="谈妥", on=date(2024, 3, 1))
 
@@ -275,7 +277,7 @@ def test_conversion_links_both_ways(client_for, secretariat, intention):
         {"title": "辣椒深加工项目", "on": "2024-06-01", "amount_wan": "5000"},
     )
 
-    assert refused.status_code == 400 and "洽谈中" in text(refused)
+    assert [str(m) for m in refused.context["messages"]] == ["只有洽谈中的投资意向才能转化。"]
     assert converted.status_code == 302
     project = Agreement.objects.get(converted_from=intention)
     assert (project.kind, project.amount) == (K.PROJECT, Decimal("50000000.00"))
@@ -548,3 +550,18 @@ def test_refused_conversion_keeps_its_date_as_iso(client_for, secretariat, inten
     assert response.status_code == 400
     assert 'value="2024-06-01"' in response.content.decode()
     assert not Agreement.objects.filter(converted_from=intention).exists()
+
+
+def test_purchase_progress_report_points_to_the_delivery(client_for, member_a, purchase):
+    body = {
+        "period_start": "2024-01-01",
+        "period_end": "2024-06-30",
+        "funds_in_place_wan": "1",
+        "percent_complete": "10",
+    }
+
+    response = client_for(member_a).post(f"/agreements/{purchase.pk}/progress/", body, follow=True)
+
+    messages = [str(m) for m in response.context["messages"]]
+    assert len(messages) == 1 and messages[0].startswith("采购协议")
+    assert not purchase.progress_reports.exists()
