@@ -13,6 +13,8 @@ urlpatterns = [
         name="agreement-document-upload",
     ),
     path("<int:pk>/status/", views.agreement_status_change, name="agreement-status-change"),
+    path("<int:pk>/steps/<slug:step>/", views.agreement_step, name="agreement-step"),
+    path("receipts/<int:pk>/", views.delivery_receipt, name="delivery-receipt"),
     path("<int:pk>/progress/", views.progress_report_submit, name="progress-report-submit"),
     path("reports/<int:pk>/review/", views.progress_report_review, name="progress-report-review"),
     path("attachments/<int:pk>/", views.progress_attachment, name="progress-attachment"),
@@ -21,4 +23,10 @@ urlpatterns = [
     path("import/<int:pk>/", views.agreement_import_detail, name="agreement-import-detail"),
     path("import/<int:pk>/commit/", views.agreement_import_commit, name="agreement-import-commit"),
     path("import/template/", views.agreement_import_template, name="agreement-import-template"),
+    path("progress/import/", views.progress_import_page, name="progress-import"),
+    path(
+        "progress/import/template/",
+        views.progress_import_template,
+        name="progress-import-template",
+    ),
 ]

@@ -29,6 +29,7 @@ from agreements.excel.imports import check_upload
 from agreements.models import CENT, GRAM, Agreement
 from liaison import permissions
 from liaison.money import YI
+from liaison.xlsx import new_workbook, style_header, workbook_bytes
 
 SHEET_NAME = "进展报送"
 COLUMNS = {
@@ -271,3 +272,42 @@ def import_progress(upload, *, actor) -> ProgressImport:
     if problems:
         raise ValidationError({"file": problems})
     return ProgressImport(**counts)
+
+
+# One example row per kind, as the template shows them (the titles are placeholders).
+EXAMPLES = (
+    {
+        "title": "（项目协议名称）",
+        "period_start": "2024-01-01",
+        "period_end": "2024-06-30",
+        "funds_in_place": "1.25",
+        "percent_complete": 40,
+        "narrative": "主体厂房开工建设",
+    },
+    {
+        "title": "（采购协议名称）",
+        "delivered_on": "2024-03-01",
+        "commodity": "肉苁蓉",
+        "quantity": "12.500",
+        "amount": "1250000.00",
+    },
+    {"title": "（投资意向名称）", "noted_on": "2024-03-01", "note": "双方就选址进行洽谈"},
+)
+
+
+def template() -> bytes:
+    """An empty 进展报送表 (its header only, the sheet the import reads) and a 填写示例 sheet
+    with one example row per kind of report."""
+    workbook = new_workbook()
+    keys = list(COLUMNS)
+    widths = [24 if key in ("title", "narrative", "note") else 14 for key in keys]
+    sheet = workbook.active
+    sheet.title = SHEET_NAME
+    sheet.append([COLUMNS[key] for key in keys])
+    style_header(sheet, widths)
+    examples = workbook.create_sheet("填写示例")
+    examples.append([COLUMNS[key] for key in keys])
+    for example in EXAMPLES:
+        examples.append([example.get(key, "") for key in keys])
+    style_header(examples, widths)
+    return workbook_bytes(workbook)

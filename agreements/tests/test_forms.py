@@ -60,10 +60,20 @@ def service_message(call) -> str:
 
 
 def test_status_form_offers_only_allowed_statuses(agreement, secretariat, client_for):
-    form = client_for(secretariat).get(f"/agreements/{agreement.pk}/").context["status_form"]
+    context = client_for(secretariat).get(f"/agreements/{agreement.pk}/").context
+    form = context["status_form"]
 
     offered = {value for value, _label in form.fields["to"].choices}
-    assert offered == set(services.ALLOWED_TRANSITIONS[Agreement.Status.SIGNED])
+    # Suspending and terminating have their own forms, with a required reason.
+    assert offered == set(services.ALLOWED_TRANSITIONS[Agreement.Status.SIGNED]) - {
+        Agreement.Status.STALLED,
+        Agreement.Status.TERMINATED,
+    }
+    assert {step.name for step, _form in context["step_forms"]} == {
+        "register",
+        "suspend",
+        "terminate",
+    }
 
 
 def test_status_form_allowed_transition_is_recorded(agreement, secretariat, client_for):
