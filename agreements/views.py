@@ -31,7 +31,7 @@ from agreements.models import (
     ProgressReportAttachment,
     WorkingMechanism,
 )
-from agreements.statistics import agreement_statistics, agreement_totals
+from agreements.statistics import agreement_statistics, agreement_totals, kind_statistics
 from liaison import history, permissions, uploads
 from liaison.pages import (
     UNSET,
@@ -224,6 +224,10 @@ def agreement_statistics_page(request):
     data = request.GET.copy()
     data.setdefault("kind", Agreement.Kind.PROJECT)
     agreements_filter, agreements = _filtered(request, data)
+    # The kinds side by side, whatever kind the filter asks for (the same other filters).
+    every_kind = data.copy()
+    every_kind["kind"] = ""
+    _filter, of_every_kind = _filtered(request, every_kind)
     return render(
         request,
         "agreements/agreement_statistics.html",
@@ -232,6 +236,7 @@ def agreement_statistics_page(request):
             "kind": data["kind"],
             "kinds": Agreement.Kind.choices,
             "stats": agreement_statistics(agreements),
+            "by_kind": kind_statistics(of_every_kind),
         },
     )
 
