@@ -1,21 +1,24 @@
 """Time the reports: the agreements ledger and the decision follow-up report over many rows.
 
     .venv/bin/python bench/reports.py [--agreements 1000 2000] [--decisions 300]
-                                      [--kinds ledger follow_up] [--keep DIR]
+                                      [--kinds ledger follow_up] [--keep DIR] [--profile DIR]
 
 Builds a throw-away database (SQLite file, or DATABASE_URL if set) holding the seeded demo plus
 ``--agreements`` more project agreements and ``--decisions`` more decisions, then makes each
 report the way the background task does (``reports.generation``) in a fresh child process, and
 prints the time of each step, the PDF's page count, pages per second and the child's peak
 resident memory (from ``wait4``'s resource usage: what the render alone cost, not what the
-set-up before it did). ``--keep DIR`` keeps each PDF there (to look at). Two sizes show whether the time grows in line with the pages. Numbers
+set-up before it did). ``--keep DIR`` keeps each PDF there (to look at); ``--profile DIR`` writes there the
+cProfile statistics of each PDF's rendering (read them with ``python -m pstats``). Two sizes show whether the time grows in line with the pages. Numbers
 are for comparison between commits on the same machine.
 """
 
 import argparse
+import cProfile
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -36,10 +39,13 @@ def main() -> None:
     parser.add_argument("--decisions", type=int, default=300)
     parser.add_argument("--kinds", nargs="+", default=list(LABELS), choices=list(LABELS))
     parser.add_argument("--keep", type=Path, help="keep each PDF in this folder")
+    parser.add_argument(
+        "--profile", type=Path, help="profile each PDF's rendering into this folder"
+    )
     parser.add_argument("--child", choices=list(LABELS), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        render_in_this_process(args.child, keep=args.keep)
+        render_in_this_process(args.child, keep=args.keep, profile=args.profile)
         return
 
     scratch = tempfile.mkdtemp(prefix="liaison-bench-")
@@ -66,7 +72,8 @@ def main() -> None:
         total = size
         for kind in args.kinds:
             keep = args.keep / f"{kind}-{size}.pdf" if args.keep else None
-            result, peak_kb = run_child(kind, keep=keep)
+            profile = args.profile / f"{kind}-{size}.prof" if args.profile else None
+            result, peak_kb = run_child(kind, keep=keep, profile=profile)
             print(
                 f"{LABELS[kind]:20} {result['rows']:6d} {result['figures']:10.2f} "
                 f"{result['layout']:9.2f} {result['pdf']:7.2f} {result['pages']:6d} "
@@ -74,6 +81,7 @@ def main() -> None:
                 f"{result['xlsx']:7.2f} {result['pdf_kb']:7d} {result['xlsx_kb']:8d}",
                 flush=True,
             )
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 def setup_django() -> None:
@@ -87,13 +95,16 @@ def setup_django() -> None:
     translation.activate("zh-hans")
 
 
-def run_child(kind: str, *, keep: Path | None) -> tuple[dict, int]:
+def run_child(kind: str, *, keep: Path | None, profile: Path | None) -> tuple[dict, int]:
     """One report made in a fresh process; its result and its peak RSS in KB (wait4 gives the
     resource usage of that child alone)."""
     command = [sys.executable, __file__, "--child", kind]
     if keep:
         keep.parent.mkdir(parents=True, exist_ok=True)
         command += ["--keep", str(keep)]
+    if profile:
+        profile.parent.mkdir(parents=True, exist_ok=True)
+        command += ["--profile", str(profile)]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, env=os.environ)
     output = child.stdout.read()
     _, status, usage = os.wait4(child.pid, 0)
@@ -103,7 +114,7 @@ def run_child(kind: str, *, keep: Path | None) -> tuple[dict, int]:
     return json.loads(output), usage.ru_maxrss
 
 
-def render_in_this_process(kind: str, *, keep: Path | None) -> None:
+def render_in_this_process(kind: str, *, keep: Path | None, profile: Path | None) -> None:
     setup_django()
     # Function-level imports: only after setup_django() above.
     from django.utils import timezone
@@ -119,6 +130,9 @@ def render_in_this_process(kind: str, *, keep: Path | None) -> None:
     figures = report_type.module.figures(official, {}, now)
     gathered = time.perf_counter()
     laid_out = []
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
     pdf = report_pdf(
         report_type.template,
         title=LABELS[kind],
@@ -128,6 +142,9 @@ def render_in_this_process(kind: str, *, keep: Path | None) -> None:
         on_laid_out=lambda pages: laid_out.append((pages, time.perf_counter())),
     )
     drawn = time.perf_counter()
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
     xlsx = report_type.module.workbook(figures)
     written = time.perf_counter()
     pages, layout_done = laid_out[0]
