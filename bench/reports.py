@@ -79,7 +79,8 @@ def main() -> None:
             print(
                 f"{LABELS[kind]:20} {result['rows']:6d} {result['figures']:10.2f} "
                 f"{result['layout']:9.2f} {result['pdf']:7.2f} {result['pdf_cpu']:6.2f} "
-                f"{result['pages']:6d} {result['pages'] / result['pdf']:8.1f} {peak_kb / 1024:8.0f} "
+                f"{result['pages']:6d} {result['pages'] / result['pdf']:8.1f} "
+                f"{peak_kb / 1024:8.0f} "
                 f"{result['xlsx']:7.2f} {result['pdf_kb']:7d} {result['xlsx_kb']:8d}",
                 flush=True,
             )
