@@ -1,17 +1,26 @@
 """Time the reports: the agreements ledger and the decision follow-up report over many rows.
 
-    .venv/bin/python bench/reports.py [--agreements 100 1000] [--decisions 300]
+    .venv/bin/python bench/reports.py [--agreements 1750 3500] [--decisions 300]
+                                      [--kinds ledger follow_up] [--keep DIR] [--profile DIR]
 
 Builds a throw-away database (SQLite file, or DATABASE_URL if set) holding the seeded demo plus
 ``--agreements`` more project agreements and ``--decisions`` more decisions, then makes each
-report the way the background task does (``reports.generation``) and prints the time
-of each step, the PDF's page count and the file sizes. Numbers are for comparison between
-commits on the same machine.
+report the way the background task does (``reports.generation``) in a fresh child process, and
+prints the time of each step, the PDF's CPU time (steadier than the clock on a busy machine),
+its page count, pages per second and the child's peak resident memory (from ``wait4``'s
+resource usage: what that render cost, not what the set-up before it did). Two sizes show
+whether the time grows in line with the pages. ``--keep DIR`` keeps each PDF there (to look
+at); ``--profile DIR`` writes there the cProfile statistics of each PDF's rendering (read them
+with ``python -m pstats``). Numbers are for comparison between commits on the same machine.
 """
 
 import argparse
+import cProfile
 import io
+import json
 import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -22,67 +31,143 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+LABELS = {"ledger": "ledger", "follow_up": "follow-up (督办)"}
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--agreements", type=int, nargs="+", default=[100, 1000])
+    parser.add_argument("--agreements", type=int, nargs="+", default=[1750, 3500])
     parser.add_argument("--decisions", type=int, default=300)
+    parser.add_argument("--kinds", nargs="+", default=list(LABELS), choices=list(LABELS))
+    parser.add_argument("--keep", type=Path, help="keep each PDF in this folder")
+    parser.add_argument(
+        "--profile", type=Path, help="profile each PDF's rendering into this folder"
+    )
+    parser.add_argument("--child", choices=list(LABELS), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.child:
+        render_in_this_process(args.child, keep=args.keep, profile=args.profile)
+        return
 
     scratch = tempfile.mkdtemp(prefix="liaison-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
     os.environ["MEDIA_ROOT"] = f"{scratch}/media"
-    # Imported once the environment above is set: the settings read it, the models need setup().
-    # Function-level imports: the settings come from the environment set just above.
-    import django
-
-    django.setup()
+    setup_django()
+    # Function-level imports: Django is set up only once the environment above is set.
     from django.core.management import call_command
-    from django.utils import timezone, translation
 
     from liaison.models import User
-    from reports.kinds import REPORT_TYPES
-    from reports.layout import report_pdf
 
-    translation.activate("zh-hans")
     call_command("migrate", verbosity=0)
     call_command("seed_demo", stdout=io.StringIO())
-    official = User.objects.get(username="official")
-    add_decisions(args.decisions, reader=official)
+    add_decisions(args.decisions, reader=User.objects.get(username="official"))
 
     print(
-        f"{'report':28} {'rows':>6} {'figures s':>10} {'PDF s':>7} {'pages':>6} "
-        f"{'xlsx s':>7} {'PDF KB':>7} {'xlsx KB':>8}"
+        f"{'report':20} {'rows':>6} {'figures s':>10} {'layout s':>9} {'PDF s':>7} "
+        f"{'CPU s':>6} {'pages':>6} {'pages/s':>8} {'peak MB':>8} {'xlsx s':>7} {'PDF KB':>7} "
+        f"{'xlsx KB':>8}"
     )
     total = 0
     for size in args.agreements:
         add_agreements(size - total, offset=total)
         total = size
-        for kind, label in (("ledger", "ledger"), ("follow_up", "follow-up (督办)")):
-            report_type = REPORT_TYPES[kind]
-            now = timezone.now()
-            started = time.perf_counter()
-            figures = report_type.module.figures(official, {}, now)
-            gathered = time.perf_counter()
-            pages = []
-            pdf = report_pdf(
-                report_type.template,
-                title=label,
-                period="—",
-                as_of=now,
-                figures=figures,
-                on_laid_out=pages.append,
-            )
-            drawn = time.perf_counter()
-            xlsx = report_type.module.workbook(figures)
-            written = time.perf_counter()
-            rows = size + 33 if kind == "ledger" else len(figures.decisions)
+        for kind in args.kinds:
+            keep = args.keep / f"{kind}-{size}.pdf" if args.keep else None
+            profile = args.profile / f"{kind}-{size}.prof" if args.profile else None
+            result, peak_kb = run_child(kind, keep=keep, profile=profile)
             print(
-                f"{label:28} {rows:6d} {gathered - started:10.2f} {drawn - gathered:7.2f} "
-                f"{pages[0]:>6} {written - drawn:7.2f} {len(pdf) // 1024:7d} "
-                f"{len(xlsx) // 1024:8d}"
+                f"{LABELS[kind]:20} {result['rows']:6d} {result['figures']:10.2f} "
+                f"{result['layout']:9.2f} {result['pdf']:7.2f} {result['pdf_cpu']:6.2f} "
+                f"{result['pages']:6d} {result['pages'] / result['pdf']:8.1f} "
+                f"{peak_kb / 1024:8.0f} "
+                f"{result['xlsx']:7.2f} {result['pdf_kb']:7d} {result['xlsx_kb']:8d}",
+                flush=True,
             )
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def setup_django() -> None:
+    # Function-level import: the settings come from the environment the caller has just set.
+    import django
+
+    django.setup()
+    # Function-level: translations need the app registry set up above.
+    from django.utils import translation
+
+    translation.activate("zh-hans")
+
+
+def run_child(kind: str, *, keep: Path | None, profile: Path | None) -> tuple[dict, int]:
+    """One report made in a fresh process; its result and its peak RSS in KB (wait4 gives the
+    resource usage of that child alone)."""
+    command = [sys.executable, __file__, "--child", kind]
+    if keep:
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        command += ["--keep", str(keep)]
+    if profile:
+        profile.parent.mkdir(parents=True, exist_ok=True)
+        command += ["--profile", str(profile)]
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, env=os.environ)
+    output = child.stdout.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode:
+        sys.exit(f"the {kind} report failed ({child.returncode})")
+    return json.loads(output), usage.ru_maxrss
+
+
+def render_in_this_process(kind: str, *, keep: Path | None, profile: Path | None) -> None:
+    setup_django()
+    # Function-level imports: only after setup_django() above.
+    from django.utils import timezone
+
+    from liaison.models import User
+    from reports.kinds import REPORT_TYPES
+    from reports.layout import report_pdf
+
+    official = User.objects.get(username="official")
+    report_type = REPORT_TYPES[kind]
+    now = timezone.now()
+    started = time.perf_counter()
+    figures = report_type.module.figures(official, {}, now)
+    gathered = time.perf_counter()
+    cpu_before = time.process_time()
+    laid_out = []
+    profiler = cProfile.Profile() if profile else None
+    if profiler:
+        profiler.enable()
+    pdf = report_pdf(
+        report_type.template,
+        title=LABELS[kind],
+        period="—",
+        as_of=now,
+        figures=figures,
+        on_laid_out=lambda pages: laid_out.append((pages, time.perf_counter())),
+    )
+    drawn = time.perf_counter()
+    pdf_cpu = time.process_time() - cpu_before
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(profile)
+    xlsx = report_type.module.workbook(figures)
+    written = time.perf_counter()
+    pages, layout_done = laid_out[0]
+    if keep:
+        keep.write_bytes(pdf)
+    rows = figures.stats.count if kind == "ledger" else len(figures.decisions)
+    result = {
+        "rows": rows,
+        "figures": gathered - started,
+        "layout": layout_done - gathered,
+        "pdf": drawn - gathered,
+        "pdf_cpu": pdf_cpu,
+        "pages": pages,
+        "xlsx": written - drawn,
+        "pdf_kb": len(pdf) // 1024,
+        "xlsx_kb": len(xlsx) // 1024,
+    }
+    print(json.dumps(result))
 
 
 def add_agreements(count: int, *, offset: int) -> None:

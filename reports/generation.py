@@ -9,6 +9,7 @@ that one. A failure is recorded with its message; nothing half-made is kept.
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -92,12 +94,7 @@ def _generate(report: GeneratedReport) -> None:
         period=figures.period,
         as_of=now,
         figures=figures,
-        on_laid_out=lambda pages: _progress(
-            report,
-            60,
-            ngettext("Writing the PDF (%(pages)s page)", "Writing the PDF (%(pages)s pages)", pages)
-            % {"pages": pages},
-        ),
+        on_laid_out=_pages_laid_out(report, started=time.monotonic()),
     )
     _progress(report, 80, _("Writing the Excel workbook"))
     xlsx = report_type.module.workbook(figures)
@@ -118,6 +115,22 @@ def _generate(report: GeneratedReport) -> None:
         delete_stored(report.pdf.name)
         delete_stored(report.xlsx.name)
         raise
+
+
+def _pages_laid_out(report: GeneratedReport, *, started: float):
+    """The progress once the PDF's pages are laid out: how many, and how many a second since
+    ``started`` (the rate of a long report, which the next one of its size will have too)."""
+
+    def laid_out(pages: int) -> None:
+        rate = pages / max(time.monotonic() - started, 0.01)
+        step = ngettext(
+            "Writing the PDF (%(pages)s page, %(rate)s pages a second)",
+            "Writing the PDF (%(pages)s pages, %(rate)s pages a second)",
+            pages,
+        ) % {"pages": pages, "rate": number_format(rate, 1)}
+        _progress(report, 60, step)
+
+    return laid_out
 
 
 def delete_report(report: GeneratedReport, *, actor) -> None:

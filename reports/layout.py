@@ -6,6 +6,7 @@ header rows repeated on every page)."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import datetime
 
@@ -55,6 +56,35 @@ def unbroken_title(title: str) -> SafeString:
     segment is wider than the whole line."""
     segments = [segment for segment in TITLE_BREAKS.split(title) if segment]
     return format_html_join("", '<span class="unbroken">{}</span>', ((s,) for s in segments))
+
+
+# Widths of text in em for the report's font (Noto Sans CJK SC, advance widths read from the
+# font and rounded up): a wide (CJK) character is 1 em, digits 0.56 em, and so on; an
+# unlisted narrow character counts as the widest Latin letters but M and W (0.65 em).
+WIDE_EM = 1.0
+NARROW_EM = {**dict.fromkeys("0123456789", 0.56), ".": 0.28, ",": 0.28, "-": 0.35, " ": 0.23}
+NARROW_EM.update(dict.fromkeys("fijlrt", 0.39) | dict.fromkeys("mwMW—", 0.93))
+OTHER_NARROW_EM = 0.65
+# A cell's padding and borders (3 pt and 0.5 pt each side at 9 pt) and a little room.
+CELL_EXTRA_EM = 0.9
+
+
+def text_em(text: str) -> float:
+    """The width of ``text`` on one line, in em (see ``WIDE_EM``)."""
+    return sum(
+        WIDE_EM if unicodedata.east_asian_width(c) in "WF" else NARROW_EM.get(c, OTHER_NARROW_EM)
+        for c in text
+    )
+
+
+def column_width(values, header: str = "") -> str:
+    """A CSS width for a table column of one-line ``values`` under ``header``, in em of the
+    table's font: as wide as its widest value, and as wide as its header's longest word (a
+    Latin header may wrap between words, a Chinese one stays on one line)."""
+    widest = max((text_em(str(value)) for value in values), default=0.0)
+    header_words = header.split() or [""]
+    widest = max(widest, *(text_em(word) for word in header_words))
+    return f"{widest + CELL_EXTRA_EM:.2f}em"
 
 
 def signing_period(stats: AgreementStatistics) -> str:

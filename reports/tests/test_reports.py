@@ -298,8 +298,9 @@ def test_progress_is_saved_while_the_report_is_made(generate, official, monkeypa
 
     assert seen[0] == (GeneratedReport.Status.RUNNING, 30, "正在生成 PDF")
     assert seen[1][:2] == (GeneratedReport.Status.RUNNING, 60)
-    laid_out = re.fullmatch(r"正在写入 PDF（共 (\d+) 页）", seen[1][2])
+    laid_out = re.fullmatch(r"正在写入 PDF（共 (\d+) 页，每秒 (\d+\.\d) 页）", seen[1][2])
     assert laid_out and int(laid_out.group(1)) >= 2  # the cover and the content
+    assert float(laid_out.group(2)) > 0
     assert report.status == GeneratedReport.Status.DONE and report.step == "已完成"
 
 

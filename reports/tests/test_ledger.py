@@ -1,0 +1,110 @@
+"""The agreements ledger's list of projects over many pages, read back with pdftotext: every
+row once and in order, the header row on every page, the totals of the figures; the nowrap
+columns wide enough for their longest value."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+
+import pdfplumber
+import pytest
+
+from agreements.models import Agreement
+from agreements.statistics import agreement_statistics
+from agreements.tests.factories import SigningUnitFactory, agreement_with_party
+from liaison.tests.factories import PartnershipFactory, SectorFactory
+from reports.models import GeneratedReport
+from reports.tests.test_dashboard import needs_pdftotext
+from reports.tests.test_reports import generate, pdf_layout  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+LONG_UNIT = "吐鲁番市鄯善县招商引资服务中心"
+ROWS = 120
+
+
+@pytest.fixture(autouse=True)
+def _report_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def long_ledger(enterprise_a):
+    """120 projects of 0.01 to 1.20 亿元 (so each printed amount is exact), half of them
+    under a signing unit with a long name."""
+    partnership = PartnershipFactory()
+    units = [SigningUnitFactory(name="高昌区"), SigningUnitFactory(name=LONG_UNIT)]
+    sectors = [SectorFactory(name="现代农业"), SectorFactory(name="文旅康养")]
+    for n in range(ROWS):
+        agreement_with_party(
+            enterprise_a,
+            title=f"台账测试项目{n:03d}",
+            partnership=partnership,
+            signing_unit=units[n % 2],
+            sector=sectors[n % 2],
+            signed_on=date(2024, 1 + n % 12, 1),
+            amount=Decimal(1_000_000 * (n + 1)),
+            funds_in_place=Decimal(1_000_000 * (n // 2)),
+        )
+
+
+ROW = re.compile(
+    r"^\s*(\d+)\s+(台账测试项目\d{3})\s+(\S+)\s+(\S+)\s+\d{4}-\d\d-\d\d\s+\S+"
+    r"\s+([\d,]+\.\d\d)\s+([\d,]+\.\d\d)\s*$",
+    re.MULTILINE,
+)
+
+
+@needs_pdftotext
+def test_long_ledger_lists_every_project_under_a_header_on_every_page(
+    generate,  # noqa: F811 (the fixture imported above)
+    official,
+    long_ledger,
+):
+    report = generate(official, kind="ledger")
+
+    assert report.status == GeneratedReport.Status.DONE
+    pdf = report.pdf.read()
+    pages = pdf_layout(pdf).split("\f")
+    rows_by_page = [ROW.findall(page) for page in pages]
+    ledger_pages = [(page, rows) for page, rows in zip(pages, rows_by_page, strict=True) if rows]
+    assert len(ledger_pages) >= 3
+    for page, rows in ledger_pages:
+        header = re.search(
+            r"序号\s+项目名称\s+签约单位\s+产业类别\s+签约日期\s+状态\s+签约金额", page
+        )
+        assert header and header.start() < page.index(rows[0][1])
+    rows = [row for _, page_rows in ledger_pages for row in page_rows]
+    assert [int(row[0]) for row in rows] == list(range(1, ROWS + 1))
+    assert sorted(row[1] for row in rows) == [f"台账测试项目{n:03d}" for n in range(ROWS)]
+    assert sum(row[2] == LONG_UNIT for row in rows) == ROWS // 2  # never wrapped
+
+    stats = agreement_statistics(Agreement.objects.projects())
+    assert (stats.count, stats.amount, stats.funds_in_place) == (
+        ROWS,
+        Decimal("7260000000.00"),
+        Decimal("3540000000.00"),
+    )
+    printed = [Decimal(row[4]) for row in rows], [Decimal(row[5]) for row in rows]
+    assert (sum(printed[0]), sum(printed[1])) == (Decimal("72.60"), Decimal("35.40"))
+    last_page = ledger_pages[-1][0]
+    assert re.search(r"合计\s+72\.60\s+35\.40\s*$", last_page, re.MULTILINE)
+    assert "签约项目数：120" in re.sub(r"\s", "", "".join(pages))
+
+
+@needs_pdftotext
+def test_long_ledger_columns_hold_their_longest_value(
+    generate,  # noqa: F811 (the fixture imported above)
+    official,
+    long_ledger,
+):
+    pdf = generate(official, kind="ledger").pdf
+    with pdfplumber.open(pdf.open("rb")) as document:
+        page = next(p for p in document.pages if "项目名称" in (p.extract_text() or ""))
+        words = page.extract_words(keep_blank_chars=False)
+    unit = next(word for word in words if word["text"] == LONG_UNIT)
+    header = {word["text"]: word for word in words if word["top"] < unit["top"]}
+    # The unit's name ends before the next column (产业类别) begins.
+    assert unit["x1"] < header["产业类别"]["x0"]
