@@ -1,41 +1,9 @@
 """The association page lists every member, a page at a time, by rank (the partnership page,
 which shows the leading ones: ``reports/tests/test_pages.py``)."""
 
-from datetime import date
-
 import pytest
 
-from liaison.models import Membership
-from liaison.tests.factories import (
-    AssociationFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    PartnershipFactory,
-)
-from liaison.views import MEMBERS_PER_PAGE
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def association():
-    association = AssociationFactory(
-        partnership=PartnershipFactory(), name="湘吐民营企业互助联谊会"
-    )
-    president = OrganisationFactory(name="会长单位有限公司")
-    MembershipFactory(
-        association=association,
-        organisation=president,
-        role=Membership.Role.PRESIDENT,
-        joined_on=date(2024, 6, 1),
-    )
-    for n in range(MEMBERS_PER_PAGE + 5):
-        MembershipFactory(
-            association=association,
-            organisation=OrganisationFactory(name=f"会员企业{n:03d}有限公司"),
-            joined_on=date(2024, 1, 1),
-        )
-    return association
 
 
 def test_association_page_lists_every_member_by_rank_a_page_at_a_time(

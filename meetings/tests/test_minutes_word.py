@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -34,6 +35,29 @@ def published_docx() -> bytes:
     return render_minutes_docx(
         make_document(is_draft=False, decisions=[*document.decisions, LONG_DATE])
     )
+
+
+def libreoffice_pdf(data: bytes, folder: Path) -> Path:
+    """The .docx ``data`` converted to PDF by LibreOffice (an independent reader), in ``folder``."""
+    source = folder / "minutes.docx"
+    source.write_bytes(data)
+    subprocess.run(
+        [
+            "soffice",
+            "--headless",
+            "--norestore",
+            f"-env:UserInstallation=file://{folder}/profile",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return folder / "minutes.pdf"
 
 
 def part(data: bytes, name: str) -> str:
@@ -142,25 +166,7 @@ def test_draft_docx_says_it_is_a_draft():
     reason="LibreOffice (libreoffice-writer-nogui) is not installed; scripts/setup.sh installs it",
 )
 def test_libreoffice_opens_the_docx_and_converts_it_to_pdf(published_docx, tmp_path):
-    source = tmp_path / "minutes.docx"
-    source.write_bytes(published_docx)
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    pdf = tmp_path / "minutes.pdf"
+    pdf = libreoffice_pdf(published_docx, tmp_path)
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
     assert "(A4)" in info
     assert int(re.search(r"Pages:\s+(\d+)", info)[1]) >= 3
@@ -218,26 +224,9 @@ def test_libreoffice_keeps_each_issuing_body_of_the_mark_on_one_line(tmp_path):
     )
     table = Document(io.BytesIO(data)).tables[0]
     assert [round(cell.width.mm) for cell in table.rows[0].cells] == [120, 36]
-    source = tmp_path / "mark.docx"
-    source.write_bytes(data)
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            "--norestore",
-            f"-env:UserInstallation=file://{tmp_path}/profile",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
+    pdf = libreoffice_pdf(data, tmp_path)
     text = subprocess.run(
-        ["pdftotext", "-enc", "UTF-8", "-l", "1", str(tmp_path / "mark.pdf"), "-"],
+        ["pdftotext", "-enc", "UTF-8", "-l", "1", str(pdf), "-"],
         capture_output=True,
         text=True,
         check=True,

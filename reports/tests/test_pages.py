@@ -1,42 +1,12 @@
 """The pages the reports app serves besides the dashboard and the reports: the partnership page
 shows an association's leading members and links to all of them."""
 
-from datetime import date
-
 import pytest
 
-from liaison.models import Membership
-from liaison.tests.factories import (
-    AssociationFactory,
-    MembershipFactory,
-    OrganisationFactory,
-    PartnershipFactory,
-)
 from liaison.views import MEMBERS_PER_PAGE
 from reports.views import MEMBERS_ON_PARTNERSHIP_PAGE
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def association():
-    association = AssociationFactory(
-        partnership=PartnershipFactory(), name="湘吐民营企业互助联谊会"
-    )
-    president = OrganisationFactory(name="会长单位有限公司")
-    MembershipFactory(
-        association=association,
-        organisation=president,
-        role=Membership.Role.PRESIDENT,
-        joined_on=date(2024, 6, 1),
-    )
-    for n in range(MEMBERS_PER_PAGE + 5):
-        MembershipFactory(
-            association=association,
-            organisation=OrganisationFactory(name=f"会员企业{n:03d}有限公司"),
-            joined_on=date(2024, 1, 1),
-        )
-    return association
 
 
 def test_partnership_page_shows_the_leading_members_and_links_to_all(
