@@ -140,13 +140,14 @@ def start_server(
         command, cwd=ROOT, env=environment, stdout=log, stderr=log, start_new_session=True
     )
     base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
         try:
-            if requests.get(f"{base}/health/", timeout=2).status_code < 500:
+            if requests.get(f"{base}/health/", timeout=10).status_code < 500:
                 return Server(process, base)
-        except requests.ConnectionError:
+        except requests.RequestException:
             pass
-        time.sleep(0.1)
+        time.sleep(0.2)
     process.kill()
     raise SystemExit("gunicorn did not start")
 
