@@ -15,6 +15,7 @@ and on what else runs on it.
 from __future__ import annotations
 
 import argparse
+import itertools
 import statistics
 import sys
 import time
@@ -62,12 +63,15 @@ def seed(organisations: int = 2000, meetings: int = 500, per_meeting: int = 401)
         first_date=datetime(2020, 6, 1).date(),
     )
     made = add_meetings(partnership, mechanism, meetings, offset=0)
+    answered = datetime.now(UTC)
     invitations = Invitation.objects.bulk_create(
         (
             Invitation(
                 meeting=meeting,
                 organisation=orgs[(m * 7 + k) % organisations],
                 status="accepted" if k < 134 else "pending",
+                answered_at=answered if k < 134 else None,
+                answered_via="link" if k < 134 else "",
             )
             for m, meeting in enumerate(made)
             for k in range(per_meeting)
@@ -91,7 +95,7 @@ def seed(organisations: int = 2000, meetings: int = 500, per_meeting: int = 401)
                 at=now - timedelta(seconds=n),
                 changes={},
             )
-            for n, i in enumerate(invitations[:201_000])
+            for n, i in enumerate(itertools.islice(itertools.cycle(invitations), 201_000))
         ),
         batch_size=5000,
     )
