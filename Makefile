@@ -7,4 +7,4 @@ fmt: ; .venv/bin/ruff check --fix . && .venv/bin/ruff format .
 messages:
 	.venv/bin/python manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=data --no-location
 	.venv/bin/python manage.py compilemessages --ignore=.venv
-bench: ; .venv/bin/python bench/run.py
+bench: ; .venv/bin/python bench/budgets.py

@@ -138,7 +138,7 @@ def figures(user, parameters: dict, now: datetime) -> AnnualFigures:
             for m in meetings
         ],
         compliance=mechanism_compliance(
-            mechanisms_with_meetings(user),
+            mechanisms_with_meetings(user, today=today),
             today=today,
             start=date(year, 1, 1),
             end=date(year, 12, 31),

@@ -18,7 +18,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -34,7 +33,7 @@ from agreements.statistics import (
     kind_statistics,
 )
 from liaison import permissions
-from liaison.models import Mechanism, Occurrence, Organisation
+from liaison.models import Mechanism, Occurrence, Organisation, attach_deciding_meetings
 from liaison.money import money_column
 from meetings.models import Decision, Meeting, invitation_counts_by_meeting
 from reports.charts import LANDED, SIGNED, Series, bar_chart, grouped_bar_chart
@@ -168,10 +167,15 @@ def amount_chart(rows: list[Row], *, chart_id: str, title: str) -> SafeString:
     )
 
 
-def mechanisms_with_meetings(user):
-    """Every mechanism with the meetings the user may see prefetched, in date order."""
-    return Mechanism.objects.select_related("partnership").prefetch_related(
-        Prefetch("meetings", queryset=Meeting.objects.visible_to(user).order_by("start"))
+def mechanisms_with_meetings(user, *, today: date | None = None):
+    """Every mechanism with the meetings the user may see that decide its occurrences up to
+    the end of the fourth year from now (``deciding_meetings``), in date order: one query
+    whose rows do not grow with the meetings kept."""
+    today = today or timezone.localdate()
+    return attach_deciding_meetings(
+        Mechanism.objects.select_related("partnership"),
+        Meeting.objects.visible_to(user),
+        end=date(today.year + 4, 12, 31),
     )
 
 
@@ -188,7 +192,7 @@ def mechanism_compliance(
             mechanism.first_date,
             max(end, date(today.year + 4, 12, 31)),
             today=today,
-            meetings=list(mechanism.meetings.all()),
+            meetings=mechanism.deciding_meetings,
         )
         upcoming = next(
             (o for o in everything if o.state in (Mechanism.SCHEDULED, Mechanism.DUE)), None
@@ -228,7 +232,7 @@ def dashboard_figures(user, *, now: datetime | None = None, year: int | None = N
         decisions = decisions.for_unit(user.organisation_id)
         compliance, upcoming = [], []
     else:
-        compliance = mechanism_compliance(mechanisms_with_meetings(user), today=today)
+        compliance = mechanism_compliance(mechanisms_with_meetings(user, today=today), today=today)
         upcoming = list(
             Meeting.objects.visible_to(user)
             .with_related()

@@ -10,6 +10,8 @@ its requester or the secretariat removes it.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch
@@ -19,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison import history, permissions
-from liaison.models import Membership, Partnership
+from liaison.models import Membership, Partnership, attach_deciding_meetings
 from liaison.pages import paginate
 from liaison.views import directory_reader_required, reader_of_all_required
 from meetings.models import Invitation, Meeting
@@ -67,14 +69,16 @@ def partnership_detail(request, pk: int):
     partnership = get_object_or_404(
         Partnership.objects.select_related("party_a__region", "party_b__region"), pk=pk
     )
-    visible_meetings = Meeting.objects.visible_to(request.user)
-    mechanisms = partnership.mechanisms.prefetch_related(
-        "focus_areas", Prefetch("meetings", queryset=visible_meetings)
-    )
     today = timezone.localdate()
-    mechanism_rows = [
-        (m, m.summary(today=today, meetings=list(m.meetings.all()))) for m in mechanisms
-    ]
+    # Only the meetings that decide each occurrence's state, picked by the database (the
+    # summary reads the latest held and planned meeting of each period, as the default order).
+    mechanisms = attach_deciding_meetings(
+        partnership.mechanisms.prefetch_related("focus_areas"),
+        Meeting.objects.visible_to(request.user),
+        end=date(today.year + 4, 12, 31),
+        newest_first=True,
+    )
+    mechanism_rows = [(m, m.summary(today=today, meetings=m.deciding_meetings)) for m in mechanisms]
     # The leading members of each association (by rank); the association page lists all.
     associations = partnership.associations.annotate(member_count=Count("memberships"))
     associations = associations.prefetch_related(

@@ -24,6 +24,7 @@ from liaison.models.partnership import (
     MembershipQuerySet,
     Occurrence,
     Partnership,
+    attach_deciding_meetings,
 )
 from liaison.models.records import (
     AuditEntry,
@@ -52,5 +53,6 @@ __all__ = [
     "Region",
     "Sector",
     "User",
+    "attach_deciding_meetings",
     "new_calendar_key",
 ]

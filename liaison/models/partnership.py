@@ -8,7 +8,8 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -207,6 +208,53 @@ class Mechanism(models.Model):
             "next": upcoming[0] if upcoming else None,
             "missed": [o for o in occurrences if o.state == self.MISSED],
         }
+
+
+def attach_deciding_meetings(mechanisms, meetings, *, end: date, newest_first: bool = False):
+    """Give each mechanism ``deciding_meetings``: of ``meetings`` (a queryset of the meetings
+    the reader may see), only those that decide an occurrence's state from the first date to
+    ``end`` -- in each occurrence's period the first held meeting and the first scheduled or
+    postponed one, in start order (``newest_first``: latest first). ``occurrences`` given
+    these finds the same states and meetings as given every meeting of the mechanism, and the
+    database picks them in one query: the rows read do not grow with the meetings kept.
+
+    Returns the mechanisms as a list."""
+    mechanisms = list(mechanisms)
+    periods, bucket = [], 0
+    for mechanism in mechanisms:
+        mechanism.deciding_meetings = []
+        for day in mechanism.expected_dates(mechanism.first_date, end):
+            first, last = mechanism._period(day)
+            when = Q(mechanism_id=mechanism.pk, start__gte=_local_midnight(first))
+            if last != date.max:
+                when &= Q(start__lt=_local_midnight(last))
+            periods.append(When(when, then=Value(bucket)))
+            bucket += 1
+    if not periods:
+        return mechanisms
+    order = [F("start").desc(), F("pk").desc()] if newest_first else [F("start"), F("pk")]
+    chosen = (
+        meetings.filter(
+            mechanism__in=[m.pk for m in mechanisms],
+            status__in=("held", "scheduled", "postponed"),
+        )
+        .annotate(
+            period=Case(*periods, default=None, output_field=IntegerField()),
+            held=Case(When(status="held", then=Value(1)), default=Value(0)),
+        )
+        .filter(period__isnull=False)
+        .annotate(rank=Window(RowNumber(), partition_by=[F("period"), F("held")], order_by=order))
+        .filter(rank=1)
+        .order_by(*order)
+    )
+    by_mechanism = {m.pk: m for m in mechanisms}
+    for meeting in chosen:
+        by_mechanism[meeting.mechanism_id].deciding_meetings.append(meeting)
+    return mechanisms
+
+
+def _local_midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class FocusArea(models.Model):

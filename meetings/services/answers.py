@@ -302,54 +302,87 @@ def record_rsvp(
     """
     if status not in ANSWERS:
         raise ValidationError({"status": _("Answer attending, not attending or tentative.")})
-    now = now or timezone.now()
     with transaction.atomic():
-        meeting = lock_meeting(invitation.meeting)
-        # Read again under the lock: another answer may have changed it since.
-        invitation = Invitation.objects.select_related("person", "organisation").get(
-            pk=invitation.pk
-        )
-        invitation.meeting = meeting
-        check_may_answer(invitation, meeting, actor=actor, channel=channel, now=now)
-        sequence = meeting.sequence if sequence is None else sequence
-        stamp = now if stamp is None else min(stamp, now)
-        check_answer_is_newest(invitation, meeting, sequence=sequence, stamp=stamp)
-        delegate = _clean_delegate(delegate)
-        people = [] if status == Answer.DECLINED else _clean_attendees(attendees)
-        if status != Answer.DECLINED and not people:
-            people = _default_attendees(invitation, delegate)
-        if status == Answer.ACCEPTED and not people:
-            raise ValidationError({"attendees": _("Name at least one person who will attend.")})
-        if status == Answer.ACCEPTED:
-            _check_fits_at_all(meeting, len(people))
-
-        if status == Answer.ACCEPTED:
-            status = _status_for_acceptance(invitation, meeting, len(people))
-        if status == Answer.WAITLISTED and invitation.status != Answer.WAITLISTED:
-            waitlist_position = _next_waitlist_position(meeting)
-        elif status != Answer.WAITLISTED:
-            waitlist_position = None
-        else:
-            waitlist_position = invitation.waitlist_position
-        audit.update_audited(
+        invitation = _locked(invitation)
+        return _record_locked(
             invitation,
-            {
-                "answer_sequence": sequence,
-                "answer_stamp": stamp,
-                "status": status,
-                "waitlist_position": waitlist_position,
-                "note": note.strip(),
-                "delegate_name": delegate["name"],
-                "delegate_title": delegate["title"],
-                "delegate_phone": delegate["phone"],
-                "answered_at": now,
-                "answered_via": channel,
-            },
+            status=status,
+            attendees=attendees,
+            delegate=delegate,
+            note=note,
             actor=actor,
-            note=" · ".join(filter(None, [str(Channel(channel).label), _summary(people)])),
+            channel=channel,
+            now=now,
+            sequence=sequence,
+            stamp=stamp,
         )
-        _sync_attendees(invitation, people)
-        promoted = promote_waiting(meeting, actor=actor)
+
+
+def _locked(invitation: Invitation) -> Invitation:
+    """Lock the invitation's meeting (inside a transaction), and read the invitation again
+    under the lock: another answer may have changed it since."""
+    meeting = lock_meeting(invitation.meeting)
+    invitation = Invitation.objects.select_related("person", "organisation").get(pk=invitation.pk)
+    invitation.meeting = meeting
+    return invitation
+
+
+def _record_locked(
+    invitation: Invitation,
+    *,
+    status: str,
+    attendees,
+    delegate,
+    note: str,
+    actor,
+    channel: str,
+    now,
+    sequence,
+    stamp,
+) -> RsvpResult:
+    """``record_rsvp`` once the meeting is locked and the invitation read under the lock."""
+    now = now or timezone.now()
+    meeting = invitation.meeting
+    check_may_answer(invitation, meeting, actor=actor, channel=channel, now=now)
+    sequence = meeting.sequence if sequence is None else sequence
+    stamp = now if stamp is None else min(stamp, now)
+    check_answer_is_newest(invitation, meeting, sequence=sequence, stamp=stamp)
+    delegate = _clean_delegate(delegate)
+    people = [] if status == Answer.DECLINED else _clean_attendees(attendees)
+    if status != Answer.DECLINED and not people:
+        people = _default_attendees(invitation, delegate)
+    if status == Answer.ACCEPTED and not people:
+        raise ValidationError({"attendees": _("Name at least one person who will attend.")})
+    if status == Answer.ACCEPTED:
+        _check_fits_at_all(meeting, len(people))
+
+    if status == Answer.ACCEPTED:
+        status = _status_for_acceptance(invitation, meeting, len(people))
+    if status == Answer.WAITLISTED and invitation.status != Answer.WAITLISTED:
+        waitlist_position = _next_waitlist_position(meeting)
+    elif status != Answer.WAITLISTED:
+        waitlist_position = None
+    else:
+        waitlist_position = invitation.waitlist_position
+    audit.update_audited(
+        invitation,
+        {
+            "answer_sequence": sequence,
+            "answer_stamp": stamp,
+            "status": status,
+            "waitlist_position": waitlist_position,
+            "note": note.strip(),
+            "delegate_name": delegate["name"],
+            "delegate_title": delegate["title"],
+            "delegate_phone": delegate["phone"],
+            "answered_at": now,
+            "answered_via": channel,
+        },
+        actor=actor,
+        note=" · ".join(filter(None, [str(Channel(channel).label), _summary(people)])),
+    )
+    _sync_attendees(invitation, people)
+    promoted = promote_waiting(meeting, actor=actor)
     return RsvpResult(invitation, promoted)
 
 
@@ -424,14 +457,12 @@ def confirm_answer(
     if status not in ANSWERS:
         raise ValidationError({"status": _("Answer attending, not attending or tentative.")})
     with transaction.atomic():
-        lock_meeting(invitation.meeting)
-        invitation = Invitation.objects.select_related("meeting", "person", "organisation").get(
-            pk=invitation.pk
-        )
+        # One lock and one read for the whole answer (``record_rsvp`` would take them again).
+        invitation = _locked(invitation)
         attendees = one_tap_attendees(invitation, status)
         if attendees is None:
             raise ValidationError({"attendees": _("Name at least one person who will attend.")})
-        return record_rsvp(
+        return _record_locked(
             invitation,
             status=status,
             attendees=attendees,
@@ -440,4 +471,6 @@ def confirm_answer(
             actor=actor,
             channel=channel,
             now=now,
+            sequence=None,
+            stamp=None,
         )

@@ -1,0 +1,441 @@
+"""Answers at the rate of a sign-up rush: many invitees answering at once, against a real server.
+
+    .venv/bin/python bench/answers.py [--clients 60] [--answers 600] [--api-answers 600]
+                                      [--capacity 400] [--workers 2] [--threads 8]
+
+Seeds a meeting with invitations on a scratch database (a throw-away SQLite file, or a fresh
+database on the PostgreSQL server of DATABASE_URL, dropped afterwards), starts gunicorn as the
+README's production line does (DEBUG off, behind a proxy that says HTTPS), and lets ``--clients``
+threads answer at once:
+
+- through the signed link, as an invitee taps the mail's accept button: GET the answer page,
+  then POST its confirm button (one answer = one GET + one POST);
+- through the API (``POST /api/v1/invitations/<id>/answer/``), each member with its own token.
+
+Prints answers per second, the p50/p95 of each request, and checks afterwards that no answer
+was lost (every invitation answered is recorded with the answer given) and that the seats taken
+never exceed the capacity. Timings depend on the machine and on what else runs on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+# --- The scratch database and the server --------------------------------------------------------
+
+
+def scratch_database() -> tuple[str, callable]:
+    """A DATABASE_URL for a throw-away database, and the function that removes it."""
+    base = os.environ.get("DATABASE_URL", "")
+    if base.startswith(("postgres://", "postgresql://")):
+        # Function-level import: only needed with PostgreSQL.
+        import psycopg
+
+        name = f"liaison_bench_{uuid.uuid4().hex[:10]}"
+        parts = urlsplit(base)
+        admin = urlunsplit(parts._replace(path="/postgres"))
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+        def drop():
+            with psycopg.connect(admin, autocommit=True) as connection:
+                connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+        return urlunsplit(parts._replace(path=f"/{name}")), drop
+    folder = tempfile.mkdtemp(prefix="liaison-bench-")
+    return f"sqlite:///{folder}/bench.sqlite3", lambda: None
+
+
+def server_environment(database_url: str) -> dict[str, str]:
+    data = tempfile.mkdtemp(prefix="liaison-bench-data-")
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-" + uuid.uuid4().hex * 2,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DATA_DIR": data,
+        "SITE_URL": "https://127.0.0.1",
+        "DJANGO_SETTINGS_MODULE": "liaison.settings",
+        "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        "LOGIN_LOCKOUT_AFTER": "1000000",
+    }
+
+
+def setup_django(environment: dict[str, str]) -> None:
+    os.environ.update(environment)
+    sys.path.insert(0, str(ROOT))
+    # Function-level import: the settings come from the environment set just above.
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    base: str
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def start_server(
+    environment: dict[str, str], *, workers: int = 2, threads: int = 8, worker_class="gthread"
+) -> Server:
+    """gunicorn as the README's production line, on a free port; waits until it answers."""
+    port = free_port()
+    command = [
+        str(ROOT / ".venv/bin/gunicorn"),
+        "liaison.wsgi",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
+    ]
+    if worker_class == "gthread":
+        command += ["--worker-class", "gthread", "--threads", str(threads)]
+    log = open(Path(environment["DATA_DIR"]) / "gunicorn.log", "ab")  # noqa: SIM115
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=environment, stdout=log, stderr=log, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{base}/health/", timeout=10).status_code < 500:
+                return Server(process, base)
+        except requests.RequestException:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise SystemExit("gunicorn did not start")
+
+
+# --- Seeding ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Rush:
+    meeting_id: int
+    capacity: int
+    links: list[tuple[int, str]]  # (invitation id, answer page path)
+    api: list[tuple[int, str]]  # (invitation id, member's API token)
+
+
+def seed(link_answers: int, api_answers: int, capacity: int) -> Rush:
+    """One open meeting with ``capacity`` seats, and as many invited organisations (each with
+    its liaison person and a member user with an API token) as answers to give."""
+    # Function-level imports: Django is set up by the caller first.
+    from rest_framework.authtoken.models import Token
+
+    from liaison.models import Mechanism, Organisation, Partnership, Person, Region, User
+    from meetings import links
+    from meetings.models import Invitation, Meeting
+
+    region = Region.objects.create(name="吐鲁番市", code="650400", level="prefecture")
+    total = link_answers + api_answers
+    organisations = Organisation.objects.bulk_create(
+        Organisation(name=f"报名企业{n}有限公司", kind="enterprise", region=region)
+        for n in range(total + 2)
+    )
+    Person.objects.bulk_create(
+        Person(name=f"联络员{n}", organisation=o, is_liaison=True, phone="13800000000")
+        for n, o in enumerate(organisations)
+    )
+    partnership = Partnership.objects.create(
+        name="报名合作",
+        party_a=organisations[-1],
+        party_b=organisations[-2],
+        started_on=datetime.now(UTC).date(),
+    )
+    mechanism = Mechanism.objects.create(
+        partnership=partnership,
+        kind="joint_meeting",
+        name="联席会议",
+        rrule="FREQ=YEARLY",
+        first_date=datetime.now(UTC).date(),
+    )
+    start = datetime.now(UTC) + timedelta(days=30)
+    meeting = Meeting.objects.create(
+        partnership=partnership,
+        mechanism=mechanism,
+        title="报名会议",
+        kind="joint_meeting",
+        start=start,
+        end=start + timedelta(hours=3),
+        status="scheduled",
+        capacity=capacity,
+        city="吐鲁番市",
+        venue="会议中心",
+    )
+    invitations = Invitation.objects.bulk_create(
+        Invitation(meeting=meeting, organisation=o) for o in organisations[:total]
+    )
+    users = User.objects.bulk_create(
+        User(
+            username=f"member{n}",
+            role="member",
+            organisation=invitation.organisation,
+            password="!",
+        )
+        for n, invitation in enumerate(invitations[link_answers:])
+    )
+    tokens = Token.objects.bulk_create(Token(user=user, key=Token.generate_key()) for user in users)
+    return Rush(
+        meeting_id=meeting.pk,
+        capacity=capacity,
+        links=[(i.pk, links.rsvp_url(i, "accepted")) for i in invitations[:link_answers]],
+        api=[(i.pk, t.key) for i, t in zip(invitations[link_answers:], tokens, strict=True)],
+    )
+
+
+# --- The clients --------------------------------------------------------------------------------
+
+
+@dataclass
+class Timings:
+    gets: list[float] = field(default_factory=list)
+    posts: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    answered: list[int] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def add(self, other: Timings) -> None:
+        self.gets += other.gets
+        self.posts += other.posts
+        self.errors += other.errors
+        self.answered += other.answered
+
+    @property
+    def rate(self) -> float:
+        return len(self.answered) / self.seconds if self.seconds else 0.0
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * fraction))]
+
+
+PROXY = {"X-Forwarded-Proto": "https"}  # nginx in front says the request came over HTTPS
+
+
+def answer_by_link(session: requests.Session, base: str, invitation_id: int, path: str, t):
+    session.cookies.clear()  # each invitee is a fresh browser
+    started = time.perf_counter()
+    page = session.get(base + path, headers=PROXY, timeout=60)
+    t.gets.append(time.perf_counter() - started)
+    found = CSRF_FIELD.search(page.text)
+    if page.status_code != 200 or not found:
+        t.errors.append(f"GET {page.status_code}")
+        return
+    cookie = page.cookies.get("csrftoken")
+    started = time.perf_counter()
+    response = session.post(
+        base + path.split("?")[0],
+        data={"csrfmiddlewaretoken": found.group(1), "quick_answer": "accepted"},
+        headers={
+            **PROXY,
+            "Referer": "https://127.0.0.1" + path,
+            "Origin": "https://127.0.0.1",
+            "Cookie": f"csrftoken={cookie}",
+            "Host": "127.0.0.1",
+        },
+        allow_redirects=False,
+        timeout=60,
+    )
+    t.posts.append(time.perf_counter() - started)
+    if response.status_code != 302:
+        t.errors.append(f"POST {response.status_code}")
+        return
+    t.answered.append(invitation_id)
+
+
+def answer_by_api(session: requests.Session, base: str, invitation_id: int, key: str, t):
+    started = time.perf_counter()
+    response = session.post(
+        f"{base}/api/v1/invitations/{invitation_id}/answer/",
+        json={"status": "accepted", "attendees": [{"name": f"参会人{invitation_id}"}]},
+        headers={**PROXY, "Authorization": f"Token {key}"},
+        timeout=60,
+    )
+    t.posts.append(time.perf_counter() - started)
+    if response.status_code != 200:
+        t.errors.append(f"API {response.status_code} {response.text[:200]}")
+        return
+    t.answered.append(invitation_id)
+
+
+def rush(base: str, work: list, answer, clients: int) -> Timings:
+    """``clients`` threads answer the ``work`` items, as fast as the server lets them."""
+    todo: queue.Queue = queue.Queue()
+    for item in work:
+        todo.put(item)
+    total = Timings()
+    lock = threading.Lock()
+
+    def client():
+        own = Timings()
+        with requests.Session() as session:
+            while True:
+                try:
+                    item = todo.get_nowait()
+                except queue.Empty:
+                    break
+                try:
+                    answer(session, base, *item, own)
+                except requests.RequestException as error:
+                    own.errors.append(repr(error))
+        with lock:
+            total.add(own)
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    total.seconds = time.perf_counter() - started
+    return total
+
+
+def check_recorded(plan: Rush, answered: list[int]) -> dict:
+    """What the database holds after the rush: lost answers and seats taken."""
+    # Function-level import: Django is set up by the caller first.
+    from meetings.models import Attendee, Invitation
+
+    recorded = set(
+        Invitation.objects.filter(meeting_id=plan.meeting_id)
+        .exclude(status="pending")
+        .values_list("pk", flat=True)
+    )
+    seats = Attendee.objects.filter(
+        invitation__meeting_id=plan.meeting_id, invitation__status="accepted"
+    ).count()
+    waiting = Invitation.objects.filter(meeting_id=plan.meeting_id, status="waitlisted").count()
+    return {
+        "lost": len(set(answered) - recorded),
+        "seats": seats,
+        "waiting": waiting,
+        "overfilled": seats > plan.capacity,
+    }
+
+
+def report(label: str, timings: Timings, *, per_answer_requests: int) -> str:
+    requests_ms = [x * 1000 for x in timings.gets + timings.posts]
+    posts_ms = [x * 1000 for x in timings.posts]
+    return (
+        f"{label:28} {len(timings.answered):5d} answers in {timings.seconds:6.2f} s = "
+        f"{timings.rate:6.1f}/s ({per_answer_requests} requests each); request p50 "
+        f"{statistics.median(requests_ms) if requests_ms else 0:6.1f} ms, p95 "
+        f"{percentile(requests_ms, 0.95):6.1f} ms; POST p95 {percentile(posts_ms, 0.95):6.1f} ms; "
+        f"{len(timings.errors)} errors"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=60)
+    parser.add_argument("--answers", type=int, default=600, help="answers through the link")
+    parser.add_argument("--api-answers", type=int, default=600)
+    parser.add_argument("--capacity", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
+    args = parser.parse_args()
+
+    database_url, drop = scratch_database()
+    try:
+        environment = server_environment(database_url)
+        setup_django(environment)
+        plan = seed(args.answers, args.api_answers, args.capacity)
+        server = start_server(
+            environment,
+            workers=args.workers,
+            threads=args.threads,
+            worker_class=args.worker_class,
+        )
+        try:
+            results = run(server.base, plan, clients=args.clients)
+        finally:
+            server.stop()
+        # Function-level import: Django is set up above.
+        from django.db import connection
+
+        print(
+            f"{args.clients} clients, gunicorn {args.workers} × {args.worker_class}"
+            + (f" ({args.threads} threads)" if args.worker_class == "gthread" else "")
+            + f", database {connection.vendor}, capacity {args.capacity}"
+        )
+        for line in results["lines"]:
+            print(line)
+        state = results["state"]
+        print(
+            f"lost {state['lost']}, seats taken {state['seats']} of {args.capacity}, "
+            f"waiting {state['waiting']}, overfilled: {state['overfilled']}"
+        )
+        connection.close()
+    finally:
+        drop()
+
+
+def run(base: str, plan: Rush, *, clients: int) -> dict:
+    """Both rushes, one after the other, and the state they leave."""
+    link = rush(base, plan.links, answer_by_link, clients)
+    api = rush(base, plan.api, answer_by_api, clients)
+    return {
+        "link": link,
+        "api": api,
+        "lines": [
+            report("signed link (GET + POST)", link, per_answer_requests=2),
+            report("API (POST)", api, per_answer_requests=1),
+            *[f"  error: {e}" for e in (link.errors + api.errors)[:5]],
+        ],
+        "state": check_recorded(plan, link.answered + api.answered),
+    }
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,311 @@
+"""The performance budgets of issue 15, measured against a real server: ``make bench``.
+
+    .venv/bin/python bench/budgets.py [--repeat 15] [--clients 60]
+
+Seeds the issue's data with bulk_create on a scratch database (a throw-away SQLite file, or a
+fresh database on the PostgreSQL server of DATABASE_URL): 2,000 organisations, 500 meetings,
+200,500 invitations, 67,000 attendees and 201,000 audit rows; starts gunicorn with 2 workers and
+DEBUG off, as the README's production line; and prints, for each line of the issue's table,
+the figure measured now, the target and pass/fail. Ratios are measured in the same run: the
+304 against the cold feed, the single ``.ics`` against the meeting page, the pages at 4× the
+meetings against 1×. The answers are ``bench/answers.py``'s rush. Timings depend on the machine
+and on what else runs on it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import statistics
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import answers  # bench/ is not a package: its folder is put on the path above
+
+PROXY = answers.PROXY
+
+
+def seed(organisations: int = 2000, meetings: int = 500, per_meeting: int = 401):
+    """The issue's data; returns what the measurements need."""
+    # Function-level imports: Django is set up by the caller first.
+    from django.contrib.contenttypes.models import ContentType
+
+    from liaison.models import (
+        AuditEntry,
+        CalendarToken,
+        Mechanism,
+        Organisation,
+        Partnership,
+        Region,
+        User,
+    )
+    from meetings.models import Attendee, Invitation
+
+    region = Region.objects.create(name="长沙市", code="430100", level="prefecture")
+    orgs = Organisation.objects.bulk_create(
+        Organisation(name=f"基准企业{n}有限公司", kind="enterprise", region=region)
+        for n in range(organisations)
+    )
+    partnership = Partnership.objects.create(
+        name="基准合作", party_a=orgs[0], party_b=orgs[1], started_on=datetime(2020, 1, 1).date()
+    )
+    mechanism = Mechanism.objects.create(
+        partnership=partnership,
+        kind="joint_meeting",
+        name="联席会议",
+        rrule="FREQ=YEARLY",
+        first_date=datetime(2020, 6, 1).date(),
+    )
+    made = add_meetings(partnership, mechanism, meetings, offset=0)
+    answered = datetime.now(UTC)
+    invitations = Invitation.objects.bulk_create(
+        (
+            Invitation(
+                meeting=meeting,
+                organisation=orgs[(m * 7 + k) % organisations],
+                status="accepted" if k < 134 else "pending",
+                answered_at=answered if k < 134 else None,
+                answered_via="link" if k < 134 else "",
+            )
+            for m, meeting in enumerate(made)
+            for k in range(per_meeting)
+        ),
+        batch_size=5000,
+    )
+    accepted = [i for i in invitations if i.status == "accepted"]
+    Attendee.objects.bulk_create(
+        (Attendee(invitation=i, name=f"参会人{i.pk}", position=0) for i in accepted),
+        batch_size=5000,
+    )
+    kind = ContentType.objects.get_for_model(Invitation)
+    now = datetime.now(UTC)
+    AuditEntry.objects.bulk_create(
+        (
+            AuditEntry(
+                content_type=kind,
+                object_id=str(i.pk),
+                object_repr="回执",
+                action="update",
+                at=now - timedelta(seconds=n),
+                changes={},
+            )
+            for n, i in enumerate(itertools.islice(itertools.cycle(invitations), 201_000))
+        ),
+        batch_size=5000,
+    )
+    official = User.objects.create_user("bench-official", role="official")
+    token = CalendarToken.objects.create(user=official)
+    return {
+        "partnership": partnership,
+        "mechanism": mechanism,
+        "official": official,
+        "feed_key": token.key,
+        "meeting": made[-1],
+        "counts": {
+            "organisations": len(orgs),
+            "meetings": len(made),
+            "invitations": len(invitations),
+            "attendees": len(accepted),
+            "audit rows": AuditEntry.objects.count(),
+        },
+    }
+
+
+def add_meetings(partnership, mechanism, count: int, *, offset: int):
+    # Function-level import: Django is set up by the caller first.
+    from meetings.models import Meeting
+
+    start = datetime(2022, 1, 3, 1, tzinfo=UTC)
+    return Meeting.objects.bulk_create(
+        Meeting(
+            partnership=partnership,
+            mechanism=mechanism,
+            title=f"会议{offset + n}",
+            kind="other",
+            start=start + timedelta(hours=7 * (offset + n)),
+            end=start + timedelta(hours=7 * (offset + n) + 2),
+            status="held" if (offset + n) % 2 else "scheduled",
+        )
+        for n in range(count)
+    )
+
+
+def session_cookie(user) -> str:
+    """A signed-in session for ``user``, as the login page would leave it."""
+    # Function-level imports: Django is set up by the caller first.
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    return session.session_key
+
+
+def timed(base: str, path: str, *, repeat: int, headers=None, expect=200) -> float:
+    """The median time of ``repeat`` GETs (after one warm-up), in ms."""
+    times = []
+    with requests.Session() as client:
+        for n in range(repeat + 1):
+            started = time.perf_counter()
+            response = client.get(base + path, headers={**PROXY, **(headers or {})}, timeout=120)
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != expect:
+                raise SystemExit(f"{path}: {response.status_code}, not {expect}")
+            if n:
+                times.append(elapsed)
+    return statistics.median(times)
+
+
+def line(work: str, today: str, target: str, measured: str, ok: bool | None) -> str:
+    verdict = "n/a" if ok is None else "pass" if ok else "FAIL"
+    return f"| {work} | {today} | {target} | {measured} | {verdict} |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--clients", type=int, default=60)
+    args = parser.parse_args()
+
+    database_url, drop = answers.scratch_database()
+    try:
+        environment = answers.server_environment(database_url)
+        answers.setup_django(environment)
+        # Function-level import: Django is set up just above.
+        from django.db import connection
+
+        started = time.perf_counter()
+        data = seed()
+        print(f"seeded {data['counts']} in {time.perf_counter() - started:.0f} s")
+        cookie = {"Cookie": f"sessionid={session_cookie(data['official'])}"}
+        plan = answers.seed(600, 600, capacity=800)
+        rows = []
+        server = answers.start_server(environment, workers=2, threads=8)
+        try:
+            base = server.base
+            feed = f"/meetings/calendar/feed/{data['feed_key']}.ics"
+            cold = timed(base, feed, repeat=args.repeat)
+            with requests.get(base + feed, headers=PROXY, timeout=120) as first:
+                conditional = {
+                    k: v
+                    for k, v in (
+                        ("If-None-Match", first.headers.get("ETag")),
+                        ("If-Modified-Since", first.headers.get("Last-Modified")),
+                    )
+                    if v
+                }
+            not_modified = (
+                timed(base, feed, repeat=args.repeat, headers=conditional, expect=304)
+                if conditional
+                else float("nan")
+            )
+            meeting_page = timed(
+                base, f"/meetings/{data['meeting'].pk}/", repeat=args.repeat, headers=cookie
+            )
+            single_ics = timed(
+                base,
+                f"/meetings/{data['meeting'].pk}/calendar.ics",
+                repeat=args.repeat,
+                headers=cookie,
+            )
+            pages = {
+                "/dashboard/": [],
+                f"/partnerships/{data['partnership'].pk}/": [],
+            }
+            for path, times in pages.items():
+                times.append(timed(base, path, repeat=args.repeat, headers=cookie))
+            add_meetings(data["partnership"], data["mechanism"], 1500, offset=500)
+            for path, times in pages.items():
+                times.append(timed(base, path, repeat=args.repeat, headers=cookie))
+            rush = answers.run(base, plan, clients=args.clients)
+        finally:
+            server.stop()
+
+        rows.append(
+            line(
+                "feed, cold (ms)",
+                "147–264",
+                "≤ 1.5× a plain icalendar build (not measured here)",
+                f"{cold:.1f}",
+                None,
+            )
+        )
+        rows.append(
+            line(
+                "feed, 304 (ms)",
+                "140–236",
+                "≤ 5 ms",
+                f"{not_modified:.1f} ({not_modified / cold:.2f}× the cold feed)",
+                not_modified <= 5,
+            )
+        )
+        rows.append(
+            line(
+                "single-meeting .ics (ms)",
+                "25–29",
+                "≤ the meeting page",
+                f"{single_ics:.1f} (meeting page {meeting_page:.1f})",
+                single_ics <= meeting_page,
+            )
+        )
+        link, api, state = rush["link"], rush["api"], rush["state"]
+        link_p95 = answers.percentile(link.gets + link.posts, 0.95) * 1000
+        api_p95 = answers.percentile(api.posts, 0.95) * 1000
+        rows.append(
+            line(
+                f"answers, signed link, {args.clients} clients",
+                "30–48/s, p95 0.9–1.2 s",
+                "≥ 150/s, p95 < 150 ms, 0 lost",
+                f"{link.rate:.1f}/s, p95 {link_p95:.0f} ms, {state['lost']} lost",
+                link.rate >= 150 and link_p95 < 150 and state["lost"] == 0,
+            )
+        )
+        rows.append(
+            line(
+                f"answers, API, {args.clients} clients",
+                "—",
+                "≥ 300/s, p95 < 150 ms, 0 lost",
+                f"{api.rate:.1f}/s, p95 {api_p95:.0f} ms, {state['lost']} lost",
+                api.rate >= 300 and api_p95 < 150 and state["lost"] == 0,
+            )
+        )
+        rows.append(
+            line(
+                "capacity",
+                "never exceeded",
+                "never exceeded",
+                f"{state['seats']} of {plan.capacity} seats",
+                not state["overfilled"],
+            )
+        )
+        for path, (one, four) in pages.items():
+            rows.append(
+                line(
+                    f"`{path.split('/')[1]}` at 4× the meetings (ms)",
+                    "101 → 293 / 126 → 295",
+                    "flat within 1.3×",
+                    f"{one:.1f} → {four:.1f} ({four / one:.2f}×)",
+                    four / one <= 1.3,
+                )
+            )
+        print(f"database {connection.vendor}, gunicorn 2 × gthread (8 threads), DEBUG off")
+        print("| work | today (issue 15) | target | measured | |")
+        print("| --- | --- | --- | --- | --- |")
+        for row in rows:
+            print(row)
+        connection.close()
+    finally:
+        drop()
+
+
+if __name__ == "__main__":
+    main()
