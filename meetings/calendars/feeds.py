@@ -37,7 +37,7 @@ from meetings.models import AgendaItem, Invitation, Meeting
 
 # Raise when the bytes built from the same rows change (a new property, another layout): every
 # subscriber then downloads the feed once more instead of keeping a stale copy behind a 304.
-FORMAT = "2"
+FORMAT = "3"
 # A built feed stays in the cache this long, under a key that changes with every change.
 CACHE_SECONDS = 24 * 60 * 60
 NEVER = datetime(2000, 1, 1, tzinfo=UTC)

@@ -159,11 +159,13 @@ def location(meeting: Meeting) -> str:
 
 def _time_line(meeting: Meeting) -> str:
     start, end = beijing(meeting.start), beijing(meeting.end)
-    end_format = "%H:%M" if start.date() == end.date() else "%Y-%m-%d %H:%M"
-    return _("Time: %(start)s–%(end)s, %(zone)s") % {
-        "start": start.strftime("%Y-%m-%d %H:%M"),
-        "end": end.strftime(end_format),
-        "zone": _("Beijing time (UTC+8)"),
+    values = {"start": start.strftime("%Y-%m-%d %H:%M"), "zone": _("Beijing time (UTC+8)")}
+    if start.date() == end.date():
+        return _("Time: %(start)s–%(end)s, %(zone)s") % {**values, "end": end.strftime("%H:%M")}
+    # Two full date-times read as two ends only with spaces around the dash, as on the pages.
+    return _("Time: %(start)s – %(end)s, %(zone)s") % {
+        **values,
+        "end": end.strftime("%Y-%m-%d %H:%M"),
     }
 
 

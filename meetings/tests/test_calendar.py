@@ -361,3 +361,25 @@ def test_feed_query_count_does_not_grow_with_meetings(partnership, joint, member
     three = _queries(build)
 
     assert one == three, (one, three)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "line"),
+    [
+        (
+            datetime(2026, 12, 18, 1, 0, tzinfo=UTC),
+            datetime(2026, 12, 18, 9, 0, tzinfo=UTC),
+            "时间：2026-12-18 09:00–17:00，北京时间（UTC+8）",
+        ),
+        (
+            datetime(2026, 12, 17, 1, 0, tzinfo=UTC),
+            datetime(2026, 12, 19, 10, 0, tzinfo=UTC),
+            "时间：2026-12-17 09:00 – 2026-12-19 18:00，北京时间（UTC+8）",
+        ),
+    ],
+    ids=["one day", "several days"],
+)
+def test_description_time_line_spaces_the_dash_between_two_dates(start, end, line):
+    meeting = MeetingFactory(start=start, end=end)
+    text = str(check_feed(feeds.meeting_calendar(meeting).body).walk("VEVENT")[0]["DESCRIPTION"])
+    assert line in text.splitlines()
