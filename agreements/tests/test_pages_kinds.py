@@ -148,9 +148,10 @@ def test_delivery_page_records_exact_quantity_and_amount(client_for, secretariat
     assert (
         "12.500 吨" in shown
         and "62.5%" in shown
-        and "1250000.00" in shown
-        and "1250000.00" in shown
+        and shown.count("125.00 万元") == 2  # the goods line and the delivery, in 万元
+        and "125.00 万元" in shown  # the delivery itself
     )
+    assert "1250000" not in shown  # money in 万元/亿元, never raw yuan
     assert "签收单.pdf" in shown
 
 
