@@ -13,7 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison import history, permissions
-from liaison.pages import paginate, query_without_page
+from liaison.pages import (
+    UNSET,
+    call_or_flash,
+    flash_form_errors,
+    flash_service_error,
+    paginate,
+    query_without_page,
+)
 from liaison.views import directory_reader_required
 from meetings import minutes as workflow
 from meetings.minutes.forms import (
@@ -28,17 +35,6 @@ from meetings.minutes.forms import (
 )
 from meetings.minutes.word import MIME_TYPE as DOCX
 from meetings.models import Decision, Meeting, MinutesVersion
-
-
-def _errors(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
-def _form_errors(request, form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
 
 
 def _version(request, pk: int) -> MinutesVersion:
@@ -59,7 +55,7 @@ def meeting_minutes(request, pk: int):
         try:
             minutes = workflow.draft_minutes(meeting, actor=request.user)
         except ValidationError as error:
-            _errors(request, error)
+            flash_service_error(request, error)
             return redirect("meeting-detail", pk=meeting.pk)
         messages.success(request, _("The minutes have been started from the check-in."))
         return redirect("minutes-version-edit", pk=workflow.current_version(minutes).pk)
@@ -123,7 +119,7 @@ def minutes_version_edit(request, pk: int):
             workflow.save_minutes_facts(minutes, actor=request.user, **facts.cleaned_data)
             workflow.update_draft(version, actor=request.user, content=text.content())
         except ValidationError as error:
-            _errors(request, error)
+            flash_service_error(request, error)
         else:
             messages.success(request, _("The draft has been saved."))
             return redirect("minutes-version", pk=version.pk)
@@ -135,11 +131,7 @@ def minutes_version_edit(request, pk: int):
 
 
 def _do(request, version, change, done: str):
-    try:
-        change()
-    except ValidationError as error:
-        _errors(request, error)
-    else:
+    if call_or_flash(request, change) is not UNSET:
         messages.success(request, done)
     return redirect("minutes-version", pk=version.pk)
 
@@ -174,7 +166,7 @@ def minutes_version_action(request, pk: int, action: str):
     if action == "comment":
         form = CommentForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
+            flash_form_errors(request, form)
             return redirect("minutes-version", pk=version.pk)
         return _do(
             request,
@@ -185,19 +177,19 @@ def minutes_version_action(request, pk: int, action: str):
     if action == "correct":
         form = CorrectionForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
+            flash_form_errors(request, form)
             return redirect("minutes-version", pk=version.pk)
         try:
             new = workflow.correct_minutes(version, actor=user, reason=form.cleaned_data["reason"])
         except ValidationError as error:
-            _errors(request, error)
+            flash_service_error(request, error)
             return redirect("minutes-version", pk=version.pk)
         messages.success(request, _("A corrected version has been started."))
         return redirect("minutes-version-edit", pk=new.pk)
     if action == "decision":
         form = DecisionForm(request.POST)
         if not form.is_valid():
-            _form_errors(request, form)
+            flash_form_errors(request, form)
             return redirect("minutes-version", pk=version.pk)
         return _do(
             request,
@@ -237,7 +229,7 @@ def minutes_version_pdf(request, pk: int):
     try:
         pdf = workflow.minutes_pdf(version, archival=archival)
     except ValidationError as error:
-        _errors(request, error)
+        flash_service_error(request, error)
         return redirect("minutes-version", pk=version.pk)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
@@ -341,7 +333,7 @@ def _decision_change(request, decision, change, done: str):
     try:
         change()
     except ValidationError as error:
-        _errors(request, error)
+        flash_service_error(request, error)
     else:
         messages.success(request, done)
     return redirect("decision-detail", pk=decision.pk)
