@@ -143,6 +143,28 @@ CELERY_RESULT_BACKEND = env("CELERY_RESULT_BACKEND", default="")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Workers by queue: mail, reports and Excel imports each have a queue of their own, so a long
+# report never holds up invitation mail (`celery -A liaison.tasks worker -Q mail`); everything
+# else goes to the default queue "celery". A worker started without -Q takes the default only:
+# give every queue at least one worker.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {
+    "meetings.delivery.*": {"queue": "mail"},
+    "meetings.mail.*": {"queue": "mail"},
+    "meetings.minutes_mail.*": {"queue": "mail"},
+    "liaison.reports.generation.*": {"queue": "reports"},
+    "agreements.excel.imports.*": {"queue": "imports"},
+}
+# A task is acknowledged when it ends, not when it starts, and a worker that dies in the middle
+# hands it back: the tasks are idempotent (a mail claimed as "sending" is never sent twice, a
+# report is made under a lock into a file named after it). The broker gives an unacknowledged
+# task to another worker after CELERY_VISIBILITY_TIMEOUT seconds: longer than the longest task.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env("CELERY_VISIBILITY_TIMEOUT", cast=int, default=3600)
+}
 # Run by `celery -A liaison.tasks beat`: the daily RSVP reminders (meetings/mail.py).
 CELERY_BEAT_SCHEDULE = {
     "send-rsvp-reminders": {

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -146,11 +147,35 @@ def _error_text(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:2000]
 
 
+def _claim(delivery_ids: list[int]) -> list[int]:
+    """The queued deliveries among ``delivery_ids`` that this worker now holds as SENDING; rows
+    another worker is claiming at the same moment are skipped, not waited for."""
+    with transaction.atomic():
+        claimed = list(
+            MailDelivery.objects.filter(pk__in=delivery_ids, status=Delivery.QUEUED)
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)
+        )
+        if claimed:
+            MailDelivery.objects.filter(pk__in=claimed, status=Delivery.QUEUED).update(
+                status=Delivery.SENDING
+            )
+    return claimed
+
+
 def deliver(delivery_ids: list[int]) -> list[int]:
     """One attempt at each queued delivery. Returns those that failed and may be tried again
-    (they stay QUEUED with their error); the others end SENT (error cleared) or FAILED."""
+    (they stay QUEUED with their error); the others end SENT (error cleared) or FAILED.
+
+    The deliveries are first claimed (SENDING, committed at once) by this worker alone: a
+    retried or redelivered task, or another worker given the same batch, finds them claimed or
+    sent and skips them, so no one mails a recipient twice. A worker that dies between claim
+    and outcome leaves its deliveries SENDING."""
+    claimed = _claim(delivery_ids)
+    if not claimed:
+        return []
     deliveries = list(
-        MailDelivery.objects.filter(pk__in=delivery_ids, status=Delivery.QUEUED)
+        MailDelivery.objects.filter(pk__in=claimed)
         .select_related("meeting", "invitation__organisation", "invitation__person__organisation")
         .order_by("pk")
     )

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_noop
 
 from liaison.models import Person
 from liaison.site import absolute_url
-from liaison.tasks import background_task
+from liaison.tasks import background_task, once_a_day
 from meetings import delivery as pipeline
 from meetings import links
 from meetings.calendars import feeds, imip
@@ -221,6 +221,7 @@ def send_meeting_mail(delivery_ids: list[int]) -> None:
 
 
 @background_task(name="meetings.mail.send_rsvp_reminders")
+@once_a_day
 def send_rsvp_reminders(days: int = 3) -> int:
     """The daily reminder job (CELERY_BEAT_SCHEDULE); see ``services.remind_pending``."""
     # Function-level: the services import this module to queue their mail.

@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 
 from agreements.excel import XLSX_CONTENT_TYPE
 from liaison import audit, jobs
-from liaison.tasks import background_task, submit
+from liaison.tasks import background_task, exclusive, once_a_day, submit
 from liaison.uploads import delete_stored, private_file_response
 from reports.kinds import REPORT_TYPES
 from reports.layout import ReportError, report_pdf
@@ -69,15 +69,30 @@ def _progress(report: GeneratedReport, percent: int, step: str, **fields) -> Non
 # before an upgrade is still run by the upgraded worker, and the beat schedule is unchanged.
 @background_task(name="liaison.reports.generation.generate_report")
 def generate_report(report_id: int) -> None:
-    report = GeneratedReport.objects.select_related("requested_by").filter(pk=report_id).first()
-    if report is None or report.status not in GeneratedReport.PENDING:
-        return
-    jobs.run(
-        report,
-        _generate,
-        expected=(ReportError,),
-        unexpected_message=lambda: _("The report could not be generated. Please try again later."),
-    )
+    """Make the report, once: a retried or redelivered task finds it done and does nothing, and
+    one that arrives while another worker is making it leaves it to that worker (a lock on the
+    report across the nodes). The files are named after the report, so a run that starts over
+    after a worker died replaces what that one left instead of adding to it."""
+    with exclusive("generate_report", report_id) as held:
+        if not held:
+            return
+        report = GeneratedReport.objects.select_related("requested_by").filter(pk=report_id).first()
+        if report is None or report.status not in GeneratedReport.PENDING:
+            return
+        jobs.run(
+            report,
+            _generate,
+            expected=(ReportError,),
+            unexpected_message=lambda: _(
+                "The report could not be generated. Please try again later."
+            ),
+        )
+
+
+def _store(field, name: str, content: bytes) -> str:
+    """Save ``content`` under ``name`` exactly, replacing a file a killed run left there."""
+    field.storage.delete(name)
+    return field.storage.save(name, ContentFile(content))
 
 
 def _generate(report: GeneratedReport) -> None:
@@ -99,8 +114,9 @@ def _generate(report: GeneratedReport) -> None:
     _progress(report, 80, _("Writing the Excel workbook"))
     xlsx = report_type.module.workbook(figures)
     _progress(report, 95, _("Storing the files"))
-    report.pdf.save("report.pdf", ContentFile(pdf), save=False)
-    report.xlsx.save("report.xlsx", ContentFile(xlsx), save=False)
+    folder = GeneratedReport.UPLOAD_FOLDER
+    report.pdf.name = _store(report.pdf, f"{folder}/{report.pk}.pdf", pdf)
+    report.xlsx.name = _store(report.xlsx, f"{folder}/{report.pk}.xlsx", xlsx)
     try:
         GeneratedReport.objects.filter(pk=report.pk).update(
             pdf=report.pdf.name,
@@ -158,6 +174,7 @@ def prune_reports(*, now=None) -> int:
 
 
 @background_task(name="liaison.reports.generation.prune_reports_task")
+@once_a_day
 def prune_reports_task() -> int:
     return prune_reports()
 

@@ -15,7 +15,7 @@ from liaison.models.directory import (
     User,
 )
 from liaison.models.files import PrivateFile
-from liaison.models.jobs import BackgroundJob
+from liaison.models.jobs import BackgroundJob, DailyRun
 from liaison.models.partnership import (
     Association,
     FocusArea,
@@ -39,6 +39,7 @@ __all__ = [
     "AuditEntryQuerySet",
     "BackgroundJob",
     "CalendarToken",
+    "DailyRun",
     "FocusArea",
     "Mechanism",
     "Membership",

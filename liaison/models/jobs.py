@@ -56,3 +56,22 @@ class BackgroundJob(models.Model):
     def shown_status(self) -> str:
         """The effective status in words."""
         return str(self.Status(self.effective_status).label)
+
+
+class DailyRun(models.Model):
+    """A daily scheduled job claimed for a day (``liaison.tasks.once_a_day``): the unique pair
+    lets one run through however many beat processes send it."""
+
+    job = models.CharField(_("job"), max_length=100)
+    day = models.DateField(_("day"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("daily run")
+        verbose_name_plural = _("daily runs")
+        constraints = [
+            models.UniqueConstraint(fields=["job", "day"], name="daily_run_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.day}"

@@ -119,3 +119,51 @@ def test_a_worker_knows_every_background_task_and_scheduled_job(tmp_path):
         "meetings.mail.send_meeting_mail",
         "meetings.minutes_mail.send_minutes_mail",
     } <= registered
+
+
+# --- Workers by queue, daily jobs once -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("task", "queue"),
+    [
+        ("meetings.delivery.send_deliveries", "mail"),
+        ("meetings.mail.send_rsvp_reminders", "mail"),
+        ("meetings.minutes_mail.send_decision_reminders", "mail"),
+        ("liaison.reports.generation.generate_report", "reports"),
+        ("liaison.reports.generation.prune_reports_task", "reports"),
+        ("agreements.excel.imports.check_import", "imports"),
+        ("agreements.excel.imports.commit_import", "imports"),
+        ("liaison.tests.record_call", "celery"),
+    ],
+)
+def test_each_kind_of_work_goes_to_its_own_queue(task, queue):
+    """A long report never waits in front of invitation mail: each has its own workers."""
+    assert task in tasks.app.tasks
+    route = tasks.app.amqp.router.route({}, task, args=(), kwargs={})
+    assert route["queue"].name == queue
+
+
+def test_a_task_is_handed_back_when_its_worker_dies():
+    conf = tasks.app.conf
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost
+    assert conf.worker_prefetch_multiplier == 1
+    assert conf.broker_transport_options["visibility_timeout"] >= 3600
+
+
+@pytest.mark.django_db
+def test_a_daily_job_runs_once_a_day_and_a_failed_run_gives_the_day_back():
+    runs = []
+
+    @tasks.once_a_day
+    def job(fail=False):
+        runs.append(fail)
+        if fail:
+            raise RuntimeError("mail server down")
+        return len(runs)
+
+    with pytest.raises(RuntimeError):
+        job(fail=True)
+    assert job() == 2  # the day was given back
+    assert job() is None  # a second beat process, the same day
+    assert runs == [True, False]

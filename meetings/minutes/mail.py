@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from liaison.models import Person
 from liaison.site import absolute_reverse
-from liaison.tasks import background_task
+from liaison.tasks import background_task, once_a_day
 from meetings import delivery as pipeline
 from meetings.models import Decision, MailDelivery, MinutesVersion
 
@@ -132,6 +132,7 @@ def send_minutes_mail(delivery_ids: list[int], kind: str = "", object_id: int = 
 
 
 @background_task(name="meetings.minutes_mail.send_decision_reminders")
+@once_a_day
 def send_decision_reminders(days: int = 7) -> int:
     """The daily reminder job; see ``meetings.minutes.decisions.remind_decision_deadlines``."""
     # Imported here: the decisions module imports this one to queue its mails.

@@ -536,6 +536,9 @@ class MailDelivery(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("queued")
+        # Claimed by a worker that is handing it to the mail server: no other worker sends
+        # it, and a worker that died at this point leaves it here rather than mail it twice.
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 

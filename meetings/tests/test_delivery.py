@@ -172,3 +172,42 @@ def test_a_worker_retries_after_a_backoff_and_clears_the_error(
     assert (record.status, record.error, record.attempts) == (Delivery.SENT, "", 2)
     assert delivery.backoff(1) == 30 and delivery.backoff(3) == 120
     assert [m.to for m in outbox.outbox] == [["wang@c.example.cn"]]
+
+
+# --- Idempotent: a task run again never mails twice --------------------------------------------
+
+
+def recorded(meeting, address="wang@c.example.cn"):
+    person = PersonFactory(email=address)
+    invitation = InvitationFactory(meeting=meeting, organisation=None, person=person)
+    (record,) = delivery.record(
+        meeting, [delivery.Recipient(address, invitation)], kind=MailDelivery.Kind.INVITATION
+    )
+    return record
+
+
+def test_a_task_delivered_twice_mails_once(meeting, with_a_broker):
+    """A worker that acknowledged late and a broker that handed the task out again: the second
+    run finds the mail sent and sends nothing."""
+    record = recorded(meeting)
+
+    delivery.send_deliveries.apply(args=[[record.pk]])
+    delivery.send_deliveries.apply(args=[[record.pk]])
+
+    assert [m.to for m in outbox.outbox] == [["wang@c.example.cn"]]
+    record.refresh_from_db()
+    assert (record.status, record.attempts) == (Delivery.SENT, 1)
+
+
+def test_a_mail_another_worker_has_claimed_is_left_to_it(meeting, with_a_broker):
+    """A worker that died after claiming a mail (or is sending it now) leaves it SENDING: the
+    rerun skips it rather than risk a second copy, and sends the rest of the batch."""
+    claimed, other = recorded(meeting), recorded(meeting, "li@c.example.cn")
+    assert delivery._claim([claimed.pk]) == [claimed.pk]
+    assert delivery._claim([claimed.pk]) == []  # claimed once
+
+    delivery.send_deliveries.apply(args=[[claimed.pk, other.pk]])
+
+    assert [m.to for m in outbox.outbox] == [["li@c.example.cn"]]
+    claimed.refresh_from_db()
+    assert claimed.status == Delivery.SENDING and claimed.sent_at is None
