@@ -27,7 +27,7 @@ esac
 # (~150 MB) converts the minutes' Word copy to PDF in a test, to prove that it opens.
 SYSTEM_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk
                  fonts-liberation texlive-lang-chinese fonts-arphic-ukai gettext poppler-utils
-                 chromium libreoffice-writer-nogui)
+                 chromium libreoffice-writer-nogui nginx)
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
