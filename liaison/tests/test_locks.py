@@ -14,6 +14,7 @@ DEVELOPMENT_ONLY = {
     "factory-boy",
     "faker",
     "recurring-ical-events",
+    "aiosmtpd",
 }
 
 
