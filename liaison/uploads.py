@@ -83,6 +83,7 @@ class PrivateS3Storage(S3Storage):
 
     def __init__(self, **options) -> None:
         options.setdefault("addressing_style", "path")
+        options.setdefault("signature_version", "s3v4")  # signed URLs expire after seconds
         # A file read whole (an import sheet, a minutes PDF) spills to disk past 5 MB.
         options.setdefault("max_memory_size", 5 * 1024 * 1024)
         super().__init__(
