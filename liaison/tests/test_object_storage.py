@@ -10,19 +10,27 @@ from urllib.parse import quote
 
 import boto3
 import pytest
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
+from django.db import models
 
-from agreements.models import AgreementDocument
+from agreements import excel
+from agreements.models import AgreementDocument, AgreementImport
 from agreements.tests.factories import (
     PDF,
     AgreementDocumentFactory,
     ProgressReportAttachmentFactory,
+    SigningUnitFactory,
     agreement_with_party,
 )
+from agreements.tests.test_excel import xlsx as excel_sheet
+from liaison.tests.factories import OrganisationFactory, PartnershipFactory, SectorFactory
 from liaison.tests.object_storage import CREDENTIALS, REGION, Bucket
-from liaison.uploads import PrivateS3Storage
+from liaison.uploads import PrivateS3Storage, private_storage
+from meetings.tests.factories import AgendaItemFactory, MeetingFactory
+from reports.models import GeneratedReport
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +123,93 @@ def test_a_file_missing_from_the_bucket_is_a_404(bucket, agreement, member_a, cl
     bucket.client.delete_object(Bucket=bucket.name, Key=document.file.name)
 
     assert client_for(member_a).get(f"/agreements/{agreement.pk}/document/").status_code == 404
+
+
+def test_every_file_field_keeps_its_files_in_the_private_storage():
+    fields = [
+        field
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.FileField)
+    ]
+
+    assert {f"{field.model.__name__}.{field.name}" for field in fields} >= {
+        "AgreementDocument.file",
+        "ProgressReportAttachment.file",
+        "DeliveryReceipt.file",
+        "AgreementImport.file",
+        "AgendaMaterial.file",
+        "MinutesVersion.pdf",
+        "MinutesVersion.archival_pdf",
+        "GeneratedReport.pdf",
+        "GeneratedReport.xlsx",
+    }
+    for field in fields:
+        assert field._storage_callable is private_storage, field
+
+
+def test_agenda_material_uploaded_on_the_page_is_kept_in_the_bucket(
+    bucket, secretariat, member_b, client_for
+):
+    item = AgendaItemFactory(meeting=MeetingFactory())
+
+    client_for(secretariat).post(
+        f"/meetings/agenda/{item.pk}/materials/", {"file": SimpleUploadedFile("材料.pdf", PDF)}
+    )
+
+    material = item.materials.get()
+    assert bucket.read(material.file.name) == PDF
+    response = client_for(member_b).get(f"/meetings/materials/{material.pk}/")
+    assert streamed(response) == PDF  # a published meeting: every member sees it
+
+
+def test_import_sheet_is_kept_in_the_bucket_and_read_back_by_the_worker(
+    bucket, secretariat, client_for
+):
+    PartnershipFactory(name="湘吐合作")
+    SigningUnitFactory(name="高昌区", organisation=OrganisationFactory(name="高昌区人民政府"))
+    SectorFactory(name="现代农业")
+    OrganisationFactory(name="湖南甲农业有限公司")
+    sheet = excel_sheet(
+        [
+            [
+                1,
+                "冷链物流项目",
+                "高昌区",
+                "高昌区人民政府",
+                "湖南甲农业有限公司",
+                1.5,
+                "现代农业",
+                "2023-12-20",
+            ]
+        ]
+    )
+    client = client_for(secretariat)
+
+    started = client.post("/agreements/import/", {"file": SimpleUploadedFile("清单.xlsx", sheet)})
+
+    agreement_import = AgreementImport.objects.get()
+    assert started.status_code == 302
+    assert bucket.read(agreement_import.file.name) == sheet
+    excel.check_import(agreement_import.pk)  # the worker, on another machine
+    agreement_import.refresh_from_db()
+    assert agreement_import.status == AgreementImport.Status.DONE, agreement_import.step
+    assert agreement_import.counts == {"rows": 1, "new": 1, "unchanged": 0, "invalid": 0}
+
+
+def test_report_files_are_kept_in_the_bucket_and_downloaded_through_the_page(
+    bucket, official, member_a, client_for, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(official).post("/reports/", {"kind": "follow_up"})
+    report = GeneratedReport.objects.get()
+
+    assert response.status_code == 302
+    assert report.status == GeneratedReport.Status.DONE
+    assert bucket.keys() == sorted([report.pdf.name, report.xlsx.name])
+    download = client_for(official).get(f"/reports/{report.pk}/report.xlsx")
+    assert streamed(download) == bucket.read(report.xlsx.name)
+    assert client_for(member_a).get(f"/reports/{report.pk}/report.xlsx").status_code == 403
 
 
 # --- move_files_to_storage ---------------------------------------------------------------------
