@@ -212,6 +212,18 @@ def test_report_files_are_kept_in_the_bucket_and_downloaded_through_the_page(
     assert client_for(member_a).get(f"/reports/{report.pk}/report.xlsx").status_code == 403
 
 
+def test_health_checks_the_bucket(bucket, client):
+    assert client.get("/health/").json()["components"]["storage"] == "up"
+    assert bucket.keys() == []  # the probe file is removed again
+
+    bucket.client.delete_bucket(Bucket=bucket.name)
+
+    response = client.get("/health/")
+    assert response.status_code == 503
+    assert response.json()["components"]["storage"] == "down"
+    assert bucket.name not in response.content.decode()
+
+
 # --- move_files_to_storage ---------------------------------------------------------------------
 
 
