@@ -5,6 +5,7 @@
 - ``demo``: the demo cooperation of the source article, loaded once per session and replayed
   into each test that asks for it (``demo/tests/snapshot.py``); ``demo_official`` its official.
 - ``pinned_queries``: a list page's exact number of queries, at two data sizes.
+- ``bucket``: a private S3 bucket (moto's server on 127.0.0.1) as the private file storage.
 - The ``.mo`` files are compiled before the run when a ``.po`` is newer (they are not in git).
 """
 
@@ -22,6 +23,7 @@ from rest_framework.test import APIClient
 from demo.tests import snapshot
 from liaison.models import User
 from liaison.tests.factories import OrganisationFactory, UserFactory
+from liaison.tests.object_storage import bucket, s3_server  # noqa: F401
 
 ROOT = Path(__file__).resolve().parent
 

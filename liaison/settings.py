@@ -11,6 +11,7 @@ import sys
 from datetime import timedelta
 from email.utils import parseaddr
 from pathlib import Path
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import dj_database_url
 import environ
@@ -128,13 +129,21 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "liaison.User"
 
 # --- Cache and background work ---------------------------------------------------------------
+# With more than one web node, the cache and the sessions must be shared: CACHE_URL (or
+# REDIS_URL) names the Redis they use; sessions are then kept in it and written through to the
+# database (a Redis restart signs nobody out). Without either, the cache is this process's
+# memory and the sessions are in the database. Sign-in lockouts (django-axes), report and import
+# progress and the locks of the services are in the database either way.
 REDIS_URL = env("REDIS_URL", default="")
-if REDIS_URL:
+CACHE_URL = env("CACHE_URL", default="") or REDIS_URL
+if CACHE_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # The background-work module (liaison/tasks.py) sends work to this broker when one is set and
 # runs it in-process after the transaction commits when none is.
@@ -242,8 +251,63 @@ STATIC_ROOT = Path(env("STATIC_ROOT", default=DATA_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=DATA_DIR / "media"))
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
+# Private files (agreement scans, attachments, meeting materials, import sheets, reports, minutes
+# PDFs: liaison/uploads.py) are kept on this machine's disk under MEDIA_ROOT/private, or in an
+# S3-compatible bucket (MinIO, 阿里云 OSS, 腾讯云 COS, Huawei OBS, AWS) when STORAGE_URL, in the
+# form s3://KEY:SECRET@host:port/bucket?region=cn-north-1&secure=0 (secure=0: plain HTTP), or
+# AWS_STORAGE_BUCKET_NAME (with AWS_S3_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
+# AWS_S3_REGION_NAME) is set. Objects stay private; see PRIVATE_FILE_DOWNLOADS.
+STORAGE_URL = env("STORAGE_URL", default="")
+
+
+def object_storage_options(url: str) -> dict:
+    """The options of the private S3 storage from STORAGE_URL, else from the AWS_* variables;
+    empty when neither names a bucket."""
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme != "s3" or not parts.path.strip("/"):
+            raise ImproperlyConfigured("STORAGE_URL must read s3://KEY:SECRET@host:port/bucket.")
+        query = dict(parse_qsl(parts.query))
+        secure = environ.Env.parse_value(query.get("secure", "1"), bool)
+        host = parts.hostname or ""
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return {
+            "bucket_name": parts.path.strip("/"),
+            "endpoint_url": f"{'https' if secure else 'http'}://{host}" if host else None,
+            "access_key": unquote(parts.username or "") or None,
+            "secret_key": unquote(parts.password or "") or None,
+            "region_name": query.get("region") or None,
+            "addressing_style": query.get("addressing", "path"),
+            "location": query.get("prefix", ""),
+        }
+    bucket = env("AWS_STORAGE_BUCKET_NAME", default="")
+    if not bucket:
+        return {}
+    return {
+        "bucket_name": bucket,
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL", default="") or None,
+        "access_key": env("AWS_ACCESS_KEY_ID", default="") or None,
+        "secret_key": env("AWS_SECRET_ACCESS_KEY", default="") or None,
+        "region_name": env("AWS_S3_REGION_NAME", default="") or None,
+        "addressing_style": env("AWS_S3_ADDRESSING_STYLE", default="path"),
+        "location": env("AWS_LOCATION", default=""),
+    }
+
+
+OBJECT_STORAGE = object_storage_options(STORAGE_URL)
+# How a permitted download reaches the browser: "stream" (through this application, the
+# default) or "redirect" (after the permission check, to a signed URL of the bucket valid for
+# PRIVATE_FILE_URL_SECONDS; the bucket's address must then be reachable from the browsers).
+PRIVATE_FILE_DOWNLOADS = env("PRIVATE_FILE_DOWNLOADS", default="stream")
+if PRIVATE_FILE_DOWNLOADS not in ("stream", "redirect"):
+    raise ImproperlyConfigured("PRIVATE_FILE_DOWNLOADS must be stream or redirect.")
+PRIVATE_FILE_URL_SECONDS = env("PRIVATE_FILE_URL_SECONDS", cast=int, default=60)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {"BACKEND": "liaison.uploads.PrivateS3Storage", "OPTIONS": OBJECT_STORAGE}
+    if OBJECT_STORAGE
+    else {"BACKEND": "liaison.uploads.PrivateStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG or TESTING

@@ -1,8 +1,10 @@
 """Private files: signed-agreement scans, progress-report attachments, meeting materials.
 
-They are stored under ``MEDIA_ROOT / "private"`` with random names and no public URL (the
-project never serves ``MEDIA_URL``); the pages and the API stream them only after a permission
-check. What is accepted is decided by the content, not the name: a PDF, JPEG or PNG whose
+They are stored with random names in the ``private`` storage of ``STORAGES``: on disk under
+``MEDIA_ROOT / "private"`` (the project never serves ``MEDIA_URL``), or in a private S3 bucket
+when one is configured. Code reaches them through the storage API only (open, save, exists,
+delete, size), never through a path. The pages and the API hand them out only after a
+permission check: streamed, or redirected to a short-lived signed URL of the bucket. What is accepted is decided by the content, not the name: a PDF, JPEG or PNG whose
 extension matches, at most ``MAX_UPLOAD_BYTES``.
 """
 
@@ -14,14 +16,22 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import IO
 
+from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
-from django.http import FileResponse, Http404
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.functional import LazyObject, empty
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_ORIGINAL_NAME = 150
@@ -41,6 +51,7 @@ FILE_TYPES = (
     FileType("PNG", "image/png", b"\x89PNG", (".png",)),
 )
 ACCEPT = ",".join(ext for kind in FILE_TYPES for ext in kind.extensions)
+PRIVATE = "private"  # the alias in STORAGES
 
 
 class PrivateStorage(FileSystemStorage):
@@ -65,12 +76,66 @@ class PrivateStorage(FileSystemStorage):
         return None
 
 
-_private_storage = PrivateStorage()
+class PrivateS3Storage(S3Storage):
+    """An S3-compatible bucket for the private files: private objects, signed URLs only (no
+    custom domain, no public URL), names never overwritten, path-style addressing unless the
+    options say otherwise (MinIO and most self-hosted stores need it)."""
+
+    def __init__(self, **options) -> None:
+        options.setdefault("addressing_style", "path")
+        options.setdefault("signature_version", "s3v4")  # signed URLs expire after seconds
+        # A file read whole (an import sheet, a minutes PDF) spills to disk past 5 MB.
+        options.setdefault("max_memory_size", 5 * 1024 * 1024)
+        super().__init__(
+            **options,
+            default_acl="private",
+            querystring_auth=True,
+            querystring_expire=settings.PRIVATE_FILE_URL_SECONDS,
+            custom_domain=None,
+            file_overwrite=False,
+        )
+
+    def stream(self, name: str) -> tuple[IO[bytes], int]:
+        """The object's body as it arrives and its size, for a download that holds no copy."""
+        try:
+            answer = self.bucket.Object(self._normalize_name(clean_name(name))).get()
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise FileNotFoundError(name) from error
+            raise
+        return answer["Body"], answer["ContentLength"]
 
 
-def private_storage() -> PrivateStorage:
+class _PrivateStorageHandle(LazyObject):
+    """The ``private`` storage of ``STORAGES``, looked up when first used and again after the
+    setting changes (the file fields keep this handle, not the storage it stands for)."""
+
+    def _setup(self) -> None:
+        self._wrapped = storages[PRIVATE]
+
+
+_private_storage = _PrivateStorageHandle()
+
+
+@receiver(setting_changed)
+def _forget_private_storage(*, setting: str, **kwargs) -> None:
+    if setting == "STORAGES":
+        _private_storage._wrapped = empty
+
+
+def private_storage() -> Storage:
     """The storage of every private file (a callable, so migrations do not freeze a path)."""
     return _private_storage
+
+
+def local_private_storage() -> PrivateStorage:
+    """The private files on this machine's disk, whatever ``STORAGES`` says: where
+    ``move_files_to_storage`` copies them from."""
+    return PrivateStorage()
+
+
+def uses_object_storage() -> bool:
+    return not isinstance(storages[PRIVATE], FileSystemStorage)
 
 
 def private_upload_to(instance, filename: str) -> str:
@@ -167,15 +232,48 @@ def file_response(record) -> FileResponse:
     )
 
 
-def private_file_response(name: str, *, filename: str, content_type: str) -> FileResponse:
-    """Stream the stored private file ``name`` as a download called ``filename``."""
+def private_file_response(
+    name: str, *, filename: str, content_type: str
+) -> FileResponse | HttpResponseRedirect:
+    """The stored private file ``name`` as a download called ``filename``: streamed, or with
+    ``PRIVATE_FILE_DOWNLOADS = "redirect"`` and a bucket, a redirect to a URL signed for
+    ``PRIVATE_FILE_URL_SECONDS`` that names the download and its type."""
+    if settings.PRIVATE_FILE_DOWNLOADS == "redirect" and uses_object_storage():
+        return _signed_redirect(name, filename=filename, content_type=content_type)
     try:
-        handle = _private_storage.open(name, "rb")
+        handle, size = _stream(name)
     except FileNotFoundError as missing:
         raise Http404 from missing
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type=content_type
     )
+    response["Content-Length"] = size
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _signed_redirect(name: str, *, filename: str, content_type: str) -> HttpResponseRedirect:
+    if not _private_storage.exists(name):
+        raise Http404
+    url = _private_storage.url(
+        name,
+        parameters={
+            "ResponseContentDisposition": content_disposition_header(True, filename),
+            "ResponseContentType": content_type,
+        },
+        expire=settings.PRIVATE_FILE_URL_SECONDS,
+    )
+    response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+def _stream(name: str) -> tuple[IO[bytes], int]:
+    """A bucket's object straight from the bucket; a file on disk opened where it is."""
+    storage = storages[PRIVATE]
+    if isinstance(storage, PrivateS3Storage):
+        return storage.stream(name)
+    handle = storage.open(name, "rb")
+    return handle, handle.size
