@@ -18,6 +18,7 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -153,10 +154,11 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 # Workers by queue: mail, reports and Excel imports each have a queue of their own, so a long
-# report never holds up invitation mail (`celery -A liaison.tasks worker -Q mail`); everything
-# else goes to the default queue "celery". A worker started without -Q takes the default only:
-# give every queue at least one worker.
+# report never holds up invitation mail. A worker started without -Q takes every queue (one
+# machine); on several, give each queue its workers (`celery -A liaison.tasks worker -Q mail`,
+# `-Q reports`, `-Q imports,celery`). Everything not routed goes to the default queue "celery".
 CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name) for name in ("celery", "mail", "reports", "imports")]
 CELERY_TASK_ROUTES = {
     "meetings.delivery.*": {"queue": "mail"},
     "meetings.mail.*": {"queue": "mail"},

@@ -167,3 +167,8 @@ def test_a_daily_job_runs_once_a_day_and_a_failed_run_gives_the_day_back():
     assert job() == 2  # the day was given back
     assert job() is None  # a second beat process, the same day
     assert runs == [True, False]
+
+
+def test_a_worker_started_without_queues_takes_every_queue():
+    """One machine runs one worker (README): it must take mail, reports and imports too."""
+    assert set(tasks.app.amqp.queues) == {"celery", "mail", "reports", "imports"}
