@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 RESULTS: list[tuple[str, bool, str]] = []
+BROWSER_PASSWORD = "correct horse 42"
 
 
 # --- The SMTP sink --------------------------------------------------------------------------
@@ -155,6 +156,37 @@ def checks() -> int:
         assert page.status_code == 200, page.status_code
         assert page.cookies.get("csrftoken") is not None
         return "http → 301 https; https → 200"
+
+    @check("a browser signs in through nginx and stays signed in on both nodes")
+    def _browser():
+        from playwright.sync_api import sync_playwright
+
+        account = User.objects.get(username="cluster-secretariat")
+        account.set_password(BROWSER_PASSWORD)
+        account.save()
+        seen = set()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=os.environ.get("JOURNEYS_CHROMIUM", "/usr/bin/chromium"),
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+            )
+            try:
+                context = browser.new_context(locale="zh-CN", ignore_https_errors=True)
+                page = context.new_page()
+                page.goto(f"{base}/accounts/login/")
+                page.fill("#id_username", "cluster-secretariat")
+                page.fill("#id_password", BROWSER_PASSWORD)
+                page.click("button[type=submit]")
+                page.wait_for_load_state()
+                assert "/accounts/login/" not in page.url, page.url
+                for _ in range(8):
+                    response = page.goto(f"{base}/meetings/")
+                    assert response.status == 200 and "/accounts/login/" not in page.url
+                    seen.add(response.headers.get("x-upstream"))
+            finally:
+                browser.close()
+        assert len(seen) == 2, seen
+        return f"8 pages signed in, served by {sorted(seen)}"
 
     # A meeting with an agenda item, invitees with addresses, members with tokens.
     plan = bench.seed(0, 200, 25)
