@@ -7,6 +7,7 @@ from liaison.models import (
     Association,
     AuditEntry,
     CalendarToken,
+    DailyRun,
     FocusArea,
     Mechanism,
     Membership,
@@ -138,3 +139,11 @@ class CalendarTokenFactory(factory.django.DjangoModelFactory):
         model = CalendarToken
 
     user = factory.SubFactory(UserFactory)
+
+
+class DailyRunFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DailyRun
+
+    job = factory.Sequence(lambda n: f"meetings.mail.send_rsvp_reminders.{n}")
+    day = factory.LazyFunction(date.today)
