@@ -4,8 +4,9 @@ They are stored with random names in the ``private`` storage of ``STORAGES``: on
 ``MEDIA_ROOT / "private"`` (the project never serves ``MEDIA_URL``), or in a private S3 bucket
 when one is configured. Code reaches them through the storage API only (open, save, exists,
 delete, size), never through a path. The pages and the API hand them out only after a
-permission check: streamed, or redirected to a short-lived signed URL of the bucket. What is accepted is decided by the content, not the name: a PDF, JPEG or PNG whose
-extension matches, at most ``MAX_UPLOAD_BYTES``.
+permission check: streamed, or redirected to a short-lived signed URL of the bucket. What is
+accepted is decided by the content, not the name: a PDF, JPEG or PNG whose extension matches,
+at most ``MAX_UPLOAD_BYTES``.
 """
 
 from __future__ import annotations
@@ -247,6 +248,7 @@ def private_file_response(
     response = FileResponse(
         handle, as_attachment=True, filename=filename, content_type=content_type
     )
+    response.block_size = 64 * 1024  # fewer, larger reads from a bucket
     response["Content-Length"] = size
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
