@@ -427,6 +427,7 @@ def test_mailing_many_invitees_costs_the_same_queries_as_a_few(
 
 
 # The invitations (twice), a savepoint, the liaison addresses, the deliveries recorded, the audit
-# entry (its type, the row), the savepoint's release; then the worker: the deliveries, the
-# meeting, its agenda, the rows marked sent.
-QUERIES_TO_MAIL_A_BATCH = 12
+# entry (its type, the row), the savepoint's release, the notices beside mail (the users whose
+# inbox gets it, the channels that carry it); then the worker: the deliveries, the meeting, its
+# agenda, the rows marked sent.
+QUERIES_TO_MAIL_A_BATCH = 14
