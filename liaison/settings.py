@@ -308,7 +308,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ReportKindEnum": "reports.models.GeneratedReport.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "ReportKindEnum": "reports.models.GeneratedReport.Kind",
+        "ChannelKindEnum": "liaison.models.channels.Channel.Kind",
+        "NoticeKindEnum": "liaison.models.channels.NoticeKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "liaison.api.schema.add_error_responses",

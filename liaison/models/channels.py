@@ -113,6 +113,9 @@ class Channel(models.Model):
     active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
 
+    # The history says that these changed, never what they hold (liaison.audit).
+    AUDIT_HIDDEN = ("target", "secret_token")
+
     class Meta:
         verbose_name = _("channel")
         verbose_name_plural = _("channels")

@@ -7,9 +7,13 @@ from liaison.models import (
     Association,
     AuditEntry,
     CalendarToken,
+    Channel,
+    ChannelDelivery,
     FocusArea,
     Mechanism,
     Membership,
+    Notice,
+    NoticeKind,
     Organisation,
     Partnership,
     Person,
@@ -138,3 +142,36 @@ class CalendarTokenFactory(factory.django.DjangoModelFactory):
         model = CalendarToken
 
     user = factory.SubFactory(UserFactory)
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Channel
+
+    kind = Channel.Kind.WECOM
+    name = factory.Sequence(lambda n: f"联络群{n}")
+    target = factory.Sequence(
+        lambda n: f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k{n}"
+    )
+    audience = Channel.Audience.PARTNERSHIP
+    partnership = factory.SubFactory(PartnershipFactory)
+
+
+class ChannelDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChannelDelivery
+
+    channel = factory.SubFactory(ChannelFactory)
+    kind = NoticeKind.INVITATION
+    recipient = factory.LazyAttribute(lambda d: d.channel.name)
+    payload = factory.LazyFunction(lambda: {"msgtype": "markdown", "markdown": {"content": "x"}})
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notice
+
+    user = factory.SubFactory(UserFactory)
+    kind = NoticeKind.INVITATION
+    title = factory.Sequence(lambda n: f"会议通知：第{n}次联席会议")
+    url = "/meetings/"
