@@ -382,7 +382,7 @@ def test_mail_log_query_count_is_constant(
         client,
         url.format(pk=meeting.pk),
         add,
-        queries={"/meetings/{pk}/mail/": 11, "/api/v1/meetings/{pk}/deliveries/": 5}[url],
+        queries={"/meetings/{pk}/mail/": 13, "/api/v1/meetings/{pk}/deliveries/": 5}[url],
     )
 
 
