@@ -30,6 +30,7 @@ from django.db import transaction
 from demo.agreement_kinds import add_agreement_kinds
 from demo.agreements import seed_agreements
 from demo.attendance import seed_attendance
+from demo.channels import seed_channels
 from demo.directory import seed_organisations, seed_people, seed_regions, seed_sectors
 from demo.invitations import seed_invitations
 from demo.meetings import seed_meetings
@@ -61,6 +62,7 @@ def load_demo(*, password: str) -> DemoLoaded:
         partnership = seed_partnership(seeder, orgs)
         mechanisms = seed_mechanisms(seeder, partnership)
         seed_meetings(seeder, partnership, mechanisms)
+        seed_channels(seeder, partnership, liaisons)
         seed_association(seeder, partnership, orgs, liaisons)
         seed_agreements(seeder)
         add_agreement_kinds(seeder)

@@ -16,6 +16,9 @@ class LiaisonConfig(AppConfig):
 
         # Without HarfBuzz subsetting or the FangSong face, PDFs are slow or wrong: say so early.
         checks.register(pdf_system_check, "liaison")
+        # Register the channels' background tasks with Celery (a worker imports the apps, not
+        # the URL configuration).
+        from liaison.channels import sending  # noqa: F401
 
 
 class BackOfficeConfig(admin_apps.AdminConfig):

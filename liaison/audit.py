@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import hashlib
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.db.models.fields.files import FieldFile
@@ -23,6 +25,9 @@ from django.utils.dateparse import parse_datetime
 from liaison.models import AuditEntry
 
 IGNORED_FIELDS = {"created_at", "updated_at", "password", "last_login"}
+# Fields a model names in ``AUDIT_HIDDEN`` (a robot's address with its access key, a signing
+# secret) are audited as changed or not, never with their value.
+HIDDEN = "••••••"
 
 
 def _raw(value):
@@ -66,10 +71,20 @@ def tracked_fields(obj: models.Model) -> list[models.Field]:
 
 def snapshot(obj: models.Model) -> dict:
     """The object's tracked values now: {field name: (raw value, display text)}."""
+    hidden = getattr(obj, "AUDIT_HIDDEN", ())
     return {
-        field.name: (_raw(getattr(obj, field.attname)), _display(obj, field))
+        field.name: (_hidden(getattr(obj, field.attname)), HIDDEN)
+        if field.name in hidden
+        else (_raw(getattr(obj, field.attname)), _display(obj, field))
         for field in tracked_fields(obj)
     }
+
+
+def _hidden(value) -> str:
+    """A value's stand-in: differs when the value does, says nothing about it."""
+    if not value:
+        return ""
+    return hashlib.sha256(f"{settings.SECRET_KEY}:{value}".encode()).hexdigest()[:16]
 
 
 def stored_snapshot(obj: models.Model) -> dict:

@@ -2,6 +2,19 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from liaison import permissions
+from liaison.models import Notice
+
+
+def _unread_count(user):
+    """The user's unread notices, counted once and only if the page shows the navigation."""
+    found = []
+
+    def count() -> int:
+        if not found:
+            found.append(Notice.objects.filter(user=user).unread().count())
+        return found[0]
+
+    return count
 
 
 def navigation(request):
@@ -26,8 +39,10 @@ def navigation(request):
         ]
         links.append((_("API"), reverse("api-docs")))
     if permissions.is_secretariat(user):
+        links.append((_("Channels"), reverse("channel-list")))
         links.append((_("Back office"), reverse("admin:index")))
     return {
+        "unread_notices": _unread_count(user) if links else None,
         "nav_links": links,
         "user_role": permissions.role_of(user),
         "can_write": permissions.can_write(user),

@@ -188,6 +188,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 24 * 60 * 60,  # daily
         "kwargs": {"days": 7},
     },
+    "send-channel-deliveries": {
+        "task": "liaison.channels.sending.send_due_deliveries",
+        "schedule": 60,  # every minute: what a robot's rate limit or a backoff held back
+    },
     "prune-reports": {
         "task": "liaison.reports.generation.prune_reports_task",
         "schedule": 24 * 60 * 60,  # daily; does nothing unless REPORTS_KEEP_DAYS is set
@@ -338,6 +342,23 @@ SERVER_EMAIL = env("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # a worker; in-process the attempts follow at once).
 MAIL_SEND_ATTEMPTS = env("MAIL_SEND_ATTEMPTS", cast=int, default=3)
 MAIL_RETRY_BACKOFF = env("MAIL_RETRY_BACKOFF", cast=int, default=60)
+# Notices beside mail (liaison/channels/): group robots and SMS. The backends decide where the
+# messages go: "http" posts to the robots and the SMS gateway; "console" prints them and
+# "locmem" keeps them in memory (development, the demo, tests).
+_DEV_BACKEND = "locmem" if TESTING else "console"
+ROBOT_BACKEND = env("ROBOT_BACKEND", default=_DEV_BACKEND if (DEBUG or TESTING) else "http")
+SMS_BACKEND = env("SMS_BACKEND", default=_DEV_BACKEND if (DEBUG or TESTING) else "http")
+# The HTTP template gateway (the shape of Aliyun's and Tencent Cloud's SMS APIs).
+SMS_GATEWAY_URL = env("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_KEY = env("SMS_GATEWAY_KEY", default="")
+SMS_SIGN_NAME = env("SMS_SIGN_NAME", default="湘吐合作秘书处")
+SMS_TEMPLATE_CODE = env("SMS_TEMPLATE_CODE", default="")
+# Seconds a robot or the gateway may take to answer; attempts and backoff as for mail.
+CHANNEL_TIMEOUT = env("CHANNEL_TIMEOUT", cast=float, default=10.0)
+CHANNEL_SEND_ATTEMPTS = env("CHANNEL_SEND_ATTEMPTS", cast=int, default=3)
+CHANNEL_RETRY_BACKOFF = env("CHANNEL_RETRY_BACKOFF", cast=int, default=60)
+# A group robot takes at most this many messages a minute (钉钉 and 企业微信: 20).
+ROBOT_MESSAGES_PER_MINUTE = env("ROBOT_MESSAGES_PER_MINUTE", cast=int, default=20)
 # The ORGANIZER of e-mailed invitations (iMIP): the mailbox calendar replies go to. Invitation
 # mail is sent from it (calendar clients require From = ORGANIZER).
 CALENDAR_ORGANIZER_EMAIL = env(
@@ -375,7 +396,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"ReportKindEnum": "reports.models.GeneratedReport.Kind"},
+    "ENUM_NAME_OVERRIDES": {
+        "ReportKindEnum": "reports.models.GeneratedReport.Kind",
+        "ChannelKindEnum": "liaison.models.channels.Channel.Kind",
+        "NoticeKindEnum": "liaison.models.channels.NoticeKind",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "liaison.api.schema.add_error_responses",

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from liaison.tasks import background_task, runs_in_process, submit
+from meetings import notices
 from meetings.models import Invitation, MailDelivery, Meeting
 
 Kind = MailDelivery.Kind
@@ -98,6 +99,13 @@ def record(
         ]
     )
     _submit([d.pk for d in deliveries if d.status == Delivery.QUEUED])
+    notices.notify(
+        meeting,
+        [d.invitation for d in deliveries if d.invitation is not None],
+        kind=kind,
+        object_id=object_id,
+        changes=changes,
+    )
     return deliveries
 
 

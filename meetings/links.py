@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -45,6 +46,30 @@ def rsvp_url(invitation: Invitation, answer: str = "") -> str:
     tap."""
     url = reverse("invitation-link", args=[make_token(invitation)])
     return f"{url}?answer={answer}" if answer else url
+
+
+def _short_signature(invitation_id: int, version: int) -> str:
+    return signing.Signer(salt=SALT + ".short").signature(f"{invitation_id}.{version}")[:12]
+
+
+def short_url(invitation: Invitation) -> str:
+    """A short path (for an SMS) that leads to the invitation's answer page."""
+    code = f"{invitation.pk}-{_short_signature(invitation.pk, invitation.token_version)}"
+    return reverse("invitation-short-link", args=[code])
+
+
+def read_short_code(code: str) -> Invitation:
+    """The invitation of a short link's code, or LinkError as for the full link."""
+    number, _dash, signature = code.partition("-")
+    invitation = Invitation.objects.filter(pk=int(number)).first() if number.isdigit() else None
+    if invitation is None or not constant_time_compare(
+        signature, _short_signature(invitation.pk, invitation.token_version)
+    ):
+        raise LinkError(
+            _("This link is not valid. Please use the link in your invitation exactly as sent."),
+            400,
+        )
+    return invitation
 
 
 def read_token(token: str, purpose: str = RSVP, *, now=None) -> Invitation:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("invitations/", views.my_invitations, name="my-invitations"),
     path("invitations/<int:pk>/", views.invitation_answer, name="invitation-answer"),
     path("rsvp/<str:token>/", views.invitation_link, name="invitation-link"),
+    path("r/<str:code>/", views.invitation_short_link, name="invitation-short-link"),
     # Scheduling, agenda and attendance
     path(
         "schedule/mechanism/<int:pk>/",

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -23,6 +24,9 @@ from django.utils.translation import ngettext
 
 from agreements.excel import XLSX_CONTENT_TYPE
 from liaison import audit, jobs
+from liaison.channels import dispatch
+from liaison.models import NoticeKind
+from liaison.site import absolute_url
 from liaison.tasks import background_task, exclusive, once_a_day, submit
 from liaison.uploads import delete_stored, private_file_response
 from reports.kinds import REPORT_TYPES
@@ -131,6 +135,21 @@ def _generate(report: GeneratedReport) -> None:
         delete_stored(report.pdf.name)
         delete_stored(report.xlsx.name)
         raise
+    _notify_ready(report)
+
+
+def _notify_ready(report: GeneratedReport) -> None:
+    """The requester's inbox says the report is ready, linking to it."""
+    path = reverse("report-detail", args=[report.pk])
+    dispatch.notify(
+        dispatch.Message(
+            kind=NoticeKind.REPORT,
+            title=_("Report ready: %(title)s") % {"title": report.title},
+            link=absolute_url(path),
+            path=path,
+        ),
+        dispatch.Audience(users={report.requested_by_id}),
+    )
 
 
 def _pages_laid_out(report: GeneratedReport, *, started: float):

@@ -23,4 +23,7 @@ export SECURE_SSL_REDIRECT=${SECURE_SSL_REDIRECT:-0}
 export SESSION_COOKIE_SECURE=${SESSION_COOKIE_SECURE:-0}
 export CSRF_COOKIE_SECURE=${CSRF_COOKIE_SECURE:-0}
 export SECURE_HSTS_SECONDS=${SECURE_HSTS_SECONDS:-0}
+# Group robots and SMS print what they would send (liaison/channels/): no robot is reached.
+export ROBOT_BACKEND=${ROBOT_BACKEND:-console}
+export SMS_BACKEND=${SMS_BACKEND:-console}
 unset link_host hosts

@@ -211,7 +211,7 @@ def test_purchase_page_query_count_is_constant(client_for, secretariat, purchase
         client_for(secretariat),
         page(purchase),
         lambda: DeliveryFactory(goods_line=line, quantity=Decimal("0.5")),
-        queries=14,
+        queries=15,
     )
 
 
@@ -531,13 +531,13 @@ def test_intention_and_framework_pages_query_counts_are_constant(
     WorkingMechanismFactory(agreement=framework)
 
     pinned_queries(
-        client, page(intention), lambda: NegotiationNoteFactory(agreement=intention), queries=12
+        client, page(intention), lambda: NegotiationNoteFactory(agreement=intention), queries=13
     )
     pinned_queries(
         client,
         page(framework),
         lambda: AgreementFactory(introduced_under=framework),
-        queries=12,
+        queries=13,
     )
 
 

@@ -9,6 +9,7 @@ from agreements.api.views import (
     SigningUnitViewSet,
 )
 from liaison.api import views
+from liaison.api.channels import ChannelViewSet, NoticeViewSet
 from meetings.api.minutes import (
     DecisionViewSet,
     FollowUpViewSet,
@@ -59,6 +60,8 @@ router.register("agreements", AgreementViewSet, basename="api-agreement")
 router.register("agreement-imports", AgreementImportViewSet, basename="api-agreement-import")
 router.register("progress-reports", ProgressReportViewSet, basename="api-progress-report")
 router.register("reports", GeneratedReportViewSet, basename="api-report")
+router.register("channels", ChannelViewSet, basename="api-channel")
+router.register("notices", NoticeViewSet, basename="api-notice")
 
 urlpatterns = [
     path("auth/token/", views.obtain_token, name="api-token"),

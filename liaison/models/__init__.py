@@ -5,6 +5,7 @@ sign-in throttling, calendar links), the private-file base (``files``) and the s
 background work followed on a page (``jobs``).
 """
 
+from liaison.models.channels import Channel, ChannelDelivery, Notice, NoticeKind
 from liaison.models.directory import (
     Organisation,
     OrganisationQuerySet,
@@ -39,11 +40,15 @@ __all__ = [
     "AuditEntryQuerySet",
     "BackgroundJob",
     "CalendarToken",
+    "Channel",
+    "ChannelDelivery",
     "DailyRun",
     "FocusArea",
     "Mechanism",
     "Membership",
     "MembershipQuerySet",
+    "Notice",
+    "NoticeKind",
     "Occurrence",
     "Organisation",
     "OrganisationQuerySet",

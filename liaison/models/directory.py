@@ -228,6 +228,9 @@ class Person(models.Model):
     phone = models.CharField(_("phone"), max_length=32, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
     is_liaison = models.BooleanField(_("liaison person"), default=False)
+    sms_opt_out = models.BooleanField(
+        _("no SMS"), default=False, help_text=_("The person asked to receive no SMS notices.")
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -7,10 +7,14 @@ from liaison.models import (
     Association,
     AuditEntry,
     CalendarToken,
+    Channel,
+    ChannelDelivery,
     DailyRun,
     FocusArea,
     Mechanism,
     Membership,
+    Notice,
+    NoticeKind,
     Organisation,
     Partnership,
     Person,
@@ -147,3 +151,36 @@ class DailyRunFactory(factory.django.DjangoModelFactory):
 
     job = factory.Sequence(lambda n: f"meetings.mail.send_rsvp_reminders.{n}")
     day = factory.LazyFunction(date.today)
+
+
+class ChannelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Channel
+
+    kind = Channel.Kind.WECOM
+    name = factory.Sequence(lambda n: f"联络群{n}")
+    target = factory.Sequence(
+        lambda n: f"https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k{n}"
+    )
+    audience = Channel.Audience.PARTNERSHIP
+    partnership = factory.SubFactory(PartnershipFactory)
+
+
+class ChannelDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ChannelDelivery
+
+    channel = factory.SubFactory(ChannelFactory)
+    kind = NoticeKind.INVITATION
+    recipient = factory.LazyAttribute(lambda d: d.channel.name)
+    payload = factory.LazyFunction(lambda: {"msgtype": "markdown", "markdown": {"content": "x"}})
+
+
+class NoticeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notice
+
+    user = factory.SubFactory(UserFactory)
+    kind = NoticeKind.INVITATION
+    title = factory.Sequence(lambda n: f"会议通知：第{n}次联席会议")
+    url = "/meetings/"

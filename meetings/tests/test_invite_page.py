@@ -231,7 +231,7 @@ def test_inviting_a_scheduled_meeting_mails_at_once_and_nothing_waits(
 # --- Query counts ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("page", "expected"), [("invite/", 9), ("invitations/", 11)])
+@pytest.mark.parametrize(("page", "expected"), [("invite/", 10), ("invitations/", 12)])
 def test_invite_pages_query_count_is_constant(
     client_for, secretariat, meeting, page, expected, pinned_queries
 ):

@@ -45,7 +45,7 @@ def test_meeting_invitation_page_query_count_constant(
         client_for(persona[name]),
         f"/meetings/{meeting.pk}/invitations/",
         lambda: answered_invitation(meeting, secretariat),
-        queries={"secretariat": 13, "official": 7}[name],
+        queries={"secretariat": 14, "official": 8}[name],
     )
 
 
@@ -71,4 +71,4 @@ def test_my_invitations_query_count_constant(client_for, pinned_queries, secreta
     def make():
         answered_invitation(MeetingFactory(), secretariat, member_a.organisation)
 
-    pinned_queries(client_for(member_a), "/meetings/invitations/", make, queries=5)
+    pinned_queries(client_for(member_a), "/meetings/invitations/", make, queries=6)

@@ -211,6 +211,17 @@ def invitation_link(request, token: str):
     return _answer_page(request, invitation, channel=Invitation.Channel.LINK, actor=actor)
 
 
+def invitation_short_link(request, code: str):
+    """The short link of an SMS: on to the invitation's signed answer page."""
+    try:
+        invitation = links.read_short_code(code)
+    except links.LinkError as error:
+        return render(
+            request, "meetings/link_error.html", {"message": error.message}, status=error.status
+        )
+    return redirect(links.rsvp_url(invitation))
+
+
 @reader_of_all_required
 def meeting_invitations(request, pk: int):
     """The secretariat's view of a meeting's invitations: live counts, a filterable list and

@@ -9,16 +9,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from liaison import permissions
+from liaison.models import ChannelDelivery
 from liaison.pages import UNSET, call_or_flash, paginate, query_without_page
 from meetings import mail, services
 from meetings.forms import MailFilterForm
 from meetings.models import Meeting
 
+# The latest messages to group robots and phones shown beside the mail.
+CHANNEL_ROWS = 100
+
 
 @login_required
 def meeting_mail(request, pk: int):
     """The meeting's mail log: the latest batch's progress, every delivery with its status
-    and error (filter by kind and status), and resending. The secretariat's only."""
+    and error (filter by kind and status), and resending; then the latest messages to group
+    robots and SMS. The secretariat's only."""
     if not permissions.can_manage_invitations(request.user):
         raise PermissionDenied
     meeting = get_object_or_404(Meeting.objects.with_related(), pk=pk)
@@ -39,6 +44,9 @@ def meeting_mail(request, pk: int):
             "filters": filters,
             "page": paginate(request, deliveries, per_page=50),
             "query": query_without_page(request),
+            "channel_deliveries": ChannelDelivery.objects.filter(meeting_ref=meeting.pk)
+            .select_related("channel")
+            .order_by("-created_at", "-pk")[:CHANNEL_ROWS],
         },
     )
 
