@@ -259,6 +259,12 @@ class InvitationQuerySet(models.QuerySet):
         kwargs.setdefault("changed_at", timezone.now())
         return super().update(**kwargs)
 
+    def bulk_update(self, objs, fields, batch_size=None):
+        now = timezone.now()
+        for invitation in objs:
+            invitation.changed_at = now
+        return super().bulk_update(objs, {*fields, "changed_at"}, batch_size=batch_size)
+
 
 class Invitation(models.Model):
     """An invitation of an organisation or a person to a meeting, with its answer (回执).

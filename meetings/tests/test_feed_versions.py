@@ -372,7 +372,7 @@ def test_an_answer_to_the_subscribers_own_person_moves_its_feed(
 
 
 def test_a_bulk_update_of_invitations_moves_their_feed(client, member_a, invited):
-    """Writes that bypass save() (QuerySet.update) move ``changed_at`` too."""
+    """Writes that bypass save() (QuerySet.update, bulk_update) move ``changed_at`` too."""
     url = feed_url(member_a)
     first = client.get(url)
 
@@ -382,6 +382,13 @@ def test_a_bulk_update_of_invitations_moves_their_feed(client, member_a, invited
     again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == 200 and again["ETag"] != first["ETag"]
+
+    invited.refresh_from_db()
+    invited.status = Invitation.Status.DECLINED
+    Invitation.objects.bulk_update([invited], ["status"])
+    third = client.get(url, HTTP_IF_NONE_MATCH=again["ETag"])
+
+    assert third.status_code == 200 and third["ETag"] != again["ETag"]
 
 
 # --- If-None-Match as clients send it -----------------------------------------------------------
