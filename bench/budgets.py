@@ -173,7 +173,7 @@ def cold_feed_and_plain_build(base: str, path: str, data, *, repeat: int) -> tup
     from meetings.models import Meeting
 
     touched = Meeting.objects.filter(pk=data["meeting"].pk)
-    feed_times, plain_times = [], []
+    feed_times, plain_times, etags = [], [], set()
     with requests.Session() as client:
         for n in range(repeat + 1):
             touched.update(updated_at=datetime.now(UTC))
@@ -182,6 +182,9 @@ def cold_feed_and_plain_build(base: str, path: str, data, *, repeat: int) -> tup
             elapsed = (time.perf_counter() - started) * 1000
             if response.status_code != 200:
                 raise SystemExit(f"{path}: {response.status_code}, not 200")
+            if response.headers["ETag"] in etags:
+                raise SystemExit(f"{path}: served an earlier version, not built afresh")
+            etags.add(response.headers["ETag"])
             started = time.perf_counter()
             plain_build()
             built = (time.perf_counter() - started) * 1000
