@@ -197,7 +197,11 @@ def main() -> None:
 
     if args.explain:
         prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN ANALYZE "
-        for build in (lambda: feeds.partnership_version(meeting.partnership), old_latest_change):
+        for build in (
+            lambda: feeds.personal_version(token),
+            lambda: feeds.partnership_version(meeting.partnership),
+            old_latest_change,
+        ):
             with CaptureQueriesContext(connection) as captured:
                 build()
             (query,) = captured.captured_queries

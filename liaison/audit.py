@@ -195,13 +195,20 @@ class Newest:
     model: type[models.Model]
     field: str
     where: tuple[tuple[str, object], ...] = ()
+    # Fields equal to constants written into the SQL (not parameters), so that a partial
+    # index on the same condition matches on every database.
+    constant: tuple[tuple[str, str], ...] = ()
 
     def sql(self, quote) -> tuple[str, list]:
         meta = self.model._meta
+
+        def column_of(name):
+            return quote((meta.pk if name == "pk" else meta.get_field(name)).column)
+
         column = quote(meta.get_field(self.field).column)
         conditions = " AND ".join(
-            f"{quote((meta.pk if name == 'pk' else meta.get_field(name)).column)} = %s"
-            for name, _value in self.where
+            [f"{column_of(name)} = %s" for name, _value in self.where]
+            + [f"{column_of(name)} = '{_literal(value)}'" for name, value in self.constant]
         )
         return (
             f"SELECT {column} FROM {quote(meta.db_table)}"
@@ -217,6 +224,24 @@ def newest_of_type(model: type[models.Model]) -> Newest:
     walks the ``at`` index past all of them)."""
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     return Newest(AuditEntry, "at", (("content_type", content_type.pk),))
+
+
+def _literal(value: str) -> str:
+    if not value.isidentifier():
+        raise ValueError(f"not a plain constant: {value!r}")
+    return value
+
+
+def newest_deletion_of_type(model: type[models.Model]) -> Newest:
+    """When an object of this type was last deleted: one seek on the partial (content_type,
+    at) index of deletions, however many other entries the type has."""
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    return Newest(
+        AuditEntry,
+        "at",
+        (("content_type", content_type.pk),),
+        constant=(("action", AuditEntry.Action.DELETE.value),),
+    )
 
 
 def newest_of_object(obj: models.Model) -> Newest:

@@ -61,6 +61,12 @@ class AuditEntry(models.Model):
             # The newest change of one kind of object (calendar feeds' Last-Modified): one
             # index seek per content type, however many entries of other kinds are newer.
             models.Index(fields=["content_type", "at"], name="audit_type_at_idx"),
+            # The newest deletion of one kind (a deleted row leaves nothing else to read).
+            models.Index(
+                fields=["content_type", "at"],
+                condition=models.Q(action="delete"),
+                name="audit_type_deleted_at_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -231,20 +231,29 @@ def officials_calendar(version: Version | None = None) -> Feed:
     )
 
 
-def meeting_version(meeting: Meeting) -> Version:
-    """A meeting's own changes and its agenda's (agenda edits leave the meeting row alone)."""
+def meeting_version(meeting_pk: int) -> Version:
+    """A meeting's own changes and its agenda's (agenda edits leave the meeting row alone).
+    Needs only the meeting's pk: read it before the meeting's row (see ``Version``)."""
     return Version(
-        f"meeting/{meeting.pk}",
-        last_change(AgendaItem, meetings=(("pk", meeting.pk),)),
+        f"meeting/{meeting_pk}",
+        last_change(AgendaItem, objects=[Meeting(pk=meeting_pk)], meetings=(("pk", meeting_pk),)),
     )
 
 
-def meeting_calendar(meeting: Meeting, version: Version | None = None) -> Feed:
-    """One meeting, to download and import (its own UID: the same as in the invitation mail)."""
-    version = version or meeting_version(meeting)
+def meeting_calendar(meeting: Meeting, version: Version | None = None, *, read=False) -> Feed:
+    """One meeting, to download and import (its own UID: the same as in the invitation mail).
+
+    ``read``: the caller read ``meeting`` after ``version``, with its partnership and
+    mechanism (``Meeting.objects.with_related()``); only its agenda is then read. Otherwise
+    the meeting is read again, as it is in the database."""
+    version = version or meeting_version(meeting.pk)
 
     def build() -> bytes:
-        item = with_agenda(Meeting.objects.filter(pk=meeting.pk)).get()
+        if read:
+            item = meeting
+            prefetch_related_objects([item], AGENDA)
+        else:
+            item = with_agenda(Meeting.objects.filter(pk=meeting.pk)).get()
         with translation.override(settings.LANGUAGE_CODE):
             calendar = new_calendar(item.title, url=meeting_url(item))
             calendar.add_component(meeting_event(item))
@@ -254,13 +263,14 @@ def meeting_calendar(meeting: Meeting, version: Version | None = None) -> Feed:
 
 
 def own_address(user) -> str:
-    """The subscriber's e-mail: the account's, or else its person's (one query at most)."""
+    """The subscriber's e-mail: the account's, or else its person's (read with the token, or
+    one query)."""
     if user.email:
         return user.email
-    return (
-        Person.objects.filter(user=user).exclude(email="").values_list("email", flat=True).first()
-        or ""
-    )
+    try:
+        return user.person.email
+    except Person.DoesNotExist:
+        return ""
 
 
 def personal_invitations(user):
@@ -272,11 +282,23 @@ def personal_invitations(user):
     return invitations.select_related("person").order_by("meeting__start", "pk")
 
 
+def own_person_id(user) -> int | None:
+    """The pk of the user's own person (none for an account without one)."""
+    try:
+        return user.person.pk
+    except Person.DoesNotExist:
+        return None
+
+
 def personal_version(token) -> Version:
-    """The personal feed's version: besides the meetings, agendas and invitations (answers
-    included), everything of the subscriber the feed shows or is filtered by: the link and its
-    reminder, the account's role, organisation, name and address, and their audited changes."""
+    """The personal feed's version: besides the meetings and agendas, the subscriber's own
+    invitations (answers included: the newest ``changed_at`` of its organisation's and of its
+    person's, so that another member's answer leaves this feed's ETag alone), the deletion of
+    any invitation, and everything of the subscriber the feed shows or is filtered by: the
+    link and its reminder, the account's role, organisation, person, name and address, and
+    their audited changes."""
     user = token.user
+    person_id = own_person_id(user)
     identity = "/".join(
         str(part)
         for part in (
@@ -289,11 +311,19 @@ def personal_version(token) -> Version:
             user.organisation_id,
             user.is_active,
             user.email,
+            person_id,
             user,
         )
     )
-    changed = last_change(Meeting, AgendaItem, Invitation, Person, objects=[user])
-    return Version(identity, max(changed, token.updated_at))
+    mine = [audit.Newest(Meeting, "updated_at"), audit.newest_deletion_of_type(Invitation)]
+    if person_id is not None:
+        mine.append(audit.Newest(Invitation, "changed_at", (("person", person_id),)))
+    if permissions.is_member(user) and user.organisation_id:
+        mine.append(
+            audit.Newest(Invitation, "changed_at", (("organisation", user.organisation_id),))
+        )
+    changed = audit.latest_change(Meeting, AgendaItem, Person, objects=[user], also=tuple(mine))
+    return Version(identity, max(changed or NEVER, token.updated_at))
 
 
 def personal_calendar(token, version: Version | None = None) -> Feed:

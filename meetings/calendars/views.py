@@ -79,12 +79,14 @@ def conditional_feed(
 @require_safe
 @directory_reader_required
 def meeting_ics(request, pk: int):
-    """One meeting to download (whoever can see the meeting)."""
-    meeting = get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+    """One meeting to download (whoever can see the meeting). Its version is read first, the
+    meeting next (the row the download is built from: never older than its version)."""
+    version = feeds.meeting_version(pk)
+    meeting = get_object_or_404(Meeting.objects.visible_to(request.user).with_related(), pk=pk)
     response = conditional_feed(
         request,
-        feeds.meeting_version(meeting),
-        lambda version: feeds.meeting_calendar(meeting, version),
+        version,
+        lambda version: feeds.meeting_calendar(meeting, version, read=True),
         filename=f"meeting-{meeting.pk}.ics",
     )
     if response.status_code == 200:
@@ -109,7 +111,9 @@ def _token_user(key: str):
     """The token's user, or 404: the key is the only credential (no session is looked at),
     and a regenerated key's old value matches nothing."""
     token = (
-        CalendarToken.objects.select_related("user", "user__organisation").filter(key=key).first()
+        CalendarToken.objects.select_related("user", "user__organisation", "user__person")
+        .filter(key=key)
+        .first()
     )
     if token is None or not token.user.is_active:
         raise Http404

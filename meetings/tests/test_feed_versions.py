@@ -6,6 +6,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -15,7 +16,7 @@ from icalendar import vCalAddress
 
 from liaison import services as liaison_services
 from liaison.models import User
-from liaison.tests.factories import PartnershipFactory
+from liaison.tests.factories import PartnershipFactory, PersonFactory
 from meetings import services
 from meetings.calendars import feeds, ics
 from meetings.calendars import views as calendar_views
@@ -105,6 +106,8 @@ def test_a_cancellation_moves_the_feeds(
     published = reader.get(partnership_url)
     officials_url = feed_url(official, "calendar-officials-feed")
     officials = client.get(officials_url)
+    download_url = reverse("meeting-ics", args=[invited.meeting.pk])
+    download = reader.get(download_url)
 
     def change():
         services.cancel_meeting(invited.meeting, reason="日程冲突", actor=secretariat)
@@ -115,6 +118,7 @@ def test_a_cancellation_moves_the_feeds(
     for url, before, via in (
         (partnership_url, published, reader),
         (officials_url, officials, client),
+        (download_url, download, reader),
     ):
         after = via.get(url, HTTP_IF_NONE_MATCH=before["ETag"])
         assert after.status_code == 200 and b"STATUS:CANCELLED" in after.content
@@ -318,3 +322,181 @@ def test_a_personal_feed_read_by_an_independent_parser(member_a, enterprise_a, s
     ]
     assert all(e.walk("VALARM") for e in found)
     assert all("合作；项目,清单\\附件" in str(e["DESCRIPTION"]) for e in found)
+
+
+# --- Only the subscriber's own answers move a personal feed -----------------------------------
+
+
+def test_an_answer_moves_only_that_subscribers_feed(
+    client, member_a, member_b, enterprise_a, enterprise_b
+):
+    """During a rush of answers the other subscribers' feeds stay 304: an answer moves the
+    feed of its organisation's members and of its person's account, no other."""
+    meeting = MeetingFactory(title="年度联席会议", start=timezone.now() + timedelta(days=30))
+    InvitationFactory(meeting=meeting, organisation=enterprise_a)
+    theirs = InvitationFactory(meeting=meeting, organisation=enterprise_b)
+    User.objects.filter(pk=member_b.pk).update(email="b@example.cn")
+    url_a, url_b = feed_url(member_a), feed_url(member_b)
+    tag_a, tag_b = client.get(url_a)["ETag"], client.get(url_b)["ETag"]
+
+    services.record_rsvp(theirs, status=Invitation.Status.DECLINED, actor=member_b, channel=C.PAGE)
+    mine = client.get(url_a, HTTP_IF_NONE_MATCH=tag_a)
+    others = client.get(url_b, HTTP_IF_NONE_MATCH=tag_b)
+
+    assert mine.status_code == 304 and mine["ETag"] == tag_a
+    assert others.status_code == 200 and others["ETag"] != tag_b
+    assert b"PARTSTAT=DECLINED" in others.content.replace(b"\r\n ", b"")
+
+
+def test_an_answer_to_the_subscribers_own_person_moves_its_feed(
+    client, official, member_a, secretariat
+):
+    """An invitation addressed to the person of an account (here an official's) moves that
+    account's feed, and the bytes served after it hold the new answer, not the cached ones."""
+    person = PersonFactory(user=official, email="guan@example.cn")
+    meeting = MeetingFactory(title="专题对接会", start=timezone.now() + timedelta(days=30))
+    invitation = InvitationFactory(meeting=meeting, person=person, organisation=None)
+    url_official, url_member = feed_url(official), feed_url(member_a)
+    first = client.get(url_official)
+    tag_member = client.get(url_member)["ETag"]
+
+    services.record_rsvp(
+        invitation, status=Invitation.Status.ACCEPTED, actor=secretariat, channel=C.PHONE
+    )
+    again = client.get(url_official, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert b"PARTSTAT=NEEDS-ACTION" in first.content.replace(b"\r\n ", b"")
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+    assert b"PARTSTAT=ACCEPTED" in again.content.replace(b"\r\n ", b"")
+    assert client.get(url_member, HTTP_IF_NONE_MATCH=tag_member).status_code == 304
+
+
+def test_a_bulk_update_of_invitations_moves_their_feed(client, member_a, invited):
+    """Writes that bypass save() (QuerySet.update, bulk_update) move ``changed_at`` too."""
+    url = feed_url(member_a)
+    first = client.get(url)
+
+    Invitation.objects.filter(pk=invited.pk).update(
+        status=Invitation.Status.ACCEPTED, answered_at=timezone.now()
+    )
+    again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 200 and again["ETag"] != first["ETag"]
+
+    invited.refresh_from_db()
+    invited.status = Invitation.Status.DECLINED
+    Invitation.objects.bulk_update([invited], ["status"])
+    third = client.get(url, HTTP_IF_NONE_MATCH=again["ETag"])
+
+    assert third.status_code == 200 and third["ETag"] != again["ETag"]
+
+
+# --- If-None-Match as clients send it -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "status"),
+    [
+        ("{etag}", 304),
+        ("W/{etag}", 304),  # weak comparison for GET (RFC 9110 13.1.2)
+        ('"stale", {etag}', 304),
+        ("*", 304),
+        ('"stale"', 200),
+        ('W/"stale", "older"', 200),
+    ],
+    ids=["strong", "weak", "list", "any", "other", "list of others"],
+)
+def test_if_none_match_forms(client, member_a, invited, header, status):
+    url = feed_url(member_a)
+    etag = client.get(url)["ETag"]
+
+    response = client.get(url, HTTP_IF_NONE_MATCH=header.format(etag=etag))
+
+    assert response.status_code == status and response["ETag"] == etag
+    if status == 200:
+        assert b"BEGIN:VEVENT" in response.content
+
+
+def test_a_if_modified_since_before_the_change_gets_the_new_feed(
+    client, member_a, invited, secretariat, monkeypatch
+):
+    clock = [time.time() + 5]
+    monkeypatch.setattr(calendar_views, "_clock", lambda: clock[0])
+    url = feed_url(member_a)
+    first = client.get(url)
+    # A second later, the meeting moves.
+    Meeting.objects.filter(pk=invited.meeting_id).update(
+        updated_at=timezone.now() + timedelta(seconds=2), venue="新会场"
+    )
+    clock[0] += 5
+    again = client.get(url, HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert again.status_code == 200 and "新会场" in again.content.decode()
+    assert again["Last-Modified"] != first["Last-Modified"]
+
+
+# --- Queries: the same at two sizes, cold (nothing cached) ---------------------------------------
+
+
+def _cold_queries(via, url) -> int:
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        response = via.get(url)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_personal_feed_queries_do_not_grow_with_meetings(
+    client, member_a, enterprise_a, secretariat
+):
+    url = feed_url(member_a)
+    counts = []
+    for size in (2, 12):
+        while Invitation.objects.count() < size:
+            meeting = MeetingFactory(start=timezone.now() + timedelta(days=Meeting.objects.count()))
+            services.add_agenda_item(meeting, actor=secretariat, title="议程")
+            InvitationFactory(meeting=meeting, organisation=enterprise_a)
+        client.get(url)
+        counts.append(_cold_queries(client, url))
+
+    # The token, the version, the invitations with their meetings, the agendas, the address.
+    assert counts == [4, 4], counts
+
+
+def test_published_feeds_queries_do_not_grow_with_meetings(
+    client, client_for, member_a, official, secretariat
+):
+    partnership = PartnershipFactory()
+    reader = client_for(member_a)
+    urls = (
+        (reader, reverse("partnership-ics", args=[partnership.pk])),
+        (client, feed_url(official, "calendar-officials-feed")),
+    )
+    counts = []
+    for size in (2, 12):
+        while Meeting.objects.count() < size:
+            meeting = MeetingFactory(
+                partnership=partnership,
+                start=timezone.now() + timedelta(days=Meeting.objects.count()),
+            )
+            services.add_agenda_item(meeting, actor=secretariat, title="议程")
+        for via, url in urls:
+            via.get(url)
+        counts.append([_cold_queries(via, url) for via, url in urls])
+
+    assert counts[0] == counts[1], counts
+
+
+def test_meeting_ics_queries_do_not_grow_with_its_agenda(client_for, member_a, secretariat):
+    meeting = MeetingFactory(start=timezone.now() + timedelta(days=3))
+    reader = client_for(member_a)
+    url = reverse("meeting-ics", args=[meeting.pk])
+    counts = []
+    for size in (2, 12):
+        while meeting.agenda_items.count() < size:
+            services.add_agenda_item(meeting, actor=secretariat, title="议程")
+        reader.get(url)
+        counts.append(_cold_queries(reader, url))
+
+    # Session, user, the meeting's version, the meeting, its agenda.
+    assert counts == [5, 5], counts
