@@ -6,8 +6,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('liaison', '0009_auditentry_type_deleted_at_index'),
-        ('meetings', '0009_meeting_updated_indexes'),
+        ('liaison', '0011_auditentry_type_deleted_at_index'),
+        ('meetings', '0010_mail_delivery_sending'),
     ]
 
     operations = [

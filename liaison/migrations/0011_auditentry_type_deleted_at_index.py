@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contenttypes', '0002_remove_content_type_name'),
-        ('liaison', '0008_auditentry_type_at_index'),
+        ('liaison', '0010_channels_and_inbox'),
     ]
 
     operations = [
