@@ -53,8 +53,9 @@ def scratch_database() -> tuple[str, callable]:
         # Function-level import: only needed with PostgreSQL.
         import psycopg
 
-        name = f"liaison_bench_{uuid.uuid4().hex[:10]}"
         parts = urlsplit(base)
+        # Named after the database of DATABASE_URL, so that whose scratch database it is shows.
+        name = f"{parts.path.strip('/') or 'liaison'}_bench_{uuid.uuid4().hex[:10]}"
         admin = urlunsplit(parts._replace(path="/postgres"))
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'CREATE DATABASE "{name}"')

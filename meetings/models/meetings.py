@@ -393,6 +393,13 @@ class Invitation(models.Model):
                 name="invitation_answer_has_time",
             ),
         ]
+        indexes = [
+            # An answer counts the seats taken (accepted), looks for anyone waiting and the
+            # last place on the waiting list: seeks, however many are invited.
+            models.Index(
+                fields=["meeting", "status", "waitlist_position"], name="invitation_answer_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.meeting} · {self.invitee}"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -158,9 +158,15 @@ def _clean_attendees(attendees: Iterable[dict] | None) -> list[Attendee]:
                 problems["phone"] = error.messages
         attendee = Attendee(position=position, **values)
         try:
-            attendee.full_clean(exclude=["invitation", *problems], validate_unique=False)
+            # The table's two checks are made here in Python: validating them asks the database
+            # twice per attendee, inside the meeting's lock (a name is never empty here).
+            attendee.full_clean(
+                exclude=["invitation", *problems], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as error:
             problems.update(error.message_dict)
+        if _departs_before_arrival(attendee):
+            problems.setdefault(NON_FIELD_ERRORS, []).append(DEPARTS_BEFORE_ARRIVAL)
         errors += [
             ValidationError(
                 "%(name)s: %(message)s",
@@ -174,6 +180,19 @@ def _clean_attendees(attendees: Iterable[dict] | None) -> list[Attendee]:
     if errors:
         raise ValidationError({"attendees": errors})
     return cleaned
+
+
+DEPARTS_BEFORE_ARRIVAL = next(
+    c.violation_error_message
+    for c in Attendee._meta.constraints
+    if c.name == "attendee_departs_after_arrival"
+)
+
+
+def _departs_before_arrival(attendee: Attendee) -> bool:
+    """The ``attendee_departs_after_arrival`` check, on valid dates."""
+    arrival, departure = attendee.arrival_date, attendee.departure_date
+    return isinstance(arrival, date) and isinstance(departure, date) and departure < arrival
 
 
 def _clean_delegate(delegate: dict | None) -> dict:
@@ -211,7 +230,8 @@ def _seats_taken(meeting: Meeting, *, excluding: Invitation | None = None) -> in
 
 
 def _next_waitlist_position(meeting: Meeting) -> int:
-    highest = meeting.invitations.aggregate(highest=Max("waitlist_position"))["highest"]
+    # Only waiting invitations hold a position: one seek on the (meeting, status, position) index.
+    highest = meeting.invitations.waiting().aggregate(highest=Max("waitlist_position"))["highest"]
     return (highest or 0) + 1
 
 
@@ -392,14 +412,11 @@ def promote_waiting(meeting: Meeting, *, actor) -> list[Invitation]:
     Stops at the first that does not fit: nobody overtakes an earlier place on the list. One
     with more attendees than the meeting has seats (the capacity was lowered after it answered)
     can never fit, so it holds nobody back."""
-    waiting = meeting.invitations.waiting().annotate(headcount=Count("attendees"))
-    if not waiting.exists():
-        return []
-    taken = _seats_taken(meeting)
     promoted = []
-    for invitation in waiting.select_related("organisation", "person__organisation"):
-        if meeting.capacity is not None and invitation.headcount > meeting.capacity:
-            continue
+    taken = None
+    for invitation in _waiting_in_order(meeting):
+        if taken is None:
+            taken = _seats_taken(meeting)
         if meeting.capacity is not None and taken + invitation.headcount > meeting.capacity:
             break
         audit.update_audited(
@@ -413,6 +430,31 @@ def promote_waiting(meeting: Meeting, *, actor) -> list[Invitation]:
     # Tell them they have a seat now (after the commit, like all mail).
     mail.queue(meeting, promoted, kind=MailDelivery.Kind.WAITLIST)
     return promoted
+
+
+WAITING_BATCH = 10
+
+
+def _waiting_in_order(meeting: Meeting):
+    """The waiting invitations in their order, with their headcount, read a few at a time:
+    the promotion usually stops at the first (a full meeting), and must not read the whole
+    waiting list for each answer of a rush. Those that can never fit are left out by the
+    database (the caller would skip them)."""
+    waiting = (
+        meeting.invitations.waiting()
+        .annotate(headcount=Count("attendees"))
+        .select_related("organisation", "person__organisation")
+        .order_by("waitlist_position", "pk")
+    )
+    if meeting.capacity is not None:
+        waiting = waiting.filter(headcount__lte=meeting.capacity)
+    seen: list[int] = []
+    while True:
+        batch = list(waiting.exclude(pk__in=seen)[:WAITING_BATCH])
+        yield from batch
+        if len(batch) < WAITING_BATCH:
+            return
+        seen += [invitation.pk for invitation in batch]
 
 
 # --- One-tap answers (the mail's 一键回执 links) ------------------------------------------------

@@ -1,0 +1,101 @@
+"""One answer runs a pinned number of queries, the same whether 4 or 14 organisations have
+answered before it (some seated, the rest waiting): a rush of answers does not slow down as
+the meeting fills. Through the mail's one-tap link (the confirm button) and through the API."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from liaison.tests.factories import OrganisationFactory
+from meetings import links, services
+from meetings.models import Invitation
+from meetings.tests.factories import InvitationFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+S = Invitation.Status
+CAPACITY = 2
+
+
+@pytest.fixture
+def meeting():
+    start = datetime.now(UTC) + timedelta(days=30)
+    return MeetingFactory(start=start, end=start + timedelta(hours=2), capacity=CAPACITY)
+
+
+def answered_before(meeting, secretariat, count: int) -> None:
+    """``count`` organisations answer first: the first two take the seats, the rest wait."""
+    for n in range(count):
+        services.record_rsvp(
+            InvitationFactory(meeting=meeting, organisation=OrganisationFactory()),
+            status=S.ACCEPTED,
+            attendees=[{"name": f"先到者{n}"}],
+            actor=secretariat,
+            channel=Invitation.Channel.PHONE,
+        )
+
+
+def queries_of(answer) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        answer()
+    return len(captured)
+
+
+@pytest.mark.parametrize("before", [4, 14])
+def test_one_tap_answer_by_link_query_count_constant(client, secretariat, meeting, before):
+    answered_before(meeting, secretariat, before)
+    invitation = InvitationFactory(meeting=meeting, delegate_name="赵六")
+    path = links.rsvp_url(invitation)
+
+    def answer():
+        response = client.post(path, {"quick_answer": S.ACCEPTED})
+        assert response.status_code == 302
+
+    assert queries_of(answer) == 14
+    invitation.refresh_from_db()
+    # The meeting is full: the answer waits at the end of the list, nobody was seated.
+    assert invitation.status == S.WAITLISTED
+    assert invitation.waitlist_position == before - CAPACITY + 1
+    assert [a.name for a in invitation.attendees.all()] == ["赵六"]
+    assert meeting.invitations.filter(status=S.ACCEPTED).count() == CAPACITY
+
+
+@pytest.mark.parametrize("before", [4, 14])
+def test_answer_by_api_query_count_constant(api_for, member_a, secretariat, meeting, before):
+    answered_before(meeting, secretariat, before)
+    invitation = InvitationFactory(meeting=meeting, organisation=member_a.organisation)
+    api = api_for(member_a)
+    api.get("/api/v1/invitations/")  # the first request reads what every later one has cached
+
+    def answer():
+        response = api.post(
+            f"/api/v1/invitations/{invitation.pk}/answer/",
+            {"status": S.ACCEPTED, "attendees": [{"name": "钱七"}]},
+            format="json",
+        )
+        assert response.status_code == 200, response.content
+        assert response.json()["status"] == S.WAITLISTED
+
+    assert queries_of(answer) == 18
+    invitation.refresh_from_db()
+    assert invitation.status == S.WAITLISTED
+    assert invitation.waitlist_position == before - CAPACITY + 1
+    assert [a.name for a in invitation.attendees.all()] == ["钱七"]
+
+
+def test_declining_frees_a_seat_for_the_first_waiting(secretariat, meeting):
+    answered_before(meeting, secretariat, 14)
+    seated = meeting.invitations.filter(status=S.ACCEPTED).order_by("pk").first()
+    first_waiting = meeting.invitations.waiting().first()
+
+    result = services.record_rsvp(
+        seated, status=S.DECLINED, actor=secretariat, channel=Invitation.Channel.PHONE
+    )
+
+    assert result.promoted == [first_waiting]
+    first_waiting.refresh_from_db()
+    assert first_waiting.status == S.ACCEPTED and first_waiting.waitlist_position is None
+    assert meeting.invitations.filter(status=S.ACCEPTED).count() == CAPACITY
+    assert meeting.invitations.waiting().count() == 14 - CAPACITY - 1
