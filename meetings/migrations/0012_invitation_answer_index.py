@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('liaison', '0008_auditentry_type_at_index'),
-        ('meetings', '0009_meeting_updated_indexes'),
+        ('meetings', '0011_invitation_changed_at'),
     ]
 
     operations = [
