@@ -19,6 +19,7 @@ import cProfile
 import io
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -52,6 +53,9 @@ def main() -> None:
     scratch = tempfile.mkdtemp(prefix="liaison-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{scratch}/bench.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "liaison.settings")
+    # As in production: DEBUG off (no query log growing with the rows), a throw-away key.
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
     os.environ["MEDIA_ROOT"] = f"{scratch}/media"
     setup_django()
     # Function-level imports: Django is set up only once the environment above is set.
@@ -60,7 +64,7 @@ def main() -> None:
     from liaison.models import User
 
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", force=True, stdout=io.StringIO())
     add_decisions(args.decisions, reader=User.objects.get(username="official"))
 
     print(
