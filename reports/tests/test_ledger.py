@@ -108,3 +108,22 @@ def test_long_ledger_columns_hold_their_longest_value(
     header = {word["text"]: word for word in words if word["top"] < unit["top"]}
     # The unit's name ends before the next column (产业类别) begins.
     assert unit["x1"] < header["产业类别"]["x0"]
+
+
+@needs_pdftotext
+def test_long_ledger_in_english_leaves_the_title_its_room(
+    client_for, official, long_ledger, django_capture_on_commit_callbacks
+):
+    client = client_for(official)
+    client.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/reports/", {"kind": "ledger"})
+
+    report = GeneratedReport.objects.get()
+    assert report.language == "en" and report.status == GeneratedReport.Status.DONE
+    text = pdf_layout(report.pdf.read())
+    # Each title on one line of its row (the units "(100 million yuan)" wrap under their
+    # headers instead of squeezing the title column to a character a line).
+    titles = re.findall(r"^\s*\d+\s+(台账测试项目\d{3})\s", text, re.MULTILINE)
+    assert sorted(titles) == [f"台账测试项目{n:03d}" for n in range(ROWS)]
+    assert re.search(r"signed amount\s+funds in place", text)
