@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pdfplumber
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from agreements.models import Agreement
 from agreements.statistics import agreement_statistics
@@ -23,6 +24,8 @@ pytestmark = pytest.mark.django_db
 
 LONG_UNIT = "吐鲁番市鄯善县招商引资服务中心"
 ROWS = 120
+# Asking for the ledger and making it (page, task, figures, rows, PDF, .xlsx, storing).
+QUERIES = 55
 
 
 @pytest.fixture(autouse=True)
@@ -127,3 +130,33 @@ def test_long_ledger_in_english_leaves_the_title_its_room(
     titles = re.findall(r"^\s*\d+\s+(台账测试项目\d{3})\s", text, re.MULTILINE)
     assert sorted(titles) == [f"台账测试项目{n:03d}" for n in range(ROWS)]
     assert re.search(r"signed amount\s+funds in place", text)
+
+
+def _projects(enterprise, count: int) -> None:
+    partnership = PartnershipFactory()
+    unit, sector = SigningUnitFactory(name="高昌区"), SectorFactory(name="现代农业")
+    for n in range(count):
+        agreement_with_party(
+            enterprise,
+            title=f"查询计数项目{n:03d}",
+            partnership=partnership,
+            signing_unit=unit,
+            sector=sector,
+            signed_on=date(2025, 1 + n % 12, 1),
+            amount=Decimal(1_000_000 * (n + 1)),
+        )
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_ledger_generation_reads_a_fixed_number_of_queries(
+    generate,  # noqa: F811 (the fixture imported above)
+    official,
+    enterprise_a,
+    django_assert_num_queries,
+    count,
+):
+    _projects(enterprise_a, count)
+    ContentType.objects.clear_cache()  # the same start whichever test ran before
+    with django_assert_num_queries(QUERIES):
+        report = generate(official, kind="ledger")
+    assert report.status == GeneratedReport.Status.DONE
