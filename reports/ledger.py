@@ -76,8 +76,12 @@ class LedgerTable:
             column_width([row.label for row in stats.by_sector] + [dash], _("industry sector")),
             column_width(["0000-00-00", dash], header=_("signed on")),
             column_width([row.label for row in stats.by_status], header=_("status")),
-            column_width([signed.number(stats.amount), signed.suffix], _("signed amount")),
-            column_width([funds.number(stats.funds_in_place), funds.suffix], _("funds in place")),
+            # The unit under a money header may wrap between its words, as the header does:
+            # "(100 million yuan)" whole would leave the title no room in English.
+            column_width([signed.number(stats.amount)], f"{_('signed amount')} {signed.suffix}"),
+            column_width(
+                [funds.number(stats.funds_in_place)], f"{_('funds in place')} {funds.suffix}"
+            ),
         )
         return cls(signed=signed, funds=funds, widths=widths)
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 import pdfplumber
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from agreements.models import Agreement
 from agreements.statistics import agreement_statistics
@@ -23,6 +24,8 @@ pytestmark = pytest.mark.django_db
 
 LONG_UNIT = "吐鲁番市鄯善县招商引资服务中心"
 ROWS = 120
+# Asking for the ledger and making it (page, task, figures, rows, PDF, .xlsx, storing).
+QUERIES = 55
 
 
 @pytest.fixture(autouse=True)
@@ -108,3 +111,57 @@ def test_long_ledger_columns_hold_their_longest_value(
     header = {word["text"]: word for word in words if word["top"] < unit["top"]}
     # The unit's name ends before the next column (产业类别) begins.
     assert unit["x1"] < header["产业类别"]["x0"]
+
+
+@needs_pdftotext
+def test_long_ledger_in_english_leaves_the_title_its_room(
+    client_for, official, long_ledger, django_capture_on_commit_callbacks
+):
+    client = client_for(official)
+    client.cookies["django_language"] = "en"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/reports/", {"kind": "ledger"})
+
+    report = GeneratedReport.objects.get()
+    assert report.language == "en" and report.status == GeneratedReport.Status.DONE
+    text = pdf_layout(report.pdf.read())
+    # Each title on one line of its row (the units "(100 million yuan)" wrap under their
+    # headers instead of squeezing the title column to a character a line).
+    titles = re.findall(r"^\s*\d+\s+(台账测试项目\d{3})\s", text, re.MULTILINE)
+    assert sorted(titles) == [f"台账测试项目{n:03d}" for n in range(ROWS)]
+    with pdfplumber.open(report.pdf.open("rb")) as document:
+        page = next(p for p in document.pages if "台账测试项目" in (p.extract_text() or ""))
+        words = {word["text"]: word for word in page.extract_words()}
+    # The wrapped money headers stay inside their columns.
+    assert words["amount"]["x1"] < words["funds"]["x0"]
+    assert words["funds"]["x1"] <= page.width
+
+
+def _projects(enterprise, count: int) -> None:
+    partnership = PartnershipFactory()
+    unit, sector = SigningUnitFactory(name="高昌区"), SectorFactory(name="现代农业")
+    for n in range(count):
+        agreement_with_party(
+            enterprise,
+            title=f"查询计数项目{n:03d}",
+            partnership=partnership,
+            signing_unit=unit,
+            sector=sector,
+            signed_on=date(2025, 1 + n % 12, 1),
+            amount=Decimal(1_000_000 * (n + 1)),
+        )
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_ledger_generation_reads_a_fixed_number_of_queries(
+    generate,  # noqa: F811 (the fixture imported above)
+    official,
+    enterprise_a,
+    django_assert_num_queries,
+    count,
+):
+    _projects(enterprise_a, count)
+    ContentType.objects.clear_cache()  # the same start whichever test ran before
+    with django_assert_num_queries(QUERIES):
+        report = generate(official, kind="ledger")
+    assert report.status == GeneratedReport.Status.DONE
