@@ -362,6 +362,11 @@ class Invitation(models.Model):
         indexes = [
             models.Index(fields=["organisation", "changed_at"], name="invitation_org_changed_idx"),
             models.Index(fields=["person", "changed_at"], name="invitation_person_changed_idx"),
+            # An answer counts the seats taken (accepted), looks for anyone waiting and the
+            # last place on the waiting list: seeks, however many are invited.
+            models.Index(
+                fields=["meeting", "status", "waitlist_position"], name="invitation_answer_idx"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -391,13 +396,6 @@ class Invitation(models.Model):
             models.CheckConstraint(
                 condition=Q(status="pending") | Q(answered_at__isnull=False),
                 name="invitation_answer_has_time",
-            ),
-        ]
-        indexes = [
-            # An answer counts the seats taken (accepted), looks for anyone waiting and the
-            # last place on the waiting list: seeks, however many are invited.
-            models.Index(
-                fields=["meeting", "status", "waitlist_position"], name="invitation_answer_idx"
             ),
         ]
 
