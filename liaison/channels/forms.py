@@ -1,7 +1,15 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from liaison.models import Channel, NoticeKind
+
+
+def _https_by_default(field, **kwargs):
+    """A robot address typed without its scheme is taken as https, the only one allowed."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
 
 
 class ChannelForm(forms.ModelForm):
@@ -25,6 +33,7 @@ class ChannelForm(forms.ModelForm):
 
     class Meta:
         model = Channel
+        formfield_callback = _https_by_default
         fields = [
             "kind",
             "name",
