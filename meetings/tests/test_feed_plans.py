@@ -15,8 +15,10 @@ def plan(newest: Newest) -> str:
     prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # A tiny table is read sequentially whatever its indexes; ask what a big one gets.
+            # A tiny table is read sequentially, or by any index and sorted, whatever its
+            # indexes; ask what a big one gets, where reading in order saves the sort.
             cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute(prefix + sql, params)
         return " ".join(str(row) for row in cursor.fetchall())
 
