@@ -30,6 +30,7 @@ import requests
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import answers  # bench/ is not a package: its folder is put on the path above
+import feeds
 
 PROXY = answers.PROXY
 
@@ -189,48 +190,12 @@ def cold_feed_and_plain_build(base: str, path: str, data, *, repeat: int) -> tup
                 raise SystemExit(f"{path}: served an earlier version, not built afresh")
             etags.add(response.headers["ETag"])
             started = time.perf_counter()
-            plain_build()
+            feeds.plain_build()
             built = (time.perf_counter() - started) * 1000
             if n:
                 feed_times.append(elapsed)
                 plain_times.append(built)
     return statistics.median(feed_times), statistics.median(plain_times)
-
-
-def plain_build() -> bytes:
-    """The yardstick: the officials' feed's meetings (every one not a draft) and their agenda
-    read by the ORM, one plain icalendar Event each, serialised; no feed rules, no VTIMEZONE."""
-    # Function-level imports: Django is set up by the caller first.
-    from django.db.models import Prefetch
-    from icalendar import Calendar, Event
-
-    from meetings.models import AgendaItem, Meeting
-
-    meetings = (
-        Meeting.objects.exclude(status="draft")
-        .select_related("partnership", "mechanism")
-        .prefetch_related(
-            Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "pk"))
-        )
-        .order_by("start", "pk")
-    )
-    calendar = Calendar()
-    calendar.add("version", "2.0")
-    calendar.add("prodid", "-//bench//plain//ZH")
-    for meeting in meetings:
-        event = Event()
-        event.add("uid", str(meeting.uid))
-        event.add("dtstamp", meeting.updated_at)
-        event.add("dtstart", meeting.start)
-        event.add("dtend", meeting.end)
-        event.add("summary", meeting.title)
-        event.add("location", f"{meeting.city} · {meeting.venue}")
-        agenda = "\n".join(item.title for item in meeting.agenda_items.all())
-        event.add("description", f"{meeting.description}\n{agenda}")
-        event.add("url", f"https://example.cn/meetings/{meeting.pk}/")
-        event.add("status", "CONFIRMED")
-        calendar.add_component(event)
-    return calendar.to_ical()
 
 
 def line(work: str, today: str, target: str, measured: str, ok: bool | None) -> str:

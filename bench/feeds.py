@@ -56,6 +56,7 @@ def main() -> None:
     os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
     os.environ["SECURE_SSL_REDIRECT"] = "0"
     os.environ["MEDIA_ROOT"] = f"{scratch}/media"
+    os.environ["STATIC_ROOT"] = f"{scratch}/static"
     # Function-level imports: the settings come from the environment set just above.
     import django
 
@@ -76,13 +77,10 @@ def main() -> None:
     from meetings.models import AgendaItem, Meeting
 
     settings.ALLOWED_HOSTS = ["testserver"]
-    # No collectstatic for a scratch run: the page links its files unhashed.
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
+    # The page links its files by their hashed names, as in production: collected in the scratch.
+    call_command("collectstatic", interactive=False, verbosity=0)
     member, meeting = populate(args.meetings, args.invitations, args.audit)
     token = liaison_services.calendar_token_for(member)
     official = User.objects.create_user(
@@ -212,19 +210,23 @@ def main() -> None:
                     print("  ", " | ".join(str(cell) for cell in row))
 
 
-def plain_build(member) -> bytes:
+def plain_build(member=None) -> bytes:
     """The yardstick: the same meetings and agenda read by the ORM, one plain icalendar Event
-    each, serialised. No feed rules, no VTIMEZONE."""
+    each, serialised. No feed rules, no VTIMEZONE. With a member, that member's organisation's
+    meetings (the personal feed); without, every meeting not a draft (the officials' feed)."""
     # Function-level: Django is set up by main() before the models can be imported.
     from django.db.models import Prefetch
     from icalendar import Calendar, Event
 
     from meetings.models import AgendaItem, Invitation, Meeting
 
-    chosen = Invitation.objects.filter(organisation=member.organisation).values("meeting_id")
+    if member is None:
+        chosen = Meeting.objects.exclude(status="draft")
+    else:
+        invited = Invitation.objects.filter(organisation=member.organisation)
+        chosen = Meeting.objects.filter(pk__in=invited.values("meeting_id"))
     meetings = (
-        Meeting.objects.filter(pk__in=chosen)
-        .select_related("partnership", "mechanism")
+        chosen.select_related("partnership", "mechanism")
         .prefetch_related(
             Prefetch("agenda_items", queryset=AgendaItem.objects.order_by("position", "pk"))
         )
