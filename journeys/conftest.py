@@ -8,6 +8,14 @@ Requests to other addresses are also stopped before they leave the machine. Ever
 saved as a full-page screenshot under ``DATA_DIR/journeys/<test>/`` (git-ignored) for a person
 to look at after a run. The server is pytest-django's ``live_server`` over a committed test
 database (``transactional_db``), with ``SITE_URL`` pointed at it so mail links reach it.
+
+With ``JOURNEYS_SERVER`` set (``scripts/cluster.sh`` sets it to its nginx), the journeys drive
+that server instead: the servers behind it share this run's settings (database, Redis, bucket,
+secret key), so the data a journey makes here is what they serve. That database is used as it
+is (no test database is made); each journey starts from it emptied, with its sequences reset
+so that the content types come back with the ids the servers have in memory. Background work
+runs on the servers' workers: a journey waits for it (``Journey.settle``) and reads the mail
+from the SMTP sink's folder (``CLUSTER_MAIL_DIR``).
 """
 
 from __future__ import annotations
@@ -15,21 +23,31 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from email import message_from_bytes, policy
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import pytest
+from django.conf import global_settings
 from django.conf import settings as django_settings
+from django.contrib.contenttypes.models import ContentType
+from django.core import mail
+from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
-from meetings.models import Meeting
+from liaison.models import ChannelDelivery
+from meetings.models import MailDelivery, Meeting
 from meetings.tests.factories import MeetingFactory
 from meetings.tests.minutes_setup import minutes, minutes_media, setting  # noqa: F401
 
 CHROMIUM = os.environ.get("JOURNEYS_CHROMIUM", "/usr/bin/chromium")
+# A server already running elsewhere (behind a proxy), instead of pytest-django's live server.
+OUTSIDE_SERVER = os.environ.get("JOURNEYS_SERVER", "").rstrip("/")
 # No sandbox: the suite runs as root in CI. The rest keeps Chromium from calling home.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -113,15 +131,49 @@ def pytest_generate_tests(metafunc):
     metafunc.parametrize("browsing", list(browsings.values()), ids=list(browsings))
 
 
+if OUTSIDE_SERVER:
+
+    @pytest.fixture(scope="session")
+    def django_db_setup():
+        """The outside server's database, as it is: no test database is made."""
+
+
 @pytest.fixture
-def server(live_server, transactional_db, settings, tmp_path) -> str:
-    """The live server's address, with the settings its pages and mails need under test."""
+def server(request, transactional_db, settings, tmp_path) -> str:
+    """The live server's address, with the settings its pages and mails need under test (or
+    the outside server's, over its emptied database)."""
+    if OUTSIDE_SERVER:
+        empty_outside_database(settings)
+        return OUTSIDE_SERVER
+    live_server = request.getfixturevalue("live_server")
     settings.SITE_URL = live_server.url
     settings.MEDIA_ROOT = tmp_path / "media"
     # Plain HTTP on localhost: cookies marked Secure would not come back from the browser.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
     return live_server.url
+
+
+def empty_outside_database(settings) -> None:
+    """Empty the outside server's database, sequences reset: the content types are made again
+    in the order of the apps with the same ids as when the servers started (``cluster.sh``
+    empties the database the same way before it starts them), so the ids the servers keep in
+    memory stay right. Passwords are hashed as on the servers (the suite's fast hasher is not
+    among theirs)."""
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=True)
+    ContentType.objects.clear_cache()
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
+
+
+def outside_mail_folder() -> Path:
+    """Where the outside server's SMTP sink keeps each mail as a .eml file."""
+    return Path(os.environ["CLUSTER_MAIL_DIR"])
+
+
+class Mail(NamedTuple):
+    to: list[str]
+    subject: str
+    body: str
 
 
 class Problems(AssertionError):
@@ -141,6 +193,8 @@ class Visitor:
             timezone_id="Asia/Shanghai",
             java_script_enabled=javascript,
             accept_downloads=True,
+            # The outside server's proxy may have a test certificate (cluster.sh makes one).
+            ignore_https_errors=bool(OUTSIDE_SERVER),
             **VIEWPORTS[viewport],
         )
         # Every step waits for its page to load, so what is not there at once is missing:
@@ -185,10 +239,11 @@ class Visitor:
 
     # --- steps -------------------------------------------------------------------------------
 
-    def step(self, name: str) -> None:
-        """After each navigation: no sideways overflow at 360 px, a screenshot, no problem."""
+    def step(self, name: str, *, refreshed: bool = False) -> None:
+        """After each navigation: no sideways overflow at 360 px, a screenshot, no problem.
+        ``refreshed``: the page may have reloaded itself since (a report being made)."""
         self.page.wait_for_load_state()
-        if self.navigations - self.checked > 1:
+        if self.navigations - self.checked > 1 and not refreshed:
             self.journey.problems.append(
                 f"{self.name}: {self.navigations - self.checked} pages opened before step {name!r}; "
                 "each navigation is followed by a step"
@@ -259,6 +314,8 @@ class Journey:
         self.problems: list[str] = []
         self.visitors: list[Visitor] = []
         self.shots = 0
+        # Mail that reached the outside server's SMTP sink before this journey is not its own.
+        self.old_mail = set(outside_mail_folder().glob("*.eml")) if OUTSIDE_SERVER else set()
 
     def visitor(self, name: str, *, viewport: str | None = None) -> Visitor:
         visitor = Visitor(
@@ -271,6 +328,31 @@ class Journey:
         self.shots += 1
         name = re.sub(r"[^\w.-]+", "-", f"{self.shots:02d}-{visitor.name}-{step}")
         visitor.page.screenshot(path=self.folder / f"{name}.png", full_page=True)
+
+    def settle(self, timeout: float = 30) -> None:
+        """Wait until the mail and channel messages of the journey have left: at once on the
+        live server (its background work runs in-process), on an outside server when its
+        worker is done."""
+        mail_pending = MailDelivery.objects.filter(
+            status__in=[MailDelivery.Status.QUEUED, MailDelivery.Status.SENDING]
+        )
+        messages_pending = ChannelDelivery.objects.filter(status=ChannelDelivery.Status.QUEUED)
+        deadline = time.monotonic() + timeout
+        while mail_pending.exists() or messages_pending.exists():
+            assert time.monotonic() < deadline, "the worker did not send the messages in time"
+            time.sleep(0.1)
+
+    def mails(self) -> list[Mail]:
+        """The mail sent during the journey, oldest first."""
+        if not OUTSIDE_SERVER:
+            return [Mail(m.to, m.subject, m.body) for m in mail.outbox]
+        self.settle()
+        mails = []
+        for path in sorted(set(outside_mail_folder().glob("*.eml")) - self.old_mail):
+            message = message_from_bytes(path.read_bytes(), policy=policy.default)
+            body = message.get_body(preferencelist=("plain",)).get_content()
+            mails.append(Mail([str(message["To"])], str(message["Subject"]), body))
+        return mails
 
     def assert_no_problems(self) -> None:
         if self.problems:

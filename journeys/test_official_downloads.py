@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from agreements.tests.factories import agreement_with_party
 from meetings import minutes as workflow
@@ -71,7 +72,10 @@ def test_official_downloads_reports_and_minutes(journey, official, cooperation):
             form.locator("select").select_option(year)
         form.get_by_role("button", name="生成").click()
         person.step(f"report-{kind}")
+        # Made by a worker, the report's page reloads itself until its files are there.
         files = page.locator(".report-files")
+        expect(files).to_be_visible(timeout=60_000)
+        person.step(f"report-{kind}-ready", refreshed=True)
         pdf = person.download(files.get_by_role("link", name="PDF"))
         xlsx = person.download(files.get_by_role("link", name="Excel"))
         assert pdf.startswith(b"%PDF-")

@@ -6,7 +6,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -97,6 +96,7 @@ def test_secretariat_schedules_invites_sends_and_sees_answers(
     }
     # Sent at once: nothing is left waiting, so no button offers to send it.
     expect(page.get_by_role("button", name="发送尚未发出的会议通知")).to_have_count(0)
+    journey.settle()
     sent = MailDelivery.objects.filter(meeting=meeting, kind=MailDelivery.Kind.INVITATION)
     assert sorted(sent.values_list("recipient", flat=True)) == [
         "liaison@a.example.cn",
@@ -106,7 +106,7 @@ def test_secretariat_schedules_invites_sends_and_sees_answers(
     assert set(sent.values_list("status", flat=True)) == {MailDelivery.Status.SENT}
 
     # Enterprise A's liaison answers from the mail, on a phone.
-    message = next(m for m in mail.outbox if m.to == ["liaison@a.example.cn"])
+    message = next(m for m in journey.mails() if m.to == ["liaison@a.example.cn"])
     link = re.search(rf"{re.escape(journey.server)}/meetings/rsvp/[^\s\"'<>?]+/", message.body)
     assert link, message.body
     member = journey.visitor("member", viewport="phone")

@@ -4,8 +4,9 @@
 # number of its own), an S3-compatible store (moto's server), an SMTP sink (aiosmtpd), two
 # gunicorn web nodes, nginx in front of them (deploy/nginx.conf with a test certificate), two
 # Celery workers on different queues and one beat. Then scripts/cluster_checks.py runs its
-# checks through nginx, printing PASS or FAIL for each. Everything started here is stopped on
-# exit. Ports: CLUSTER_PORT_BASE (default 18300) + 1, 2 (web nodes), 25 (SMTP), 30 (S3),
+# checks through nginx, printing PASS or FAIL for each, and the browser journeys (journeys/) run
+# through nginx too (JOURNEYS_SERVER), their screenshots under data/cluster/journeys/.
+# Everything started here is stopped on exit. Ports: CLUSTER_PORT_BASE (default 18300) + 1, 2 (web nodes), 25 (SMTP), 30 (S3),
 # 43 (HTTPS), 80 (HTTP); Redis database CLUSTER_REDIS_DB (default 12).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,6 +89,14 @@ export CELERY_VISIBILITY_TIMEOUT=60
 export STORAGE_URL="s3://testing:testing@127.0.0.1:$s3/liaison-cluster?region=us-east-1&secure=0"
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 
+# A test certificate for 127.0.0.1: nginx's, and the fake robot's in the journeys. The nodes
+# and workers trust it as they would the intranet's own authority (SSL_CERT_FILE).
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
+  -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+  -keyout "$run/privkey.pem" -out "$run/fullchain.pem" >/dev/null 2>&1
+export SSL_CERT_FILE="$run/fullchain.pem" CLUSTER_TLS_CERT="$run/fullchain.pem"
+export CLUSTER_TLS_KEY="$run/privkey.pem"
+
 say "S3 store (moto) on $s3, SMTP sink on $smtp"
 start s3 "$ROOT/.venv/bin/moto_server" -H 127.0.0.1 -p "$s3"
 start smtp "$PY" scripts/cluster_checks.py sink --port "$smtp" --folder "$run/mail"
@@ -96,18 +105,23 @@ wait_port "$s3" "moto"
 
 say "Migrations and static files"
 DATA_DIR="$run/setup" "$PY" manage.py migrate -v 0
+# Emptied with its sequences reset, as each journey empties it later: the content types get
+# the same ids both times, so the ids the nodes keep in memory stay right.
+DATA_DIR="$run/setup" "$PY" manage.py flush --no-input -v 0
 DATA_DIR="$run/setup" "$PY" manage.py collectstatic --no-input -v 0
 
 # Each node and worker has a disk of its own: what they share is the database, Redis and the
 # bucket, as on separate machines.
 say "Two web nodes on $web1 and $web2"
-for n in 1 2; do
-  port=$((base + n))
+start_web() {
+  local n=$1
   mkdir -p "$run/web$n"
   DATA_DIR="$run/web$n" start "web$n" "$ROOT/.venv/bin/gunicorn" liaison.wsgi \
-    --bind "127.0.0.1:$port" --workers 2 --worker-class gthread --threads 4 --timeout 60 \
-    --log-level warning
-done
+    --bind "127.0.0.1:$((base + n))" --workers 2 --worker-class gthread --threads 4 \
+    --timeout 60 --log-level warning
+}
+start_web 1
+start_web 2
 
 say "Workers: mail and imports and the default queue; reports; and one beat"
 mkdir -p "$run/worker-mail" "$run/worker-reports" "$run/beat"
@@ -119,9 +133,6 @@ DATA_DIR="$run/beat" start beat "$ROOT/.venv/bin/celery" -A liaison.tasks beat \
   -s "$run/beat/schedule" --loglevel WARNING
 
 say "nginx on $https (HTTPS) and $http, in front of both nodes"
-openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=127.0.0.1 \
-  -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" \
-  -keyout "$run/privkey.pem" -out "$run/fullchain.pem" >/dev/null 2>&1
 sed -e "s#/etc/ssl/liaison/#$run/#" \
     -e "s#/run/nginx-liaison.pid#$run/nginx.pid#" \
     -e "s#/var/log/nginx/#$run/nginx-#" \
@@ -144,3 +155,10 @@ export CLUSTER_WEB1_PORT=$web1 CLUSTER_WEB2_PORT=$web2 CLUSTER_MAIL_DIR="$run/ma
 export CLUSTER_WEB1_PID="$run/web1.pid" CLUSTER_REPORTS_WORKER_PID="$run/worker-reports.pid"
 mkdir -p "$run/checks"
 DATA_DIR="$run/checks" DJANGO_SETTINGS_MODULE=liaison.settings "$PY" scripts/cluster_checks.py checks
+
+# The last check killed web node 1: it comes back for the journeys, as after a restart.
+say "The browser journeys through nginx (node 1 started again)"
+start_web 1
+wait_port "$web1" "web node 1 again"
+DATA_DIR="$ROOT/data/cluster" JOURNEYS_SERVER="$CLUSTER_URL" "$PY" -m pytest journeys \
+  -p no:cacheprovider

@@ -4,6 +4,7 @@ for the channel tests and the journey: it records every request and answers as t
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from collections import deque
@@ -17,9 +18,10 @@ TOO_FAST = {"errcode": 130101, "errmsg": "send too fast, exceed 20 times per min
 class FakeRobot:
     """``answers``: what to answer next, in order (then ``OK``); a number instead of an answer
     waits that many seconds first. Above ``per_minute`` requests a minute it answers as a
-    robot that is sent too fast."""
+    robot that is sent too fast. ``tls``: a certificate and key file to answer over HTTPS with,
+    as a real robot does."""
 
-    def __init__(self, per_minute: int = 20):
+    def __init__(self, per_minute: int = 20, tls: tuple[str, str] | None = None):
         self.requests: list[dict] = []
         self.answers: deque = deque()
         self.per_minute = per_minute
@@ -60,7 +62,13 @@ class FakeRobot:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        scheme = "http"
+        if tls:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(*tls)
+            self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
