@@ -321,6 +321,27 @@ def test_resend_from_the_page(
     assert len(outbox.outbox) == 3
 
 
+def test_resend_all_failed_is_offered_only_while_mail_has_failed(
+    client_for, meeting, invitations, secretariat, settings, django_capture_on_commit_callbacks
+):
+    client = client_for(secretariat)
+    url = f"/meetings/{meeting.pk}/mail/"
+    assert 'id="resend-failed"' not in client.get(url).content.decode()
+
+    settings.EMAIL_BACKEND = FAILING
+    send_all(meeting, secretariat, django_capture_on_commit_callbacks)
+    failed = MailDelivery.objects.filter(meeting=meeting, status=MailDelivery.Status.FAILED)
+    assert failed.count() == 4
+    assert "重新发送全部失败邮件 (4)" in client.get(url).content.decode()
+
+    # Sent again, only the invitee without an address still fails.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/meetings/{meeting.pk}/mail/resend/")
+    assert [d.invitation_id for d in failed] == [invitations["none"].pk]
+    assert "重新发送全部失败邮件 (1)" in client.get(url).content.decode()
+
+
 @pytest.mark.parametrize("name", ["official", "member_a", "member_b"])
 def test_only_the_secretariat_sees_the_mail_log_and_sends(
     client_for, api_for, persona, meeting, invitations, name
@@ -382,7 +403,7 @@ def test_mail_log_query_count_is_constant(
         client,
         url.format(pk=meeting.pk),
         add,
-        queries={"/meetings/{pk}/mail/": 13, "/api/v1/meetings/{pk}/deliveries/": 5}[url],
+        queries={"/meetings/{pk}/mail/": 14, "/api/v1/meetings/{pk}/deliveries/": 5}[url],
     )
 
 

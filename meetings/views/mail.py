@@ -13,7 +13,7 @@ from liaison.models import ChannelDelivery
 from liaison.pages import UNSET, call_or_flash, paginate, query_without_page
 from meetings import mail, services
 from meetings.forms import MailFilterForm
-from meetings.models import Meeting
+from meetings.models import MailDelivery, Meeting
 
 # The latest messages to group robots and phones shown beside the mail.
 CHANNEL_ROWS = 100
@@ -40,6 +40,8 @@ def meeting_mail(request, pk: int):
             "meeting": meeting,
             "progress": mail.batch_progress(meeting),
             "not_mailed": meeting.invitations.not_mailed().count(),
+            # What "resend all failed" would send again: offered only when there is some.
+            "failed": meeting.mail_deliveries.filter(status=MailDelivery.Status.FAILED).count(),
             "invited": meeting.invitations.exists(),
             "filters": filters,
             "page": paginate(request, deliveries, per_page=50),
