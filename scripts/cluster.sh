@@ -135,6 +135,7 @@ DATA_DIR="$run/beat" start beat "$ROOT/.venv/bin/celery" -A liaison.tasks beat \
 say "nginx on $https (HTTPS) and $http, in front of both nodes"
 sed -e "s#/etc/ssl/liaison/#$run/#" \
     -e "s#/run/nginx-liaison.pid#$run/nginx.pid#" \
+    -e "s#/etc/nginx/liaison-errors/#$ROOT/deploy/errors/#" \
     -e "s#/var/log/nginx/#$run/nginx-#" \
     -e "s#10.0.0.11:8000#127.0.0.1:$web1#" -e "s#10.0.0.12:8000#127.0.0.1:$web2#" \
     -e "s#listen 443 ssl#listen 127.0.0.1:$https ssl#" -e "s#listen 80;#listen 127.0.0.1:$http;#" \

@@ -224,6 +224,31 @@ def checks() -> int:
         assert download.content == body
         return f"{len(body)} bytes, {'bucket' if uploads.uses_object_storage() else 'shared disk'}"
 
+    @check("an upload over the limit is stopped by nginx with its page in Chinese")
+    def _too_large():
+        import http.client
+        import ssl
+        from urllib.parse import urlsplit
+
+        # Only the headers are sent: nginx answers from the announced length, before any body.
+        address = urlsplit(base)
+        context = ssl.create_default_context(cafile=os.environ["REQUESTS_CA_BUNDLE"])
+        raw = http.client.HTTPSConnection(
+            address.hostname, address.port, context=context, timeout=30
+        )
+        raw.putrequest("POST", f"/api/v1/agenda-items/{item.pk}/materials/")
+        raw.putheader("Authorization", f"Token {secretariat}")
+        raw.putheader("Content-Type", "multipart/form-data; boundary=x")
+        raw.putheader("Content-Length", str(uploads.MAX_UPLOAD_BYTES + 2 * 1024**2))
+        raw.endheaders()
+        response = raw.getresponse()
+        body = response.read().decode()
+        raw.close()
+        assert response.status == 413, response.status
+        assert "文件太大" in body and "20 MB" in body, body[:200]
+        assert response.getheader("X-Upstream") is None, "it reached a node"
+        return "413 with the page of deploy/errors/413.html"
+
     @check("invitation mail goes through SMTP with its calendar part, sent once")
     def _mail():
         with session(secretariat) as s:

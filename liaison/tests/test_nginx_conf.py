@@ -120,8 +120,37 @@ def test_two_web_nodes_behind_one_upstream_and_tls_placeholders(http, tls_server
     assert {w[-1] for w, _ in find(tls_server, "location")} >= {"/"}
     assert value(tls_server, "ssl_certificate") == ["/etc/ssl/liaison/fullchain.pem"]
     assert value(tls_server, "ssl_certificate_key") == ["/etc/ssl/liaison/privkey.pem"]
-    passes = {value(block, "proxy_pass")[0] for _, block in find(tls_server, "location")}
+    passes = {
+        value(block, "proxy_pass")[0]
+        for _, block in find(tls_server, "location")
+        if value(block, "proxy_pass")
+    }
     assert passes == {f"http://{words[1]}"}
+
+
+def test_nginx_answers_its_own_errors_with_the_pages_in_the_repository(tls_server):
+    """An upload over the limit and a moment without a web node get a page in Chinese, then
+    English, that needs nothing from elsewhere; the folder the pages are served from is only
+    reached through those errors."""
+    pages = {words[-1]: words[1:-1] for words, _ in find(tls_server, "error_page")}
+    assert pages == {
+        "/proxy-errors/413.html": ["413"],
+        "/proxy-errors/502.html": ["502", "503", "504"],
+    }
+    (block,) = [b for w, b in find(tls_server, "location") if w[-1] == "/proxy-errors/"]
+    assert find(block, "internal") and value(block, "alias") == ["/etc/nginx/liaison-errors/"]
+    for name, says in (
+        ("413.html", ["文件太大", "20 MB", "too large"]),
+        ("502.html", ["暂时无法访问", "unavailable"]),
+    ):
+        page = (CONF.parent / "errors" / name).read_text(encoding="utf-8")
+        assert '<html lang="zh-CN">' in page and '<meta charset="utf-8">' in page
+        assert all(text in page for text in says), name
+        assert page.index("<h1>") < page.index('lang="en"'), "Chinese comes first"
+        assert not re.search(r"(src|href)=\"(https?:)?//", page), "nothing from elsewhere"
+    assert f"{uploads.MAX_UPLOAD_BYTES // 1024**2} MB" in (
+        CONF.parent / "errors" / "413.html"
+    ).read_text(encoding="utf-8")
 
 
 def test_nginx_accepts_the_file(tmp_path):
@@ -177,4 +206,5 @@ def nginx_copy(text: str, folder: Path) -> str:
     for placeholder in ("fullchain.pem", "privkey.pem"):
         text = text.replace(f"/etc/ssl/liaison/{placeholder}", str(folder / placeholder))
     text = text.replace("/run/nginx-liaison.pid", str(folder / "nginx.pid"))
+    text = text.replace("/etc/nginx/liaison-errors/", f"{CONF.parent / 'errors'}/")
     return text.replace("/var/log/nginx/", f"{folder}/")
