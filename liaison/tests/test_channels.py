@@ -22,7 +22,7 @@ from liaison.tests.factories import (
     NoticeFactory,
     PersonFactory,
 )
-from liaison.tests.robot_server import FakeRobot
+from liaison.tests.robot_server import OK, FakeRobot
 from meetings import services
 from meetings.mail import _beijing, _when
 from meetings.tests.factories import InvitationFactory, MeetingFactory
@@ -150,6 +150,41 @@ def test_a_robot_refusing_with_its_errcode_fails_with_that_message_after_the_ret
     assert delivery.status == Status.FAILED
     assert delivery.attempts == 3
     assert delivery.error == "errcode 310000: keywords not in content"
+
+
+@pytest.mark.parametrize("door", ["page", "api"])
+def test_resending_everything_that_failed_sends_the_group_message_again(
+    door,
+    http,
+    robot,
+    meeting,
+    people,
+    secretariat,
+    client_for,
+    api_for,
+    django_capture_on_commit_callbacks,
+):
+    http.SITE_URL = "http://testserver"
+    robot.default = {"errcode": 310000, "errmsg": "keywords not in content"}
+    channel = robot_channel(robot, meeting)
+    invite(meeting, secretariat, django_capture_on_commit_callbacks)
+    (delivery,) = channel.deliveries.all()
+    assert delivery.status == Status.FAILED
+    log = f"/meetings/{meeting.pk}/mail/"
+    client = client_for(secretariat)
+    assert "重新发送全部失败的通知 (1)" in client.get(log).content.decode()
+
+    robot.default = OK
+    with django_capture_on_commit_callbacks(execute=True):
+        if door == "page":
+            assert client.post(f"{log}resend/").status_code == 302
+        else:
+            response = api_for(secretariat).post(f"/api/v1/meetings/{meeting.pk}/resend/")
+            assert (response.status_code, response.json()) == (202, {"queued": 1})
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts, delivery.error) == (Status.SENT, 1, "")
+    assert robot.requests[-1]["json"]["markdown"]["content"] == group_text(meeting)
+    assert 'id="resend-failed"' not in client.get(log).content.decode()
 
 
 def test_a_robot_refusing_once_is_sent_on_the_next_attempt_without_a_stale_error(

@@ -127,7 +127,8 @@ class LifecycleMixin:
     @extend_schema(request=ResendSerializer, responses=QueuedSerializer)
     @action(detail=True, methods=["post"])
     def resend(self, request, pk=None):
-        """Resend the failed mail of the meeting, or of one invitation."""
+        """Resend the failed mail and group-robot and SMS messages of the meeting, or the
+        mail of one invitation."""
         meeting = self._meeting()
         data = self._data(ResendSerializer)
         invitation = None

@@ -65,6 +65,7 @@ from meetings.services.scheduling import (
     schedule_next_meeting,
 )
 from meetings.services.sending import (
+    failed_messages,
     invite_and_mail,
     remind_pending,
     resend_mail,
@@ -102,6 +103,7 @@ __all__ = [
     "confirm_answer",
     "default_answer_fields",
     "edit_meeting",
+    "failed_messages",
     "invite_and_mail",
     "invite_audience",
     "invite_organisations",

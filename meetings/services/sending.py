@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from liaison import audit, permissions
-from liaison.models import AuditEntry
+from liaison.channels import sending as channel_sending
+from liaison.models import AuditEntry, ChannelDelivery
 from meetings import mail
 from meetings.models import (
     Invitation,
@@ -59,8 +60,9 @@ def send_invitations(
 
 
 def resend_mail(meeting: Meeting, *, actor, invitation: Invitation | None = None) -> int:
-    """Send the meeting's failed mail again (to the current addresses), or only the given
-    invitation's; an invitation with no failed mail is sent its invitation again."""
+    """Send the meeting's failed mail and group-robot and SMS messages again (mail to the
+    current addresses), or only the given invitation's mail; an invitation with no failed
+    mail is sent its invitation again. Returns how many were sent again."""
     if not permissions.can_manage_invitations(actor):
         raise PermissionDenied
     failed = meeting.mail_deliveries.filter(status=Delivery.FAILED).select_related(
@@ -68,12 +70,19 @@ def resend_mail(meeting: Meeting, *, actor, invitation: Invitation | None = None
     )
     with transaction.atomic():
         if invitation is None:
-            return mail.requeue(failed)
+            return mail.requeue(failed) + channel_sending.requeue(failed_messages(meeting))
         failed = list(failed.filter(invitation=invitation))
         if failed:
             return mail.requeue(failed)
         check_can_invite(meeting, actor)
         return send_invitations(meeting, actor=actor, invitations=[invitation])
+
+
+def failed_messages(meeting: Meeting):
+    """The meeting's group-robot and SMS messages that failed."""
+    return ChannelDelivery.objects.filter(
+        meeting_ref=meeting.pk, status=ChannelDelivery.Status.FAILED
+    )
 
 
 def remind_pending(*, days: int = 3, now: datetime | None = None) -> int:

@@ -332,14 +332,14 @@ def test_resend_all_failed_is_offered_only_while_mail_has_failed(
     send_all(meeting, secretariat, django_capture_on_commit_callbacks)
     failed = MailDelivery.objects.filter(meeting=meeting, status=MailDelivery.Status.FAILED)
     assert failed.count() == 4
-    assert "重新发送全部失败邮件 (4)" in client.get(url).content.decode()
+    assert "重新发送全部失败的通知 (4)" in client.get(url).content.decode()
 
     # Sent again, only the invitee without an address still fails.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"/meetings/{meeting.pk}/mail/resend/")
     assert [d.invitation_id for d in failed] == [invitations["none"].pk]
-    assert "重新发送全部失败邮件 (1)" in client.get(url).content.decode()
+    assert "重新发送全部失败的通知 (1)" in client.get(url).content.decode()
 
 
 @pytest.mark.parametrize("name", ["official", "member_a", "member_b"])
@@ -403,7 +403,7 @@ def test_mail_log_query_count_is_constant(
         client,
         url.format(pk=meeting.pk),
         add,
-        queries={"/meetings/{pk}/mail/": 14, "/api/v1/meetings/{pk}/deliveries/": 5}[url],
+        queries={"/meetings/{pk}/mail/": 15, "/api/v1/meetings/{pk}/deliveries/": 5}[url],
     )
 
 

@@ -41,7 +41,8 @@ def meeting_mail(request, pk: int):
             "progress": mail.batch_progress(meeting),
             "not_mailed": meeting.invitations.not_mailed().count(),
             # What "resend all failed" would send again: offered only when there is some.
-            "failed": meeting.mail_deliveries.filter(status=MailDelivery.Status.FAILED).count(),
+            "failed": meeting.mail_deliveries.filter(status=MailDelivery.Status.FAILED).count()
+            + services.failed_messages(meeting).count(),
             "invited": meeting.invitations.exists(),
             "filters": filters,
             "page": paginate(request, deliveries, per_page=50),
