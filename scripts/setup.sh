@@ -71,9 +71,10 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 # Production installs the runtime pins only; development adds the test and lint tools.
-lock_sum=$(sha256sum "$LOCK_FILE" | cut -d' ' -f1)
+lock_sum=$(cat requirements-pip.lock "$LOCK_FILE" | sha256sum | cut -d' ' -f1)
 if [ "$(cat .venv/.lock-sha256 2>/dev/null)" != "$lock_sum" ]; then
   say "Installing the locked Python packages ($LOCK_FILE)"
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements-pip.lock
   .venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes -r "$LOCK_FILE"
   echo "$lock_sum" > .venv/.lock-sha256
 fi
