@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from liaison import audit
@@ -22,6 +23,8 @@ class AuditedAdmin(admin.ModelAdmin):
     """Admin whose saves and deletions are written to the audit trail like every other write."""
 
     back_office_note = _("back office")
+    # A link typed without a scheme is taken as https://, as on the pages (and as Django 6 will).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request, obj, form, change):
         audit.save_audited(obj, actor=request.user, note=str(self.back_office_note))

@@ -72,13 +72,14 @@ def test_api_too_long_code_has_one_message(api_for, secretariat):
     assert not Organisation.objects.filter(name="福建测试有限公司").exists()
 
 
-def back_office_post(client, code):
+def back_office_post(client, code, **fields):
     return client.post(
         "/admin/liaison/organisation/add/",
         {
             "name": "福建测试有限公司",
             "kind": "enterprise",
             "credit_code": code,
+            **fields,
             "people-TOTAL_FORMS": "0",
             "people-INITIAL_FORMS": "0",
             "people-MIN_NUM_FORMS": "0",
@@ -98,6 +99,16 @@ def test_back_office_form_takes_the_code_as_typed(typed, client_for, secretariat
     assert 'maxlength="18"' not in form_page.split('name="credit_code"')[1].split(">")[0]
     assert response.status_code == 302
     assert Organisation.objects.get(name="福建测试有限公司").credit_code == CODE
+
+
+def test_back_office_form_takes_a_website_typed_without_its_scheme_as_https(
+    client_for, secretariat
+):
+    response = back_office_post(client_for(secretariat), CODE, website="www.fjtest.com.cn")
+
+    assert response.status_code == 302
+    saved = Organisation.objects.get(name="福建测试有限公司")
+    assert saved.website == "https://www.fjtest.com.cn"
 
 
 def test_back_office_form_too_long_code_has_one_message(client_for, secretariat):

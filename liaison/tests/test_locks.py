@@ -49,3 +49,14 @@ def test_development_lock_is_the_runtime_pins_plus_the_dev_group():
     assert {name: development.get(name) for name in runtime} == runtime
     assert dev_group <= development.keys()
     assert development.keys() >= DEVELOPMENT_ONLY
+
+
+def test_setup_installs_a_hashed_pip_that_understands_locked_extras():
+    installer = pins("requirements-pip.lock")
+    major, minor = (int(part) for part in installer["pip"].split(".")[:2])
+
+    # 23.2, the pip of a fresh Python 3.11 venv, refuses weasyprint's fonttools[woff] extra
+    # under --require-hashes; 25.3 takes it from the pinned fonttools.
+    assert (major, minor) >= (25, 3)
+    setup = (BASE_DIR / "scripts" / "setup.sh").read_text(encoding="utf-8")
+    assert setup.index("requirements-pip.lock") < setup.index('-r "$LOCK_FILE"')
