@@ -56,7 +56,11 @@ def test_secretariat_adds_a_wecom_robot_and_the_invitation_reaches_the_group(
     page.locator("#id_kind").select_option("wecom")
     page.locator("#id_name").fill("湘吐联络群")
     page.locator("#id_target").fill(f"{robot.url}/cgi-bin/webhook/send?key=journey")
+    # Only what a 企业微信 robot for the partnership needs is in sight.
+    expect(page.locator("#id_secret")).to_be_hidden()
     page.locator("#id_audience").select_option("partnership")
+    expect(page.locator("#id_organisation")).to_be_hidden()
+    expect(page.locator("#id_person")).to_be_hidden()
     page.locator("#id_partnership").select_option(str(meeting.partnership_id))
     save_form(staff, "channel-saved")
     expect(page.locator(".rows")).to_contain_text("湘吐联络群")
@@ -68,6 +72,8 @@ def test_secretariat_adds_a_wecom_robot_and_the_invitation_reaches_the_group(
     expect(page.locator("#id_target")).to_have_value(
         f"{robot.url}/cgi-bin/webhook/send?key=journey"
     )
+    expect(page.locator("#id_partnership")).to_be_visible()
+    expect(page.locator("#id_person")).to_be_hidden()
     page.locator("#id_name").fill("湘吐合作联络群")
     save_form(staff, "channel-saved-again")
 

@@ -157,7 +157,21 @@ class Channel(models.Model):
         parts = urlsplit(self.target)
         return f"{parts.scheme}://{parts.netloc}{parts.path}"
 
+    # Whom the channel serves, by audience; the other two are cleared on save.
+    AUDIENCE_FIELDS = {
+        Audience.PARTNERSHIP: "partnership",
+        Audience.ORGANISATION: "organisation",
+        Audience.PERSON: "person",
+    }
+
     def clean(self) -> None:
+        # A picker left filled in before the audience changed is not whom the channel serves,
+        # nor an address for SMS, which go to people's phones.
+        for audience, field in self.AUDIENCE_FIELDS.items():
+            if self.audience != audience:
+                setattr(self, field, None)
+        if self.kind == self.Kind.SMS:
+            self.target = ""
         errors = {}
         if self.is_robot:
             if not self.target:

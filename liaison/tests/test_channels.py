@@ -515,6 +515,40 @@ def test_the_secret_is_stored_encrypted_and_never_shown_or_audited(
     assert channel.notice_kinds == ["invitation", "cancellation"]
 
 
+@pytest.mark.parametrize("door", ["page", "api"])
+def test_a_channel_keeps_only_whom_its_audience_names(
+    door, client_for, api_for, secretariat, partnership_of
+):
+    """A picker filled in before the audience changed (the form shows all three without
+    script) or an address typed for SMS is not kept, whichever door the channel came in by."""
+    person = PersonFactory(phone="13800000001")
+    fields = {
+        "kind": "sms",
+        "name": "短信提醒",
+        "target": "https://sms.example.cn/leftover",
+        "audience": "person",
+        "partnership": partnership_of.pk,
+        "organisation": person.organisation_id,
+        "person": person.pk,
+        "notice_kinds": ["invitation"],
+        "active": True,
+    }
+    if door == "page":
+        response = client_for(secretariat).post("/channels/add/", {**fields, "active": "on"})
+        assert response.status_code == 302
+    else:
+        response = api_for(secretariat).post("/api/v1/channels/", fields, format="json")
+        assert response.status_code == 201, response.content
+
+    channel = Channel.objects.get()
+    assert (channel.person_id, channel.partnership_id, channel.organisation_id) == (
+        person.pk,
+        None,
+        None,
+    )
+    assert channel.target == ""
+
+
 @pytest.mark.parametrize("name", ["official", "member_a", "anonymous"])
 def test_only_the_secretariat_sees_channels(client_for, api_for, persona, name):
     ChannelFactory()
