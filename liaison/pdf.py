@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import mimetypes
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -109,9 +111,10 @@ class PdfMetadata:
 
 # One font configuration for the process: it keeps fontconfig's font list and the @font-face
 # files already loaded, which saves work on every render. WeasyPrint objects are not
-# thread-safe, so renders in one process take turns.
+# thread-safe, so renders in one process take turns. Reentrant: a caller that shapes text for
+# drawn pages (``rendering``) keeps its turn through the ``render_pdf`` that draws them.
 _font_config: FontConfiguration | None = None
-_render_lock = threading.Lock()
+_render_lock = threading.RLock()
 
 
 def font_configuration() -> FontConfiguration:
@@ -121,6 +124,57 @@ def font_configuration() -> FontConfiguration:
     return _font_config
 
 
+@contextmanager
+def rendering() -> Iterator[FontConfiguration]:
+    """This thread's turn at WeasyPrint, with the font configuration that ``render_pdf`` uses:
+    hold it from shaping the text of drawn pages (``liaison.glyphs``) until they are drawn."""
+    with _render_lock:
+        yield font_configuration()
+
+
+class Drawing(Protocol):
+    """Content painted by code onto one page of a document instead of laid out from HTML. The
+    HTML holds an empty block with ``id`` = ``anchor`` and the drawing's height where the
+    drawing goes; the page is laid out, headed and numbered as any other, then ``paint``
+    draws onto it with (x, y) the block's top-left corner in CSS pixels (see
+    ``liaison.glyphs``)."""
+
+    anchor: str
+
+    def paint(self, stream, x: float, y: float) -> None: ...
+
+
+class _DrawnPage:
+    """A laid-out page with drawings painted over it (quacks as ``weasyprint.Page``)."""
+
+    def __init__(self, page, drawings: list[tuple[Drawing, tuple[float, float]]]):
+        self._page = page
+        self._drawings = drawings
+
+    def __getattr__(self, name):
+        return getattr(self._page, name)
+
+    def paint(self, stream, scale=1):
+        self._page.paint(stream, scale)
+        with stream.stacked():
+            stream.transform(a=scale, d=scale)
+            for drawing, (x, y, *_) in self._drawings:
+                drawing.paint(stream, x, y)
+
+
+def _with_drawings(pages: list, drawings: Sequence[Drawing]) -> list:
+    by_anchor = {drawing.anchor: drawing for drawing in drawings}
+    result = []
+    for page in pages:
+        found = [
+            (by_anchor.pop(name), at) for name, at in page.anchors.items() if name in by_anchor
+        ]
+        result.append(_DrawnPage(page, found) if found else page)
+    if by_anchor:
+        raise ValueError(f"No block in the HTML for the drawings {sorted(by_anchor)}.")
+    return result
+
+
 def render_pdf(
     html: str,
     *,
@@ -128,11 +182,13 @@ def render_pdf(
     pdf_variant: str | None = None,
     attachments: Sequence[PdfAttachment] = (),
     on_laid_out: Callable[[int], None] | None = None,
+    drawings: Sequence[Drawing] = (),
 ) -> bytes:
     """Render an HTML document to PDF bytes (``pdf_variant`` e.g. ``PDF_A_3B``).
 
     ``on_laid_out(pages)`` is called once the pages are laid out, before the PDF is written
-    (a long document's progress)."""
+    (a long document's progress). ``drawings`` are painted onto the pages that hold their
+    anchors (see ``Drawing``)."""
     fetcher = StaticOnlyURLFetcher()
     pdf_attachments = [
         Attachment(
@@ -150,6 +206,8 @@ def render_pdf(
         document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=fetcher).render(
             font_config=font_config, **options
         )
+        if drawings:
+            document = document.copy(_with_drawings(document.pages, drawings))
         if on_laid_out is not None:
             on_laid_out(len(document.pages))
         if metadata:

@@ -17,7 +17,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from agreements.statistics import AgreementStatistics
-from liaison.pdf import PdfMetadata, render_pdf
+from liaison.glyphs import PX_PER_MM
+from liaison.pdf import PdfMetadata, render_pdf, rendering
+
+# The page of reports/pdf/report_base.html: A4, margins 22 mm 18 mm 24 mm 18 mm, and the body's
+# margin of 8 px each side (WeasyPrint's default stylesheet). The room for content, in CSS px,
+# for pages drawn by code (``liaison.pdf.Drawing``).
+CONTENT_WIDTH = (210 - 18 - 18) * PX_PER_MM - 2 * 8
+CONTENT_HEIGHT = (297 - 22 - 24) * PX_PER_MM
+FONT_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "sans-serif")
+
+
+def pdf_lang(language_code: str | None) -> str:
+    """The document language of a PDF for a Django language code (zh-hans is zh-CN: without a
+    region, CJK text would take Japanese or Traditional glyph shapes)."""
+    if not language_code or language_code.lower() in ("zh-hans", "zh-cn", "zh"):
+        return "zh-CN"
+    return language_code
 
 
 class ReportError(Exception):
@@ -100,11 +116,15 @@ def publisher() -> str:
     return _("Hunan–Turpan Liaison")
 
 
-def report_html(template: str, *, title: str, period: str, as_of: datetime, figures) -> str:
-    """The report template with the cover's title, period and time, as HTML."""
+def report_html(
+    template: str, *, title: str, period: str, as_of: datetime, figures, drawings=()
+) -> str:
+    """The report template with the cover's title, period and time, as HTML (``drawings``:
+    the pages the figures draw, each an empty block in the template)."""
     return render_to_string(
         template,
         {
+            "drawings": drawings,
             "title": title,
             "cover_title": unbroken_title(title),
             "period": period,
@@ -131,8 +151,18 @@ def report_pdf(
     on_laid_out: Callable[[int], None] | None = None,
 ) -> bytes:
     """The report rendered to PDF (see ``report_html``); ``on_laid_out(pages)`` as in
-    ``render_pdf``."""
-    html = report_html(template, title=title, period=period, as_of=as_of, figures=figures)
-    return render_pdf(
-        html, metadata=PdfMetadata(title=title, author=publisher()), on_laid_out=on_laid_out
-    )
+    ``render_pdf``. Figures with a ``drawings(font_config)`` method draw some pages themselves
+    (the ledger's list of projects); they are laid out in the same turn at WeasyPrint as the
+    rest, with its fonts."""
+    with rendering() as font_config:
+        draw = getattr(figures, "drawings", None)
+        drawings = draw(font_config) if draw else []
+        html = report_html(
+            template, title=title, period=period, as_of=as_of, figures=figures, drawings=drawings
+        )
+        return render_pdf(
+            html,
+            metadata=PdfMetadata(title=title, author=publisher()),
+            on_laid_out=on_laid_out,
+            drawings=drawings,
+        )
