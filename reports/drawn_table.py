@@ -13,6 +13,7 @@ each an empty block of the page's height (``anchor``, ``height``), one to a page
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -20,13 +21,12 @@ from weasyprint.text.fonts import FontConfiguration
 
 from liaison.glyphs import (
     PX_PER_PT,
-    Line,
     TextStyle,
+    TextWriter,
     Typesetter,
     color,
-    draw_line_of_text,
     fill_rectangle,
-    rule,
+    rules,
 )
 
 # The look of reports/pdf/report_base.html's tables (class "small"), in CSS px.
@@ -37,8 +37,27 @@ RULE_WIDTH = 0.5 * PX_PER_PT
 TOTAL_RULE_WIDTH = 1.2 * PX_PER_PT
 PADDING_X = 3 * PX_PER_PT
 PADDING_Y = 2 * PX_PER_PT
-# Shaped lines of the same text are drawn again rather than shaped again, up to this many.
-SHAPED_KEPT = 512
+
+
+# Advance widths in em that are upper bounds in the table's font (Noto Sans CJK SC): a wide
+# (CJK) character 1 em, a digit 0.555 em. Text made of these alone that surely fits its cell
+# is not broken by Pango (most of a ledger's titles).
+WIDE_EM = 1.0
+DIGIT_EM = 0.56
+
+
+def surely_fits(text: str, width: float, font_size: float) -> bool:
+    """True when ``text`` is certainly no wider than ``width`` px on one line; False when it
+    may be, or when it holds characters whose width is not known here."""
+    em = 0.0
+    for character in text:
+        if "0" <= character <= "9":
+            em += DIGIT_EM
+        elif unicodedata.east_asian_width(character) in "WF":
+            em += WIDE_EM
+        else:
+            return False
+    return em * font_size <= width - 1
 
 
 @dataclass(frozen=True)
@@ -106,7 +125,6 @@ class DrawnTable:
         self._bold = Typesetter(
             TextStyle(font.families, font.size, font.lang, bold=True), font_config
         )
-        self._shaped: dict[tuple[str, bool], Line] = {}
         self.line_height = self._regular.line_height
         self._header = [
             [
@@ -133,11 +151,7 @@ class DrawnTable:
         room = first_page_height - self.header_height - RULE_WIDTH
         for cells in rows:
             cells = tuple(cells)
-            lines = (
-                tuple(self._regular.break_lines(cells[wrap], self._text_width(self.columns[wrap])))
-                if wrap is not None
-                else ()
-            )
+            lines = self._lines(cells[wrap], self.columns[wrap]) if wrap is not None else ()
             row = _Row(cells, lines, self._height(max(len(lines), 1)))
             if row.height > room and pages[-1].rows:
                 pages.append(TablePage(self, f"{anchor}-{len(pages) + 1}"))
@@ -152,25 +166,22 @@ class DrawnTable:
             pages[-1].total = True
         return pages
 
+    def _lines(self, text: str, column: Column) -> tuple[str, ...]:
+        width = self._text_width(column)
+        if surely_fits(text, width, self._regular.style.size):
+            return (text,)
+        return tuple(self._regular.break_lines(text, width))
+
     # Drawing
 
-    def _line(self, text: str, *, bold: bool = False) -> Line:
-        key = (text, bold)
-        line = self._shaped.get(key)
-        if line is None:
-            if len(self._shaped) >= SHAPED_KEPT:
-                self._shaped.clear()
-            line = self._shaped[key] = (self._bold if bold else self._regular).line(text)
-        return line
-
-    def _cell_text(self, stream, lines, left, right, top, *, align_right, bold=False) -> None:
-        line_height = self._bold.line_height if bold else self.line_height
+    def _cell_text(self, writer, stream, lines, left, right, top, *, align_right, bold=False):
+        typesetter = self._bold if bold else self._regular
         for index, text in enumerate(lines):
             if not text:
                 continue
-            line = self._line(text, bold=bold)
-            x = right - line.width if align_right else left
-            draw_line_of_text(stream, line, x, top + index * line_height, TEXT)
+            shaped = typesetter.shape(text, stream)
+            x = right - shaped.width if align_right else left
+            writer.write(shaped, x, top + index * typesetter.line_height)
 
     def paint_page(self, page: TablePage, stream, x: float, y: float) -> None:
         edges = [x]
@@ -183,51 +194,52 @@ class DrawnTable:
             bottoms.append(bottoms[-1] + row.height)
         total_top = bottoms[-1]
         bottom = total_top + (self.total_height if page.total else 0)
+        cells = [
+            (left + inset + PADDING_X, left + column.width - inset - PADDING_X, column.right)
+            for column, left in zip(self.columns, edges, strict=False)
+        ]
+        wrap = next((n for n, column in enumerate(self.columns) if column.wrap), None)
 
         fill_rectangle(stream, edges[0], top, edges[-1] - edges[0], self.header_height, HEADER_FILL)
-        for column, lines, left in zip(self.columns, self._header, edges, strict=False):
-            self._cell_text(
-                stream,
-                lines,
-                left + inset + PADDING_X,
-                left + column.width - inset - PADDING_X,
-                top + inset + PADDING_Y,
-                align_right=column.right,
-                bold=True,
-            )
-        row_top = bottoms[0]
-        wrap = next((n for n, column in enumerate(self.columns) if column.wrap), None)
-        for row in page.rows:
-            for n, (column, left) in enumerate(zip(self.columns, edges, strict=False)):
-                lines = row.lines if n == wrap else (row.cells[n],)
+        with TextWriter(stream, TEXT) as writer:
+            for (left, right, align_right), lines in zip(cells, self._header, strict=True):
+                text_top = top + inset + PADDING_Y
                 self._cell_text(
-                    stream,
-                    lines,
-                    left + inset + PADDING_X,
-                    left + column.width - inset - PADDING_X,
-                    row_top + inset + PADDING_Y,
-                    align_right=column.right,
+                    writer, stream, lines, left, right, text_top, align_right=align_right, bold=True
                 )
-            row_top += row.height
-        if page.total:
-            self._paint_total(stream, edges, total_top)
+            row_top = bottoms[0]
+            for row in page.rows:
+                text_top = row_top + inset + PADDING_Y
+                for n, (left, right, align_right) in enumerate(cells):
+                    lines = row.lines if n == wrap else (row.cells[n],)
+                    self._cell_text(
+                        writer, stream, lines, left, right, text_top, align_right=align_right
+                    )
+                row_top += row.height
+            if page.total:
+                self._paint_total(writer, stream, edges, total_top)
 
-        # The rules, over the text's edges as the collapsed borders of an HTML table are.
-        for rule_y in [top, *bottoms[:-1]] + ([total_top] if not page.total else []):
-            rule(stream, edges[0], rule_y, edges[-1], rule_y, RULE_WIDTH, RULE)
-        for n, edge in enumerate(edges):
-            inside_label = page.total and self.total and 0 < n < self.total.span
-            end = total_top if inside_label else bottom
-            rule(stream, edge, top, edge, end, RULE_WIDTH, RULE)
+        # The rules, over the cells' edges as the collapsed borders of an HTML table are.
+        across = [top, *bottoms[:-1]] + ([total_top] if not page.total else [bottom])
+        down = [
+            (edge, total_top if page.total and 0 < n < self.total.span else bottom)
+            for n, edge in enumerate(edges)
+        ]
+        rules(
+            stream,
+            [(edges[0], y, edges[-1], y) for y in across] + [(e, top, e, end) for e, end in down],
+            RULE_WIDTH,
+            RULE,
+        )
         if page.total:
-            rule(stream, edges[0], total_top, edges[-1], total_top, TOTAL_RULE_WIDTH, TEXT)
-            rule(stream, edges[0], bottom, edges[-1], bottom, RULE_WIDTH, RULE)
+            rules(stream, [(edges[0], total_top, edges[-1], total_top)], TOTAL_RULE_WIDTH, TEXT)
 
-    def _paint_total(self, stream, edges, top: float) -> None:
+    def _paint_total(self, writer, stream, edges, top: float) -> None:
         total = self.total
         text_top = top + TOTAL_RULE_WIDTH / 2 + PADDING_Y
         inset = RULE_WIDTH / 2
         self._cell_text(
+            writer,
             stream,
             [total.label],
             edges[0] + inset + PADDING_X,
@@ -238,6 +250,7 @@ class DrawnTable:
         )
         for n, value in enumerate(total.values, start=total.span):
             self._cell_text(
+                writer,
                 stream,
                 [value],
                 edges[n] + inset + PADDING_X,

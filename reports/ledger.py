@@ -172,19 +172,30 @@ class LedgerFigures(AgreementCharts):
         ).pages
 
     def _rows(self, table: LedgerTable) -> Iterator[tuple[str, ...]]:
-        """Every project as the text of a row of the list, numbered from 1."""
-        agreements = self.agreements.iterator(chunk_size=ROW_CHUNK)
-        for number, agreement in enumerate(agreements, start=1):
-            unit, sector = agreement.signing_unit, agreement.sector
+        """Every project as the text of a row of the list, numbered from 1 (read as values:
+        no model instance is needed for text)."""
+        statuses = {value: str(label) for value, label in Agreement.Status.choices}
+        rows = self.agreements.values_list(
+            "title",
+            "signing_unit__name",
+            "sector__name",
+            "signed_on",
+            "status",
+            "amount",
+            "funds_in_place",
+        ).iterator(chunk_size=ROW_CHUNK)
+        for number, (title, unit, sector, signed_on, status, amount, funds) in enumerate(
+            rows, start=1
+        ):
             yield (
                 str(number),
-                agreement.title,
-                unit.name if unit else UNKNOWN,
-                sector.name if sector else UNKNOWN,
-                agreement.signed_on.isoformat() if agreement.signed_on else UNKNOWN,
-                str(agreement.get_status_display()),
-                table.signed.number(agreement.amount),
-                table.funds.number(agreement.funds_in_place),
+                title,
+                unit or UNKNOWN,
+                sector or UNKNOWN,
+                signed_on.isoformat() if signed_on else UNKNOWN,
+                statuses.get(status, status),
+                table.signed.number(amount),
+                table.funds.number(funds),
             )
 
 
