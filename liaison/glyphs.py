@@ -35,6 +35,9 @@ PX_PER_PT = 4 / 3
 PX_PER_MM = 96 / 25.4
 # Shaped texts kept per typesetter for drawing again (a table's names, dates, amounts).
 SHAPED_KEPT = 4096
+# Characters that neither kern nor join with their neighbours in the CJK fonts: a text of
+# these alone (numbers, amounts, dates) is written from its characters shaped one by one.
+COMPOSABLE = frozenset("0123456789.,-:/ ")
 
 
 class _Style(dict):
@@ -125,6 +128,8 @@ class Typesetter:
         """``text`` on one line as text operators for pages of ``stream``'s document (its
         glyphs go into that document's font subsets); the same text is shaped once."""
         shaped = self._shaped.get(text)
+        if shaped is None and len(text) > 1 and COMPOSABLE.issuperset(text):
+            return self._composed(text, stream)
         if shaped is None:
             if len(self._shaped) >= SHAPED_KEPT:
                 self._shaped.clear()
@@ -135,6 +140,16 @@ class Typesetter:
             )
             shaped = self._shaped[text] = Shaped(text, width, baseline, tuple(recorder.operators))
         return shaped
+
+    def _composed(self, text: str, stream) -> Shaped:
+        """``text`` as its characters' text operators one after the other: the PDF advances
+        by each glyph's width as a single shaping would, with no Pango for the whole."""
+        parts = [self.shape(character, stream) for character in text]
+        operators = [_POSITION]
+        for part in parts:
+            operators.extend(op for op in part.operators if op is not _POSITION)
+        width = sum(part.width for part in parts)
+        return Shaped(text, width, parts[0].baseline, tuple(operators))
 
 
 class _TextBox:

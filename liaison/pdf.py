@@ -135,21 +135,24 @@ def rendering() -> Iterator[FontConfiguration]:
 class Drawing(Protocol):
     """Content painted by code onto one page of a document instead of laid out from HTML. The
     HTML holds an empty block with ``id`` = ``anchor`` and the drawing's height where the
-    drawing goes; the page is laid out, headed and numbered as any other, then ``paint``
-    draws onto it with (x, y) the block's top-left corner in CSS pixels (see
-    ``liaison.glyphs``)."""
+    drawing goes; the page is laid out as any other, then ``paint`` draws onto it with (x, y)
+    the block's top-left corner in CSS pixels (see ``liaison.glyphs``), ``number`` the page's
+    number and ``pages`` the document's (for a drawing that heads and numbers its page
+    itself)."""
 
     anchor: str
 
-    def paint(self, stream, x: float, y: float) -> None: ...
+    def paint(self, stream, x: float, y: float, *, number: int, pages: int) -> None: ...
 
 
 class _DrawnPage:
     """A laid-out page with drawings painted over it (quacks as ``weasyprint.Page``)."""
 
-    def __init__(self, page, drawings: list[tuple[Drawing, tuple[float, float]]]):
+    def __init__(self, page, drawings: list[tuple[Drawing, tuple]], number: int, pages: int):
         self._page = page
         self._drawings = drawings
+        self._number = number
+        self._pages = pages
 
     def __getattr__(self, name):
         return getattr(self._page, name)
@@ -159,17 +162,17 @@ class _DrawnPage:
         with stream.stacked():
             stream.transform(a=scale, d=scale)
             for drawing, (x, y, *_) in self._drawings:
-                drawing.paint(stream, x, y)
+                drawing.paint(stream, x, y, number=self._number, pages=self._pages)
 
 
 def _with_drawings(pages: list, drawings: Sequence[Drawing]) -> list:
     by_anchor = {drawing.anchor: drawing for drawing in drawings}
     result = []
-    for page in pages:
+    for number, page in enumerate(pages, start=1):
         found = [
             (by_anchor.pop(name), at) for name, at in page.anchors.items() if name in by_anchor
         ]
-        result.append(_DrawnPage(page, found) if found else page)
+        result.append(_DrawnPage(page, found, number, len(pages)) if found else page)
     if by_anchor:
         raise ValueError(f"No block in the HTML for the drawings {sorted(by_anchor)}.")
     return result

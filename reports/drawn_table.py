@@ -91,14 +91,19 @@ class TablePage:
     anchor: str
     rows: list[_Row] = field(default_factory=list)
     total: bool = False
+    # Draws the page's running title and number (``reports.layout.PageMargins``); None when
+    # the HTML page's own margin boxes do (the last page, which the HTML after it shares).
+    margins: object | None = None
 
     @property
     def height(self) -> float:
         height = self.table.header_height + sum(row.height for row in self.rows)
         return height + (self.table.total_height if self.total else 0) + RULE_WIDTH
 
-    def paint(self, stream, x: float, y: float) -> None:
+    def paint(self, stream, x: float, y: float, *, number: int, pages: int) -> None:
         self.table.paint_page(self, stream, x, y)
+        if self.margins is not None:
+            self.margins.paint(stream, number=number, pages=pages)
 
 
 class DrawnTable:
@@ -118,6 +123,7 @@ class DrawnTable:
         page_height: float,
         first_page_height: float,
         anchor: str,
+        margins=None,
     ):
         self.columns = tuple(columns)
         self.total = total
@@ -137,6 +143,8 @@ class DrawnTable:
         self.header_height = self._height(max(len(lines) for lines in self._header), bold=True)
         self.total_height = self._height(1, bold=True) + TOTAL_RULE_WIDTH - RULE_WIDTH
         self.pages = self._paginate(rows, page_height, first_page_height, anchor)
+        for page in self.pages[:-1]:
+            page.margins = margins
 
     def _text_width(self, column: Column) -> float:
         return column.width - RULE_WIDTH - 2 * PADDING_X

@@ -39,6 +39,7 @@ from reports.layout import (
     CONTENT_HEIGHT,
     CONTENT_WIDTH,
     FONT_FAMILIES,
+    PageMargins,
     column_width,
     pdf_lang,
     signing_period,
@@ -124,7 +125,7 @@ class LedgerFigures(AgreementCharts):
     def table(self) -> LedgerTable:
         return LedgerTable.of(self.stats)
 
-    def drawings(self, font_config) -> list[TablePage]:
+    def drawings(self, font_config, *, title: str) -> list[TablePage]:
         """The list of projects as drawn pages (see ``reports.drawn_table``); none when there
         is no project (the template then says so in a table of its own)."""
         if not self.stats.count:
@@ -169,6 +170,7 @@ class LedgerFigures(AgreementCharts):
             page_height=CONTENT_HEIGHT - SLACK,
             first_page_height=CONTENT_HEIGHT - heading_height - SLACK,
             anchor="ledger-projects",
+            margins=PageMargins(font_config, title=title, lang=font.lang),
         ).pages
 
     def _rows(self, table: LedgerTable) -> Iterator[tuple[str, ...]]:

@@ -50,7 +50,7 @@ class Note:
     def __init__(self, typesetter: Typesetter, text: str):
         self.typesetter, self.text = typesetter, text
 
-    def paint(self, stream, x, y):
+    def paint(self, stream, x, y, *, number, pages):
         shaped = self.typesetter.shape(self.text, stream)
         with TextWriter(stream, color("#1f2933")) as writer:
             writer.write(shaped, x, y)
