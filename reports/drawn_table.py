@@ -192,7 +192,7 @@ class DrawnTable:
             writer.write(shaped, x, top + index * typesetter.line_height)
 
     def paint_page(self, page: TablePage, stream, x: float, y: float) -> None:
-        edges = [x]
+        edges = [x + RULE_WIDTH / 2]  # the outer rules half inside the block, as in HTML
         for column in self.columns:
             edges.append(edges[-1] + column.width)
         inset = RULE_WIDTH / 2

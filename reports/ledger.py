@@ -34,7 +34,7 @@ from agreements.statistics import (
 from liaison.glyphs import PX_PER_MM, PX_PER_PT, TextStyle, Typesetter
 from liaison.money import UNKNOWN, MoneyColumn, money_column
 from reports.dashboard import AgreementCharts
-from reports.drawn_table import Column, DrawnTable, TablePage, Total
+from reports.drawn_table import RULE_WIDTH, Column, DrawnTable, TablePage, Total
 from reports.layout import (
     CONTENT_HEIGHT,
     CONTENT_WIDTH,
@@ -135,7 +135,7 @@ class LedgerFigures(AgreementCharts):
         widths = [
             float(width.removesuffix("em")) * FONT_SIZE if width else 0 for width in table.widths
         ]
-        widths[1] = CONTENT_WIDTH - sum(widths)
+        widths[1] = CONTENT_WIDTH - RULE_WIDTH - sum(widths)  # rule to rule
         heading = TextStyle(FONT_FAMILIES, HEADING_SIZE, font.lang, bold=True)
         heading_height = Typesetter(heading, font_config).line_height + HEADING_MARGINS
         return DrawnTable(
