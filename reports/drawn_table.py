@@ -8,8 +8,9 @@ cost about a quarter of a second a page and most of the memory. Here each row is
 the table into pages, and each page is shaped and drawn when the PDF is written
 (``liaison.glyphs``), so no more than one page's text is shaped at a time.
 
-``DrawnTable.pages`` gives ``TablePage`` drawings (``liaison.pdf.Drawing``); the HTML holds for
-each an empty block of the page's height (``anchor``, ``height``), one to a page."""
+``DrawnTable.pages`` gives ``TablePage`` drawings (``liaison.pdf.Drawing``); the HTML holds an
+empty block of the page's height (``anchor``, ``height``) for the first and the last, each on a
+page of its own; the pages between are pages of their own that WeasyPrint does not lay out."""
 
 from __future__ import annotations
 
@@ -91,9 +92,13 @@ class TablePage:
     anchor: str
     rows: list[_Row] = field(default_factory=list)
     total: bool = False
-    # Draws the page's running title and number (``reports.layout.PageMargins``); None when
-    # the HTML page's own margin boxes do (the last page, which the HTML after it shares).
+    # Draws the page's running title (``reports.layout.PageMargins``); None when the HTML
+    # page's own margin box does (the last page, which the HTML after it shares).
     margins: object | None = None
+    # A page of its own, after the page of the drawing anchored so (``liaison.pdf.Drawing``),
+    # its table's top-left corner at ``origin``.
+    after: str | None = None
+    origin: tuple[float, float] | None = None
 
     @property
     def height(self) -> float:
@@ -103,7 +108,7 @@ class TablePage:
     def paint(self, stream, x: float, y: float, *, number: int, pages: int) -> None:
         self.table.paint_page(self, stream, x, y)
         if self.margins is not None:
-            self.margins.paint(stream, number=number, pages=pages)
+            self.margins.paint_title(stream)
 
 
 class DrawnTable:
@@ -123,6 +128,7 @@ class DrawnTable:
         page_height: float,
         first_page_height: float,
         anchor: str,
+        origin: tuple[float, float],
         margins=None,
     ):
         self.columns = tuple(columns)
@@ -143,6 +149,10 @@ class DrawnTable:
         self.header_height = self._height(max(len(lines) for lines in self._header), bold=True)
         self.total_height = self._height(1, bold=True) + TOTAL_RULE_WIDTH - RULE_WIDTH
         self.pages = self._paginate(rows, page_height, first_page_height, anchor)
+        # The first and last pages are blocks in the HTML (a heading before the first, more
+        # after the last); the others are pages of their own, as many as it takes.
+        for page in self.pages[1:-1]:
+            page.after, page.origin = self.pages[0].anchor, origin
         for page in self.pages[:-1]:
             page.margins = margins
 

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -30,28 +31,35 @@ FONT_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "sans-serif")
 
 PAGE_WIDTH, PAGE_HEIGHT = 210 * PX_PER_MM, 297 * PX_PER_MM
 MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM = 22 * PX_PER_MM, 18 * PX_PER_MM, 24 * PX_PER_MM
+# Where a page's content starts: the left margin and the body's.
+CONTENT_LEFT = 18 * PX_PER_MM + 8
 
 
 class PageMargins:
     """The running title (top right, 8 pt grey) and "第 X 页 共 Y 页" (bottom centre, 9 pt) of
-    report_base.html's ``@page``, drawn by code on pages whose content is drawn (the page
-    named ``drawn`` leaves them out): laying out the margin boxes of a hundred pages was a
-    fifth of the ledger's time. Each text is centred in its margin as WeasyPrint centres a
-    margin box's line."""
+    report_base.html's ``@page``, drawn by code: the title on pages whose content is drawn
+    (the page named ``drawn`` and pages of their own leave it out), the number on every page
+    but the cover of a report with drawn pages (CSS counters do not count pages of their
+    own). Each text is centred in its margin as WeasyPrint centres a margin box's line."""
 
     def __init__(self, font_config, *, title: str, lang: str):
         self.title = " ".join(title.split())
         self._title = Typesetter(TextStyle(FONT_FAMILIES, 8 * PX_PER_PT, lang), font_config)
         self._counter = Typesetter(TextStyle(FONT_FAMILIES, 9 * PX_PER_PT, lang), font_config)
 
-    def paint(self, stream, *, number: int, pages: int) -> None:
+    def paint_title(self, stream) -> None:
         title = self._title.shape(self.title, stream)
-        counter = self._counter.shape(
-            _("page %(page)s of %(pages)s") % {"page": number, "pages": pages}, stream
-        )
         with TextWriter(stream, color("#777")) as writer:
             top = (MARGIN_TOP - self._title.line_height) / 2
             writer.write(title, PAGE_WIDTH - MARGIN_RIGHT - title.width, top)
+
+    def paint_number(self, stream, *, number: int, pages: int) -> None:
+        """The page's number, but on the cover (the first page)."""
+        if number == 1:
+            return
+        counter = self._counter.shape(
+            _("page %(page)s of %(pages)s") % {"page": number, "pages": pages}, stream
+        )
         with TextWriter(stream, color("#555")) as writer:
             top = PAGE_HEIGHT - MARGIN_BOTTOM + (MARGIN_BOTTOM - self._counter.line_height) / 2
             writer.write(counter, (PAGE_WIDTH - counter.width) / 2, top)
@@ -180,12 +188,13 @@ def report_pdf(
     on_laid_out: Callable[[int], None] | None = None,
 ) -> bytes:
     """The report rendered to PDF (see ``report_html``); ``on_laid_out(pages)`` as in
-    ``render_pdf``. Figures with a ``drawings(font_config, title=)`` method draw some pages themselves
+    ``render_pdf``. Figures with a ``drawings(font_config, margins=)`` method draw some pages themselves
     (the ledger's list of projects); they are laid out in the same turn at WeasyPrint as the
     rest, with its fonts."""
     with rendering() as font_config:
         draw = getattr(figures, "drawings", None)
-        drawings = draw(font_config, title=title) if draw else []
+        margins = PageMargins(font_config, title=title, lang=pdf_lang(translation.get_language()))
+        drawings = draw(font_config, margins=margins) if draw else []
         html = report_html(
             template, title=title, period=period, as_of=as_of, figures=figures, drawings=drawings
         )
@@ -194,4 +203,5 @@ def report_pdf(
             metadata=PdfMetadata(title=title, author=publisher()),
             on_laid_out=on_laid_out,
             drawings=drawings,
+            decorate=margins.paint_number if drawings else None,
         )

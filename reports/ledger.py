@@ -37,8 +37,10 @@ from reports.dashboard import AgreementCharts
 from reports.drawn_table import RULE_WIDTH, Column, DrawnTable, TablePage, Total
 from reports.layout import (
     CONTENT_HEIGHT,
+    CONTENT_LEFT,
     CONTENT_WIDTH,
     FONT_FAMILIES,
+    MARGIN_TOP,
     PageMargins,
     column_width,
     pdf_lang,
@@ -125,7 +127,7 @@ class LedgerFigures(AgreementCharts):
     def table(self) -> LedgerTable:
         return LedgerTable.of(self.stats)
 
-    def drawings(self, font_config, *, title: str) -> list[TablePage]:
+    def drawings(self, font_config, *, margins: PageMargins) -> list[TablePage]:
         """The list of projects as drawn pages (see ``reports.drawn_table``); none when there
         is no project (the template then says so in a table of its own)."""
         if not self.stats.count:
@@ -170,7 +172,8 @@ class LedgerFigures(AgreementCharts):
             page_height=CONTENT_HEIGHT - SLACK,
             first_page_height=CONTENT_HEIGHT - heading_height - SLACK,
             anchor="ledger-projects",
-            margins=PageMargins(font_config, title=title, lang=font.lang),
+            origin=(CONTENT_LEFT, MARGIN_TOP),
+            margins=margins,
         ).pages
 
     def _rows(self, table: LedgerTable) -> Iterator[tuple[str, ...]]:

@@ -84,3 +84,34 @@ def test_a_drawing_without_its_block_in_the_html_is_refused():
         note = Note(Typesetter(TextStyle(FONT, 16, "zh-CN"), font_config), "文字")
         with pytest.raises(ValueError, match="note"):
             render_pdf("<p>no anchor</p>", drawings=[note])
+
+
+class PageOfItsOwn(Note):
+    anchor = "own"
+    after = "note"
+    origin = (50.0, 80.0)
+
+
+@needs_poppler
+def test_a_page_of_its_own_follows_its_anchor_and_decorate_numbers_every_page():
+    numbered = []
+
+    def decorate(stream, *, number, pages):
+        numbered.append((number, pages))
+
+    with rendering() as font_config:
+        typesetter = Typesetter(TextStyle(FONT, 16, "zh-CN"), font_config)
+        pages_laid_out = []
+        pdf = render_pdf(
+            HTML,
+            drawings=[Note(typesetter, "锚定页"), PageOfItsOwn(typesetter, "独立页")],
+            decorate=decorate,
+            on_laid_out=pages_laid_out.append,
+        )
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True
+    ).stdout.decode()
+    pages = text.split("\f")[:-1]
+    assert len(pages) == 3 and pages_laid_out == [3]
+    assert "锚定页" in pages[1] and "独立页" in pages[2] and "后面的段落" in pages[1]
+    assert numbered == [(1, 3), (2, 3), (3, 3)]
