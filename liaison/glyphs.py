@@ -19,7 +19,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pydyf
-import weasyprint
 from tinycss2.color4 import parse_color
 from weasyprint.css.properties import INITIAL_VALUES
 from weasyprint.draw.text import draw_first_line
@@ -246,7 +245,3 @@ def rules(stream, lines, width: float, stroke) -> None:
         stream.move_to(x0, y0)
         stream.line_to(x1, y1)
     stream.stroke()
-
-
-def weasyprint_version() -> str:
-    return weasyprint.__version__
