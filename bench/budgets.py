@@ -335,7 +335,7 @@ def main() -> None:
             line(
                 "ledger report, about 50 and 100 pages",
                 "96 pages 30.2 s, 568 MB",
-                "≤ 4 s and < 500 MB for 100 pages, linear",
+                "≤ 4 CPU s and < 500 MB for 100 pages, linear",
                 ledger["measured"],
                 ledger["passed"],
             )

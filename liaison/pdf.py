@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import mimetypes
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -109,9 +111,10 @@ class PdfMetadata:
 
 # One font configuration for the process: it keeps fontconfig's font list and the @font-face
 # files already loaded, which saves work on every render. WeasyPrint objects are not
-# thread-safe, so renders in one process take turns.
+# thread-safe, so renders in one process take turns. Reentrant: a caller that shapes text for
+# drawn pages (``rendering``) keeps its turn through the ``render_pdf`` that draws them.
 _font_config: FontConfiguration | None = None
-_render_lock = threading.Lock()
+_render_lock = threading.RLock()
 
 
 def font_configuration() -> FontConfiguration:
@@ -121,6 +124,87 @@ def font_configuration() -> FontConfiguration:
     return _font_config
 
 
+@contextmanager
+def rendering() -> Iterator[FontConfiguration]:
+    """This thread's turn at WeasyPrint, with the font configuration that ``render_pdf`` uses:
+    hold it from shaping the text of drawn pages (``liaison.glyphs``) until they are drawn."""
+    with _render_lock:
+        yield font_configuration()
+
+
+class Drawing(Protocol):
+    """Content painted by code onto a page of a document instead of laid out from HTML.
+
+    Either the HTML holds an empty block with ``id`` = ``anchor`` and the drawing's height
+    where the drawing goes, and the page is laid out as any other before ``paint`` draws onto
+    it with (x, y) the block's top-left corner in CSS pixels (see ``liaison.glyphs``); or the
+    drawing is a page of its own (``after`` names the anchor of the drawing whose page it
+    follows, ``origin`` is its (x, y)), the size of that page, that WeasyPrint never lays out:
+    the cheap way to add a hundred pages of a table. ``number`` is the page's number and
+    ``pages`` the document's count, pages of their own included, for a drawing that heads and
+    numbers its page itself. A document with pages of their own numbers its pages with
+    ``decorate`` (``render_pdf``): CSS counters would not count those pages."""
+
+    anchor: str
+    after: str | None
+    origin: tuple[float, float] | None
+
+    def paint(self, stream, x: float, y: float, *, number: int, pages: int) -> None: ...
+
+
+class _Page:
+    """A laid-out page, or a page of its own, with drawings painted over it (quacks as
+    ``weasyprint.Page``)."""
+
+    def __init__(self, page, drawings: list[tuple[Drawing, float, float]], *, own=False):
+        self._page = page
+        self._drawings = drawings
+        self._own = own
+        self.decorate: Callable | None = None
+        self.number = self.pages = 0
+        if own:  # nothing from the HTML on it
+            self.links, self.anchors, self.bookmarks, self.forms = [], {}, [], {None: []}
+
+    def __getattr__(self, name):
+        return getattr(self._page, name)
+
+    def paint(self, stream, scale=1):
+        if not self._own:
+            self._page.paint(stream, scale)
+        with stream.stacked():
+            stream.transform(a=scale, d=scale)
+            for drawing, x, y in self._drawings:
+                drawing.paint(stream, x, y, number=self.number, pages=self.pages)
+            if self.decorate is not None:
+                self.decorate(stream, number=self.number, pages=self.pages)
+
+
+def _with_drawings(pages: list, drawings: Sequence[Drawing], decorate) -> list:
+    by_anchor = {d.anchor: d for d in drawings if getattr(d, "after", None) is None}
+    following: dict[str, list[Drawing]] = {}
+    for drawing in drawings:
+        if getattr(drawing, "after", None) is not None:
+            following.setdefault(drawing.after, []).append(drawing)
+    result = []
+    for page in pages:
+        found = [
+            (by_anchor.pop(name), at[0], at[1])
+            for name, at in page.anchors.items()
+            if name in by_anchor
+        ]
+        result.append(_Page(page, found) if found or decorate else page)
+        for anchored, *_ in found:
+            for drawing in following.pop(anchored.anchor, []):
+                result.append(_Page(page, [(drawing, *drawing.origin)], own=True))
+    missing = sorted(by_anchor) + sorted(following)
+    if missing:
+        raise ValueError(f"No block in the HTML for the drawings {missing}.")
+    for number, page in enumerate(result, start=1):
+        if isinstance(page, _Page):
+            page.number, page.pages, page.decorate = number, len(result), decorate
+    return result
+
+
 def render_pdf(
     html: str,
     *,
@@ -128,11 +212,16 @@ def render_pdf(
     pdf_variant: str | None = None,
     attachments: Sequence[PdfAttachment] = (),
     on_laid_out: Callable[[int], None] | None = None,
+    drawings: Sequence[Drawing] = (),
+    decorate: Callable[..., None] | None = None,
 ) -> bytes:
     """Render an HTML document to PDF bytes (``pdf_variant`` e.g. ``PDF_A_3B``).
 
     ``on_laid_out(pages)`` is called once the pages are laid out, before the PDF is written
-    (a long document's progress)."""
+    (a long document's progress). ``drawings`` are painted onto the pages that hold their
+    anchors, or make pages of their own (see ``Drawing``). ``decorate(stream, number=,
+    pages=)`` is called on every page, in CSS pixels, after its content (page numbers that
+    count pages of their own)."""
     fetcher = StaticOnlyURLFetcher()
     pdf_attachments = [
         Attachment(
@@ -150,6 +239,8 @@ def render_pdf(
         document = HTML(string=html, base_url=STATIC_BASE_URL, url_fetcher=fetcher).render(
             font_config=font_config, **options
         )
+        if drawings or decorate:
+            document = document.copy(_with_drawings(document.pages, drawings, decorate))
         if on_laid_out is not None:
             on_laid_out(len(document.pages))
         if metadata:

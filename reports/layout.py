@@ -11,13 +11,66 @@ from collections.abc import Callable
 from datetime import datetime
 
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from agreements.statistics import AgreementStatistics
-from liaison.pdf import PdfMetadata, render_pdf
+from liaison.glyphs import PX_PER_MM, PX_PER_PT, TextStyle, TextWriter, Typesetter, color
+from liaison.pdf import PdfMetadata, render_pdf, rendering
+
+# The page of reports/pdf/report_base.html: A4, margins 22 mm 18 mm 24 mm 18 mm, and the body's
+# margin of 8 px each side (WeasyPrint's default stylesheet). The room for content, in CSS px,
+# for pages drawn by code (``liaison.pdf.Drawing``).
+CONTENT_WIDTH = (210 - 18 - 18) * PX_PER_MM - 2 * 8
+CONTENT_HEIGHT = (297 - 22 - 24) * PX_PER_MM
+FONT_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "sans-serif")
+
+
+PAGE_WIDTH, PAGE_HEIGHT = 210 * PX_PER_MM, 297 * PX_PER_MM
+MARGIN_TOP, MARGIN_RIGHT, MARGIN_BOTTOM = 22 * PX_PER_MM, 18 * PX_PER_MM, 24 * PX_PER_MM
+# Where a page's content starts: the left margin and the body's.
+CONTENT_LEFT = 18 * PX_PER_MM + 8
+
+
+class PageMargins:
+    """The running title (top right, 8 pt grey) and "第 X 页 共 Y 页" (bottom centre, 9 pt) of
+    report_base.html's ``@page``, drawn by code: the title on pages whose content is drawn
+    (the page named ``drawn`` and pages of their own leave it out), the number on every page
+    but the cover of a report with drawn pages (CSS counters do not count pages of their
+    own). Each text is centred in its margin as WeasyPrint centres a margin box's line."""
+
+    def __init__(self, font_config, *, title: str, lang: str):
+        self.title = " ".join(title.split())
+        self._title = Typesetter(TextStyle(FONT_FAMILIES, 8 * PX_PER_PT, lang), font_config)
+        self._counter = Typesetter(TextStyle(FONT_FAMILIES, 9 * PX_PER_PT, lang), font_config)
+
+    def paint_title(self, stream) -> None:
+        title = self._title.shape(self.title, stream)
+        with TextWriter(stream, color("#777")) as writer:
+            top = (MARGIN_TOP - self._title.line_height) / 2
+            writer.write(title, PAGE_WIDTH - MARGIN_RIGHT - title.width, top)
+
+    def paint_number(self, stream, *, number: int, pages: int) -> None:
+        """The page's number, but on the cover (the first page)."""
+        if number == 1:
+            return
+        counter = self._counter.shape(
+            _("page %(page)s of %(pages)s") % {"page": number, "pages": pages}, stream
+        )
+        with TextWriter(stream, color("#555")) as writer:
+            top = PAGE_HEIGHT - MARGIN_BOTTOM + (MARGIN_BOTTOM - self._counter.line_height) / 2
+            writer.write(counter, (PAGE_WIDTH - counter.width) / 2, top)
+
+
+def pdf_lang(language_code: str | None) -> str:
+    """The document language of a PDF for a Django language code (zh-hans is zh-CN: without a
+    region, CJK text would take Japanese or Traditional glyph shapes)."""
+    if not language_code or language_code.lower() in ("zh-hans", "zh-cn", "zh"):
+        return "zh-CN"
+    return language_code
 
 
 class ReportError(Exception):
@@ -100,11 +153,15 @@ def publisher() -> str:
     return _("Hunan–Turpan Liaison")
 
 
-def report_html(template: str, *, title: str, period: str, as_of: datetime, figures) -> str:
-    """The report template with the cover's title, period and time, as HTML."""
+def report_html(
+    template: str, *, title: str, period: str, as_of: datetime, figures, drawings=()
+) -> str:
+    """The report template with the cover's title, period and time, as HTML (``drawings``:
+    the pages the figures draw, each an empty block in the template)."""
     return render_to_string(
         template,
         {
+            "drawings": drawings,
             "title": title,
             "cover_title": unbroken_title(title),
             "period": period,
@@ -131,8 +188,20 @@ def report_pdf(
     on_laid_out: Callable[[int], None] | None = None,
 ) -> bytes:
     """The report rendered to PDF (see ``report_html``); ``on_laid_out(pages)`` as in
-    ``render_pdf``."""
-    html = report_html(template, title=title, period=period, as_of=as_of, figures=figures)
-    return render_pdf(
-        html, metadata=PdfMetadata(title=title, author=publisher()), on_laid_out=on_laid_out
-    )
+    ``render_pdf``. Figures with a ``drawings(font_config, margins=)`` method draw some pages themselves
+    (the ledger's list of projects); they are laid out in the same turn at WeasyPrint as the
+    rest, with its fonts."""
+    with rendering() as font_config:
+        draw = getattr(figures, "drawings", None)
+        margins = PageMargins(font_config, title=title, lang=pdf_lang(translation.get_language()))
+        drawings = draw(font_config, margins=margins) if draw else []
+        html = report_html(
+            template, title=title, period=period, as_of=as_of, figures=figures, drawings=drawings
+        )
+        return render_pdf(
+            html,
+            metadata=PdfMetadata(title=title, author=publisher()),
+            on_laid_out=on_laid_out,
+            drawings=drawings,
+            decorate=margins.paint_number if drawings else None,
+        )

@@ -5,6 +5,7 @@ columns wide enough for their longest value."""
 from __future__ import annotations
 
 import re
+import subprocess
 from datetime import date
 from decimal import Decimal
 
@@ -169,3 +170,95 @@ def test_ledger_generation_reads_a_fixed_number_of_queries(
     with django_assert_num_queries(QUERIES + LOCK_QUERIES.get(connection.vendor, 0)):
         report = generate(official, kind="ledger")
     assert report.status == GeneratedReport.Status.DONE
+
+
+def _pdffonts(content: bytes, tmp_path) -> list[str]:
+    path = tmp_path / "ledger.pdf"
+    path.write_bytes(content)
+    output = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True)
+    return output.stdout.splitlines()[2:]
+
+
+@needs_pdftotext
+def test_long_ledger_pages_are_numbered_through_its_drawn_list(
+    generate,  # noqa: F811 (the fixture imported above)
+    official,
+    long_ledger,
+    tmp_path,
+):
+    """The list of projects is drawn (reports/drawn_table.py) between HTML pages: every page
+    but the cover still says "第 X 页 共 Y 页", counting on without a gap and Y the real count;
+    the list starts on a page of its own and the figures by kind follow it; the fonts are the
+    HTML's, embedded as subsets (no Type 3 glyphs)."""
+    pdf = generate(official, kind="ledger").pdf.read()
+    pages = pdf_layout(pdf).split("\f")[:-1]  # pdftotext ends each page with a form feed
+    total = len(pages)
+    numbers = [re.search(r"第\s*(\d+)\s*页\s*共\s*(\d+)\s*页", page) for page in pages]
+    assert numbers[0] is None  # the cover
+    assert [(int(m[1]), int(m[2])) for m in numbers[1:]] == [
+        (n, total) for n in range(2, total + 1)
+    ]
+    list_pages = [n for n, page in enumerate(pages) if ROW.search(page)]
+    assert len(list_pages) >= 3 and list_pages == list(range(list_pages[0], list_pages[-1] + 1))
+    first = pages[list_pages[0]]
+    assert "签约项目明细" in first and "按签约单位" not in first  # a page of its own
+    assert "分类型落实情况" in "".join(pages[list_pages[-1] :])
+
+    fonts = _pdffonts(pdf, tmp_path)
+    assert fonts
+    for row in fonts:
+        assert re.match(r"^[A-Z]{6}\+Noto-Sans-CJK-SC", row), row
+        assert "Type 3" not in row
+        assert row.split()[-5:-2] == ["yes", "yes", "yes"], f"not emb/sub/uni: {row}"
+
+
+LONG_TITLE = "吐鲁番市高昌区湘吐合作现代农业产业园葡萄与哈密瓜精深加工及冷链物流一体化建设项目"
+
+
+@needs_pdftotext
+def test_long_title_wraps_inside_its_cell(
+    generate,  # noqa: F811 (the fixture imported above)
+    official,
+    enterprise_a,
+):
+    agreement_with_party(
+        enterprise_a,
+        title=LONG_TITLE,
+        partnership=PartnershipFactory(),
+        signing_unit=SigningUnitFactory(name="高昌区"),
+        sector=SectorFactory(name="现代农业"),
+        signed_on=date(2025, 5, 1),
+        amount=Decimal(300_000_000),
+    )
+
+    pdf = generate(official, kind="ledger").pdf
+    with pdfplumber.open(pdf.open("rb")) as document:
+        page = next(p for p in document.pages if "项目名称" in (p.extract_text() or ""))
+        words = {w["text"]: w for w in page.extract_words()}
+        chars = page.chars
+    column = words["项目名称"]["x0"], words["签约单位"]["x0"]
+    row = [c for c in chars if words["项目名称"]["bottom"] < c["top"] < words["合计"]["top"] - 1]
+    in_column = [c for c in row if column[0] - 1 <= c["x0"] and c["x1"] < column[1]]
+    lines = sorted({round(c["top"]) for c in in_column})
+    # The title on several lines, all inside its column, in order; nothing else overflows
+    # into the next column.
+    assert len(lines) >= 2
+    in_reading_order = sorted(in_column, key=lambda c: (round(c["top"]), c["x0"]))
+    assert "".join(c["text"] for c in in_reading_order) == LONG_TITLE
+    unit = [c for c in row if column[1] <= c["x0"] < words["产业类别"]["x0"]]
+    assert "".join(c["text"] for c in unit) == "高昌区"
+
+
+@needs_pdftotext
+def test_empty_ledger_says_so_and_draws_no_list(
+    generate,  # noqa: F811 (the fixture imported above)
+    official,
+):
+    report = generate(official, kind="ledger")
+
+    assert report.status == GeneratedReport.Status.DONE
+    text = pdf_layout(report.pdf.read())
+    assert "签约项目明细" in text and "暂无协议。" in text
+    assert "合计" not in text
+    pages = text.split("\f")[:-1]
+    assert re.search(rf"共\s*{len(pages)}\s*页", pages[-1])
