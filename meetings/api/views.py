@@ -147,7 +147,10 @@ class InvitationViewSet(
         delegate and a note. Members until the deadline; the secretariat at any time."""
         if not permissions.can_read_directory(request.user):
             raise PermissionDenied
-        invitation = get_object_or_404(self.get_queryset(), pk=pk)
+        # Only to check that the user may see it: the service reads it again under the lock.
+        invitation = get_object_or_404(
+            Invitation.objects.visible_to(request.user).select_related("meeting"), pk=pk
+        )
         data = AnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         answer = data.validated_data
@@ -160,8 +163,8 @@ class InvitationViewSet(
             actor=request.user,
             channel=Invitation.Channel.API,
         )
-        invitation = self.get_queryset().get(pk=result.invitation.pk)
-        return Response(InvitationSerializer(invitation).data)
+        # The invitation as recorded, with its meeting, invitee and attendees (read once more).
+        return Response(InvitationSerializer(result.invitation).data)
 
 
 # --- Scheduling, agenda and attendance -------------------------------------------------------

@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, Max
+from django.db import connection, transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -222,17 +222,10 @@ def _default_attendees(invitation: Invitation, delegate: dict) -> list[Attendee]
     return []
 
 
-def _seats_taken(meeting: Meeting, *, excluding: Invitation | None = None) -> int:
-    taken = Attendee.objects.filter(invitation__meeting=meeting, invitation__status=Answer.ACCEPTED)
-    if excluding is not None:
-        taken = taken.exclude(invitation=excluding)
-    return taken.count()
-
-
-def _next_waitlist_position(meeting: Meeting) -> int:
-    # Only waiting invitations hold a position: one seek on the (meeting, status, position) index.
-    highest = meeting.invitations.waiting().aggregate(highest=Max("waitlist_position"))["highest"]
-    return (highest or 0) + 1
+def _seats_taken(meeting: Meeting) -> int:
+    return Attendee.objects.filter(
+        invitation__meeting=meeting, invitation__status=Answer.ACCEPTED
+    ).count()
 
 
 def _check_fits_at_all(meeting: Meeting, headcount: int) -> None:
@@ -252,22 +245,65 @@ def _check_fits_at_all(meeting: Meeting, headcount: int) -> None:
         )
 
 
-def _status_for_acceptance(invitation: Invitation, meeting: Meeting, headcount: int) -> str:
-    """ACCEPTED when the attendees fit and nobody waits ahead, else WAITLISTED."""
-    if meeting.capacity is None:
-        return Answer.ACCEPTED
-    fits = _seats_taken(meeting, excluding=invitation) + headcount <= meeting.capacity
+@dataclass(frozen=True)
+class Standing:
+    """Where the meeting stands for one answer, read in one query under the meeting's lock:
+    the seats the other invitations hold, and the first and last places on the waiting list
+    (``None`` when nobody waits)."""
+
+    others_seated: int
+    first_waiting: int | None
+    last_waiting: int | None
+
+
+def _standing_sql() -> str:
+    # Written out rather than built by the ORM: this query runs inside the meeting's lock for
+    # every acceptance, and building it from QuerySets cost more CPU than running it. Both
+    # parts seek the (meeting, status, waitlist_position) index.
+    invitation, attendee = Invitation._meta.db_table, Attendee._meta.db_table
+    return (
+        "SELECT seated.n, waiting.lo, waiting.hi FROM "
+        f"(SELECT COUNT(*) AS n FROM {attendee} a JOIN {invitation} i ON a.invitation_id = i.id"
+        "  WHERE i.meeting_id = %s AND i.status = %s AND i.id <> %s) seated, "
+        f"(SELECT MIN(waitlist_position) AS lo, MAX(waitlist_position) AS hi FROM {invitation}"
+        "  WHERE meeting_id = %s AND status = %s) waiting"
+    )
+
+
+STANDING_SQL = _standing_sql()
+
+
+def _standing(meeting: Meeting, invitation: Invitation) -> Standing:
+    """The meeting's seats and waiting list as they are now, without ``invitation``'s seats.
+    Read after the meeting's lock is taken, never with it: PostgreSQL would evaluate
+    subqueries of the locking statement on the data as it was before the lock was granted."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            STANDING_SQL,
+            [meeting.pk, Answer.ACCEPTED, invitation.pk, meeting.pk, Answer.WAITLISTED],
+        )
+        return Standing(*cursor.fetchone())
+
+
+def _status_for_acceptance(invitation: Invitation, standing: Standing, headcount: int) -> str:
+    """ACCEPTED when the attendees fit the meeting's capacity and nobody waits ahead, else
+    WAITLISTED."""
+    fits = standing.others_seated + headcount <= invitation.meeting.capacity
     if invitation.status == Answer.ACCEPTED:
         return Answer.ACCEPTED if fits else Answer.WAITLISTED
-    ahead = meeting.invitations.waiting().exclude(pk=invitation.pk)
     if invitation.status == Answer.WAITLISTED:
-        ahead = ahead.filter(waitlist_position__lt=invitation.waitlist_position)
-    return Answer.ACCEPTED if fits and not ahead.exists() else Answer.WAITLISTED
+        # Someone waits ahead when the list's first place comes before this one's.
+        ahead = standing.first_waiting < invitation.waitlist_position
+    else:
+        ahead = standing.first_waiting is not None
+    return Answer.ACCEPTED if fits and not ahead else Answer.WAITLISTED
 
 
 def _sync_attendees(invitation: Invitation, attendees: list[Attendee]) -> None:
     """Make the stored attendees exactly the given ones. A returning name keeps its row, and so
-    its check-in code and attendance; every other stored row is removed."""
+    its check-in code and attendance; every other stored row is removed. The invitation's
+    attendees read under the lock (``_locked``) are forgotten: whoever reads them next reads
+    them as stored now."""
     existing: dict[str, list[Attendee]] = {}
     for stored in invitation.attendees.all():
         existing.setdefault(attendee_key(stored.name), []).append(stored)
@@ -284,6 +320,7 @@ def _sync_attendees(invitation: Invitation, attendees: list[Attendee]) -> None:
     leftover = [stored.pk for rows in existing.values() for stored in rows]
     if leftover:
         invitation.attendees.filter(pk__in=leftover).delete()
+    invitation.refresh_from_db(fields=["attendees"])  # drops the prefetched rows, no query
 
 
 def _summary(attendees: list[Attendee]) -> str:
@@ -339,10 +376,15 @@ def record_rsvp(
 
 
 def _locked(invitation: Invitation) -> Invitation:
-    """Lock the invitation's meeting (inside a transaction), and read the invitation again
-    under the lock: another answer may have changed it since."""
+    """Lock the invitation's meeting (inside a transaction), and read the invitation and its
+    attendees again under the lock: another answer may have changed them since. The
+    attendees are read once here for the whole answer."""
     meeting = lock_meeting(invitation.meeting)
-    invitation = Invitation.objects.select_related("person", "organisation").get(pk=invitation.pk)
+    invitation = (
+        Invitation.objects.select_related("person__organisation", "organisation")
+        .prefetch_related("attendees")
+        .get(pk=invitation.pk)
+    )
     invitation.meeting = meeting
     return invitation
 
@@ -376,14 +418,20 @@ def _record_locked(
     if status == Answer.ACCEPTED:
         _check_fits_at_all(meeting, len(people))
 
-    if status == Answer.ACCEPTED:
-        status = _status_for_acceptance(invitation, meeting, len(people))
+    standing = None
+    if status == Answer.ACCEPTED and meeting.capacity is not None:
+        standing = _standing(meeting, invitation)
+        status = _status_for_acceptance(invitation, standing, len(people))
     if status == Answer.WAITLISTED and invitation.status != Answer.WAITLISTED:
-        waitlist_position = _next_waitlist_position(meeting)
+        waitlist_position = (standing.last_waiting or 0) + 1
     elif status != Answer.WAITLISTED:
         waitlist_position = None
     else:
         waitlist_position = invitation.waitlist_position
+    # Only an answer that held a seat can free one, and only one that was waiting can have
+    # held back those behind it (the first waiting that does not fit stops the list). Any
+    # other answer leaves the waiting list as it was: nobody there could be moved up.
+    may_move_list = invitation.status in (Answer.ACCEPTED, Answer.WAITLISTED)
     audit.update_audited(
         invitation,
         {
@@ -402,18 +450,23 @@ def _record_locked(
         note=" · ".join(filter(None, [str(Channel(channel).label), _summary(people)])),
     )
     _sync_attendees(invitation, people)
-    promoted = promote_waiting(meeting, actor=actor)
-    return RsvpResult(invitation, promoted)
+    if not may_move_list:
+        return RsvpResult(invitation)
+    seated = None
+    if standing is not None:
+        seated = standing.others_seated + (len(people) if status == Answer.ACCEPTED else 0)
+    return RsvpResult(invitation, promote_waiting(meeting, actor=actor, seated=seated))
 
 
-def promote_waiting(meeting: Meeting, *, actor) -> list[Invitation]:
+def promote_waiting(meeting: Meeting, *, actor, seated: int | None = None) -> list[Invitation]:
     """Move waiting invitations up, first come first served, while their attendees fit.
 
     Stops at the first that does not fit: nobody overtakes an earlier place on the list. One
     with more attendees than the meeting has seats (the capacity was lowered after it answered)
-    can never fit, so it holds nobody back."""
+    can never fit, so it holds nobody back. ``seated`` is the number of seats taken, when the
+    caller has just counted them under the meeting's lock."""
     promoted = []
-    taken = None
+    taken = seated
     for invitation in _waiting_in_order(meeting):
         if taken is None:
             taken = _seats_taken(meeting)
@@ -469,7 +522,8 @@ def one_tap_attendees(invitation: Invitation, status: str) -> list[dict] | None:
         return []
     named = [
         {name: getattr(attendee, name) for name in ATTENDEE_FIELDS}
-        for attendee in invitation.attendees.order_by("position", "pk")
+        # In their order (the model's), from the attendees read with the invitation if they were.
+        for attendee in invitation.attendees.all()
     ]
     if named:
         return named

@@ -308,6 +308,54 @@ def test_the_first_waiting_that_does_not_fit_holds_the_others_back(small_meeting
     assert third.status == S.WAITLISTED
 
 
+def test_the_first_waiting_leaving_the_list_lets_the_next_fit(small_meeting, secretariat):
+    # It held no seat, but it held back the one behind it: the list still moves up.
+    first, second, third = invited(small_meeting, 3)
+    answer(first, secretariat, names=["甲", "乙"], channel=C.PHONE)
+    answer(second, secretariat, names=["丙", "丁"], channel=C.PHONE)
+    answer(third, secretariat, names=["戊"], channel=C.PHONE)
+
+    result = services.record_rsvp(
+        second, status=S.DECLINED, actor=secretariat, channel=C.PHONE, now=BEFORE_DEADLINE
+    )
+
+    assert [i.pk for i in result.promoted] == [third.pk]
+    third.refresh_from_db()
+    assert (third.status, third.waitlist_position) == (S.ACCEPTED, None)
+    assert invitation_counts(small_meeting)["headcount"] == 3
+
+
+def test_a_waiting_answer_that_now_fits_is_seated_only_from_the_head(small_meeting, secretariat):
+    first, second, third = invited(small_meeting, 3)
+    answer(first, secretariat, names=["甲", "乙"], channel=C.PHONE)
+    answer(second, secretariat, names=["丙", "丁"], channel=C.PHONE)
+    answer(third, secretariat, names=["戊", "己"], channel=C.PHONE)
+
+    # Third would fit with one attendee, but second waits ahead of it: it keeps its place.
+    behind = answer(third, secretariat, names=["戊"], channel=C.PHONE)
+    assert (behind.status, behind.waitlist_position) == (S.WAITLISTED, 2)
+    # Second heads the list: with one attendee it fits and is seated.
+    head = answer(second, secretariat, names=["丙"], channel=C.PHONE)
+    assert (head.status, head.waitlist_position) == (S.ACCEPTED, None)
+    third.refresh_from_db()
+    assert third.status == S.WAITLISTED
+    assert invitation_counts(small_meeting)["headcount"] == 3
+
+
+def test_an_answer_that_held_no_seat_and_did_not_wait_moves_nobody(small_meeting, secretariat):
+    first, second, third = invited(small_meeting, 3)
+    answer(first, secretariat, names=["甲", "乙", "丙"], channel=C.PHONE)
+    answer(second, secretariat, names=["丁"], channel=C.PHONE)
+
+    result = services.record_rsvp(
+        third, status=S.DECLINED, actor=secretariat, channel=C.PHONE, now=BEFORE_DEADLINE
+    )
+
+    assert result.promoted == []
+    second.refresh_from_db()
+    assert (second.status, second.waitlist_position) == (S.WAITLISTED, 1)
+
+
 def test_more_capacity_moves_the_waiting_list_up(small_meeting, secretariat):
     first, second = invited(small_meeting, 2)
     answer(first, secretariat, names=["甲", "乙", "丙"], channel=C.PHONE)

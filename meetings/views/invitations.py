@@ -4,6 +4,7 @@ invitations with the invite picker."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -99,6 +100,8 @@ def _answer_page(request, invitation: Invitation, *, channel: str, actor):
             else:
                 return _answered(request)
     else:
+        # The form and the one-tap box both show the attendees: read them once.
+        prefetch_related_objects([invitation], "attendees")
         preset = request.GET.get("answer", "")
         preset = preset if preset in services.ANSWERS else ""
         form = _standing_answer(invitation, preset or invitation.status)
