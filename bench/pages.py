@@ -35,15 +35,6 @@ TARGET = 1.3
 EXTRA_MEETINGS = 1500  # 500 seeded + 1,500 = 4×
 
 
-def analyze() -> None:
-    """Fresh planner statistics (SQLite's sqlite_stat1, PostgreSQL's pg_statistic)."""
-    # Function-level import: Django is set up by the caller first.
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-
-
 def time_pages(client, paths: list[str], *, repeat: int) -> dict[str, tuple[float, float]]:
     """Per path, the median wall and CPU time of ``repeat`` requests (after one warm-up), in
     ms; the paths are interleaved so that a busy moment weighs on each alike."""
@@ -111,12 +102,12 @@ def measure(data: dict, *, repeat: int, rounds: int, explain: bool) -> dict[str,
         added = budgets.add_meetings(
             data["partnership"], data["mechanism"], EXTRA_MEETINGS, offset=500
         )
-        analyze()
+        budgets.analyze()
         four = time_pages(client, paths, repeat=repeat)
         if explain and not _round:
             explain_deciding_meetings(data)
         Meeting.objects.filter(pk__in=[m.pk for m in added]).delete()
-        analyze()
+        budgets.analyze()
         for path in paths:
             results[path].append((one[path], four[path]))
     return results
@@ -162,7 +153,7 @@ def main() -> None:
 
         started = time.perf_counter()
         data = budgets.seed()
-        analyze()
+        budgets.analyze()
         print(f"seeded {data['counts']} in {time.perf_counter() - started:.0f} s")
         print(
             f"database {connection.vendor}, DEBUG off, in-process handler, {args.repeat} requests"
