@@ -8,8 +8,7 @@ from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, IntegerField, Q, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -210,43 +209,50 @@ class Mechanism(models.Model):
         }
 
 
+# The statuses that decide an occurrence: a held meeting, else a planned one (scheduled or
+# postponed). Each is sought on its own, so that each seek reads one entry of the meetings'
+# (mechanism, status, start, id) index.
+DECIDING_STATUSES = ("held", "scheduled", "postponed")
+# Seeks per query: a long monthly history takes a few queries rather than one huge statement.
+SEEKS_PER_QUERY = 300
+
+
 def attach_deciding_meetings(mechanisms, meetings, *, end: date, newest_first: bool = False):
     """Give each mechanism ``deciding_meetings``: of ``meetings`` (a queryset of the meetings
     the reader may see), only those that decide an occurrence's state from the first date to
-    ``end`` -- in each occurrence's period the first held meeting and the first scheduled or
-    postponed one, in start order (``newest_first``: latest first). ``occurrences`` given
-    these finds the same states and meetings as given every meeting of the mechanism, and the
-    database picks them in one query: the rows read do not grow with the meetings kept.
+    ``end`` -- in each occurrence's period the first held meeting, the first scheduled one and
+    the first postponed one, in start order (``newest_first``: latest first). ``occurrences``
+    given these finds the same states and meetings as given every meeting of the mechanism.
+
+    The database picks them by index seeks: per period and status, the first meeting in start
+    order (``meeting_mech_status_start_idx``), all of them gathered in one query (a few for a
+    long history). What is read does not grow with the meetings kept.
 
     Returns the mechanisms as a list."""
     mechanisms = list(mechanisms)
-    periods, bucket = [], 0
+    order = ["-start", "-pk"] if newest_first else ["start", "pk"]
+    seeks = []
     for mechanism in mechanisms:
         mechanism.deciding_meetings = []
         for day in mechanism.expected_dates(mechanism.first_date, end):
             first, last = mechanism._period(day)
-            when = Q(mechanism_id=mechanism.pk, start__gte=_local_midnight(first))
+            in_period = meetings.filter(
+                mechanism_id=mechanism.pk, start__gte=_local_midnight(first)
+            )
             if last != date.max:
-                when &= Q(start__lt=_local_midnight(last))
-            periods.append(When(when, then=Value(bucket)))
-            bucket += 1
-    if not periods:
+                in_period = in_period.filter(start__lt=_local_midnight(last))
+            seeks += [
+                in_period.filter(status=status).order_by(*order).values("pk")[:1]
+                for status in DECIDING_STATUSES
+            ]
+    if not seeks or meetings.query.is_empty():
         return mechanisms
-    order = [F("start").desc(), F("pk").desc()] if newest_first else [F("start"), F("pk")]
-    chosen = (
-        meetings.filter(
-            mechanism__in=[m.pk for m in mechanisms],
-            status__in=("held", "scheduled", "postponed"),
-        )
-        .annotate(
-            period=Case(*periods, default=None, output_field=IntegerField()),
-            held=Case(When(status="held", then=Value(1)), default=Value(0)),
-        )
-        .filter(period__isnull=False)
-        .annotate(rank=Window(RowNumber(), partition_by=[F("period"), F("held")], order_by=order))
-        .filter(rank=1)
-        .order_by(*order)
-    )
+    chosen = []
+    for batch in range(0, len(seeks), SEEKS_PER_QUERY):
+        picked = [Subquery(seek) for seek in seeks[batch : batch + SEEKS_PER_QUERY]]
+        chosen += meetings.filter(pk__in=picked).order_by(*order)
+    if len(seeks) > SEEKS_PER_QUERY:
+        chosen.sort(key=lambda m: (m.start, m.pk), reverse=newest_first)
     by_mechanism = {m.pk: m for m in mechanisms}
     for meeting in chosen:
         by_mechanism[meeting.mechanism_id].deciding_meetings.append(meeting)

@@ -107,22 +107,25 @@ def partnership_ics(request, pk: int):
     )
 
 
-def _token_user(key: str):
-    """The token's user, or 404: the key is the only credential (no session is looked at),
-    and a regenerated key's old value matches nothing."""
-    token = (
-        CalendarToken.objects.select_related("user", "user__organisation", "user__person")
-        .filter(key=key)
-        .first()
-    )
-    if token is None or not token.user.is_active:
+def _token_user(key: str, *related: str):
+    """The token with its user (and the user's ``related``), or 404: the key is the only
+    credential (no session is looked at), and a regenerated key's old value matches nothing.
+
+    Only what the feed reads is joined, and the key is unique (no ordering): on a 304 this
+    query is most of the work."""
+    try:
+        token = CalendarToken.objects.select_related("user", *related).get(key=key)
+    except CalendarToken.DoesNotExist:
+        raise Http404 from None
+    if not token.user.is_active:
         raise Http404
     return token
 
 
 @require_safe
 def personal_feed(request, key: str):
-    token = _token_user(key)
+    # The feed shows the subscriber's own person (its answers, its address).
+    token = _token_user(key, "user__person")
     if not permissions.can_read_directory(token.user):
         raise Http404
     return conditional_feed(

@@ -169,6 +169,12 @@ class Meeting(models.Model):
         indexes = [
             models.Index(fields=["updated_at"], name="meeting_updated_idx"),
             models.Index(fields=["partnership", "updated_at"], name="meeting_partner_updated_idx"),
+            # The partnership page and the dashboard ask, per period of a mechanism and per
+            # status, for its first meeting in start order: one seek each, however many
+            # meetings there are (liaison.models.attach_deciding_meetings).
+            models.Index(
+                fields=["mechanism", "status", "start", "id"], name="meeting_mech_status_start_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -7,8 +7,9 @@ import random
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.db import connection
 
-from liaison.models import Mechanism, attach_deciding_meetings
+from liaison.models import Mechanism, attach_deciding_meetings, partnership
 from liaison.tests.factories import MechanismFactory
 from meetings.models import Meeting
 from meetings.tests.factories import MeetingFactory
@@ -58,8 +59,12 @@ def _states(occurrences):
     return [(o.date, o.state, o.meeting.pk if o.meeting else None) for o in occurrences]
 
 
+@pytest.mark.parametrize("seeks_per_query", [300, 7], ids=["one query", "several queries"])
 @pytest.mark.parametrize("newest_first", [False, True])
-def test_deciding_meetings_give_the_same_occurrences_as_every_meeting(mechanisms, newest_first):
+def test_deciding_meetings_give_the_same_occurrences_as_every_meeting(
+    mechanisms, newest_first, seeks_per_query, monkeypatch
+):
+    monkeypatch.setattr(partnership, "SEEKS_PER_QUERY", seeks_per_query)
     end = date(TODAY.year + 4, 12, 31)
     order = ["-start", "-pk"] if newest_first else ["start", "pk"]
     chosen = attach_deciding_meetings(
@@ -87,6 +92,44 @@ def test_deciding_meetings_respect_what_the_reader_may_see(mechanisms):
         end=date(2030, 12, 31),
     )
     assert yearly.deciding_meetings == []
+
+
+def _deciding_plan(mechanisms, meetings) -> str:
+    """The database's plan of the query that picks the deciding meetings."""
+    executed = []
+
+    def keep(execute, sql, params, many, context):
+        executed.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(keep):
+        attach_deciding_meetings(mechanisms, meetings, end=date(TODAY.year + 4, 12, 31))
+    (sql, params) = executed[-1]
+    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A tiny table is read sequentially, or by any index and sorted, whatever its
+            # indexes; ask what a big one gets, where reading in order saves the sort
+            # (``bench/pages.py --explain`` shows the plans on the issue's data).
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(prefix + sql, params)
+        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+
+
+@pytest.mark.parametrize("reader", ["official", "member_a"])
+def test_deciding_meetings_are_index_seeks(mechanisms, reader, request):
+    """Per period and status one seek of the (mechanism, status, start, id) index: no meeting
+    table is read whole, and none of the meetings of a period is sorted."""
+    user = request.getfixturevalue(reader)
+    plan = _deciding_plan(mechanisms, Meeting.objects.visible_to(user))
+    assert "meeting_mech_status_start_idx" in plan, plan
+    if connection.vendor == "sqlite":
+        assert not [line for line in plan.splitlines() if line.startswith("SCAN")], plan
+    else:
+        assert "Seq Scan" not in plan, plan
+        # Only the few rows picked are put in order (the top node); each seek reads in order.
+        assert "Sort" not in "\n".join(plan.splitlines()[2:]), plan
 
 
 def _meetings(mechanism):
