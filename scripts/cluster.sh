@@ -117,7 +117,7 @@ start_web() {
   local n=$1
   mkdir -p "$run/web$n"
   DATA_DIR="$run/web$n" start "web$n" "$ROOT/.venv/bin/gunicorn" liaison.wsgi \
-    --bind "127.0.0.1:$((base + n))" --workers 2 --worker-class gthread --threads 4 \
+    --bind "127.0.0.1:$((base + n))" --workers 3 --worker-class sync \
     --timeout 60 --log-level warning
 }
 start_web 1
