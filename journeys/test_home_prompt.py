@@ -49,3 +49,17 @@ def test_members_answer_from_the_home_page_and_the_second_waits(
     assert second.waitlist_position == 1
     assert [a.name for a in second.attendees.all()] == ["赵强"]
     assert meeting.invitations.get(pk=first.pk).status == Invitation.Status.ACCEPTED
+
+    # The waiting answer reads as an acceptance: saving it again with a note keeps its place.
+    page = person.page
+    expect(page.locator("input[name=status][value=accepted]")).to_be_checked()
+    page.locator("#id_note").fill("如有名额请通知")
+    page.locator("button.primary").click()
+    person.step("answer-saved-again")
+    expect(page.locator("#answer-recorded .badge.answer-waitlisted")).to_have_text("候补")
+    second.refresh_from_db()
+    assert (second.status, second.waitlist_position, second.note) == (
+        Invitation.Status.WAITLISTED,
+        1,
+        "如有名额请通知",
+    )

@@ -288,6 +288,34 @@ def test_saving_the_page_unchanged_changes_nothing(client_for, member_a, invitat
     assert invitation_counts(meeting)["headcount"] == 2
 
 
+def test_saving_a_waiting_answer_unchanged_keeps_its_place(
+    client_for, member_b, invitation_a, invitation_b, meeting, secretariat
+):
+    services.record_rsvp(
+        invitation_a,
+        status=S.ACCEPTED,
+        attendees=[{"name": name} for name in "甲乙丙丁"],
+        actor=secretariat,
+        channel=C.PHONE,
+    )
+    client = client_for(member_b)
+    url = f"/meetings/invitations/{invitation_b.pk}/"
+    assert client.post(url, page_data(["赵强"])).status_code == 302
+    invitation_b.refresh_from_db()
+    assert (invitation_b.status, invitation_b.waitlist_position) == (S.WAITLISTED, 1)
+
+    for _n in range(2):
+        # The page offers the waiting answer as the acceptance it is, so the form as the
+        # browser sends it back answers the same.
+        data = browser_post_data(client.get(url).content.decode(), containing="status")
+        assert data["status"] == "accepted"
+        assert client.post(url, data).status_code == 302
+
+    invitation_b.refresh_from_db()
+    assert (invitation_b.status, invitation_b.waitlist_position) == (S.WAITLISTED, 1)
+    assert names(invitation_b) == ["赵强"]
+
+
 # --- Phone numbers ------------------------------------------------------------------------------
 
 

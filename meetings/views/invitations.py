@@ -150,7 +150,10 @@ def _answer_page(request, invitation: Invitation, *, channel: str, actor):
 
 
 def _standing_answer(invitation: Invitation, status: str) -> AnswerForm:
-    """The answer form filled in with the answer as it stands, with ``status`` chosen."""
+    """The answer form filled in with the answer as it stands, with ``status`` chosen (a
+    waiting acceptance shows as the acceptance it is)."""
+    if status == Invitation.Status.WAITLISTED:
+        status = Invitation.Status.ACCEPTED
     return AnswerForm(
         initial={
             "status": status,
