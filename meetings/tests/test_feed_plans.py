@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 
 from liaison.audit import Newest, newest_deletion_of_type, newest_of_type
+from liaison.tests.query_plans import query_plan
 from meetings.models import Invitation, Meeting
 
 pytestmark = pytest.mark.django_db
@@ -12,15 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def plan(newest: Newest) -> str:
     sql, params = newest.sql(connection.ops.quote_name)
-    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A tiny table is read sequentially, or by any index and sorted, whatever its
-            # indexes; ask what a big one gets, where reading in order saves the sort.
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute(prefix + sql, params)
-        return " ".join(str(row) for row in cursor.fetchall())
+    return " ".join(str(row) for row in query_plan(sql, params))
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from django.db import connection
 
 from liaison.models import Mechanism, attach_deciding_meetings, partnership
 from liaison.tests.factories import MechanismFactory
+from liaison.tests.query_plans import query_plan
 from meetings.models import Meeting
 from meetings.tests.factories import MeetingFactory
 
@@ -105,16 +106,8 @@ def _deciding_plan(mechanisms, meetings) -> str:
     with connection.execute_wrapper(keep):
         attach_deciding_meetings(mechanisms, meetings, end=date(TODAY.year + 4, 12, 31))
     (sql, params) = executed[-1]
-    prefix = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # A tiny table is read sequentially, or by any index and sorted, whatever its
-            # indexes; ask what a big one gets, where reading in order saves the sort
-            # (``bench/pages.py --explain`` shows the plans on the data).
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_sort = off")
-        cursor.execute(prefix + sql, params)
-        return "\n".join(str(row[-1]) for row in cursor.fetchall())
+    # bench/pages.py --explain shows the plans on the data.
+    return "\n".join(str(row[-1]) for row in query_plan(sql, params))
 
 
 @pytest.mark.parametrize("reader", ["official", "member_a"])
