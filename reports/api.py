@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from agreements.excel import XLSX_CONTENT_TYPE
 from liaison import permissions
+from liaison.api.conventions import ModelSerializer
 from reports.forms import ReportRequestForm
 from reports.generation import delete_report, report_file_response, request_report
 from reports.models import GeneratedReport
@@ -31,7 +32,7 @@ class ReportPermission(drf.BasePermission):
         return True
 
 
-class GeneratedReportSerializer(serializers.ModelSerializer):
+class GeneratedReportSerializer(ModelSerializer):
     status = serializers.SerializerMethodField(help_text="queued, running, done or failed")
     status_display = serializers.CharField(source="shown_status", read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)

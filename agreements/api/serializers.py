@@ -15,17 +15,18 @@ from agreements.models import (
     StatusChange,
     WorkingMechanism,
 )
+from liaison.api.conventions import ModelSerializer
 from liaison.api.serializers import ActorNameField
 from liaison.models import Organisation, Sector
 
 
-class SigningUnitSerializer(serializers.ModelSerializer):
+class SigningUnitSerializer(ModelSerializer):
     class Meta:
         model = SigningUnit
         fields = ["id", "name", "position", "organisation"]
 
 
-class AgreementPartySerializer(serializers.ModelSerializer):
+class AgreementPartySerializer(ModelSerializer):
     organisation = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all())
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
@@ -42,13 +43,13 @@ class AgreementPartySerializer(serializers.ModelSerializer):
         ]
 
 
-class GoodsLineSerializer(serializers.ModelSerializer):
+class GoodsLineSerializer(ModelSerializer):
     class Meta:
         model = GoodsLine
         fields = ["commodity", "quantity", "unit"]
 
 
-class StatusChangeSerializer(serializers.ModelSerializer):
+class StatusChangeSerializer(ModelSerializer):
     # Plain strings (the codes of Agreement.Status): one enum per choice set in the schema.
     from_status = serializers.CharField(read_only=True)
     to_status = serializers.CharField(read_only=True)
@@ -59,7 +60,7 @@ class StatusChangeSerializer(serializers.ModelSerializer):
         fields = ["from_status", "to_status", "changed_on", "note", "actor", "actor_name"]
 
 
-class AgreementSerializer(serializers.ModelSerializer):
+class AgreementSerializer(ModelSerializer):
     """An agreement with its parties and goods lines. The status, the funds in place and the
     percent complete are read-only here: they change through status changes and approved
     progress reports."""
@@ -133,7 +134,7 @@ class StatusChangeRequestSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class ProgressReportSerializer(serializers.ModelSerializer):
+class ProgressReportSerializer(ModelSerializer):
     agreement = serializers.PrimaryKeyRelatedField(queryset=Agreement.objects.all())
     agreement_title = serializers.CharField(source="agreement.title", read_only=True)
     status = serializers.CharField(read_only=True, help_text="submitted, approved or returned")
@@ -273,7 +274,7 @@ class DocumentUploadSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A PDF, JPEG or PNG, checked by content and size.")
 
 
-class AgreementDocumentSerializer(serializers.ModelSerializer):
+class AgreementDocumentSerializer(ModelSerializer):
     """The signed document scan's description; its bytes are at ``url`` (GET)."""
 
     url = serializers.SerializerMethodField()
@@ -308,7 +309,7 @@ class ImportCountsSerializer(serializers.Serializer):
     invalid = serializers.IntegerField()
 
 
-class AgreementImportSerializer(serializers.ModelSerializer):
+class AgreementImportSerializer(ModelSerializer):
     """An import and how far it has come: ``stage`` check then commit, each ``queued``,
     ``running``, ``done`` or ``failed``; once the check is done, its counts and rows."""
 
@@ -374,7 +375,7 @@ class RegisterProjectSerializer(serializers.Serializer):
     on = serializers.DateField(required=False)
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(ModelSerializer):
     commodity = serializers.CharField(source="goods_line.commodity", read_only=True)
     unit = serializers.CharField(source="goods_line.unit", read_only=True)
     receipt_name = serializers.SerializerMethodField()
@@ -412,13 +413,13 @@ class DeliveryRequestSerializer(serializers.Serializer):
     supplement_reason = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class WorkingMechanismSerializer(serializers.ModelSerializer):
+class WorkingMechanismSerializer(ModelSerializer):
     class Meta:
         model = WorkingMechanism
         fields = ["our_contact", "their_contact", "first_activity", "first_activity_on"]
 
 
-class IntroducedProjectSerializer(serializers.ModelSerializer):
+class IntroducedProjectSerializer(ModelSerializer):
     # A plain string (a code of Agreement.Status): one enum per choice set in the schema.
     status = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -434,7 +435,7 @@ class IntroduceProjectSerializer(serializers.Serializer):
     on = serializers.DateField(required=False)
 
 
-class NegotiationNoteSerializer(serializers.ModelSerializer):
+class NegotiationNoteSerializer(ModelSerializer):
     author_name = serializers.SerializerMethodField()
 
     class Meta:

@@ -337,3 +337,22 @@ def test_agreement_status_changes_api_names_the_actor_or_no_one(api_for, secreta
     assert names == {"under_construction": "", "stalled": str(secretariat)}
     assert {e["actor_name"] for e in history["results"]} >= {"", str(secretariat)}
     assert not any("method-wrapper" in e["actor_name"] for e in history["results"])
+
+
+def test_progress_api_each_member_names_only_its_own_agreements_in_turn(
+    api_for, member_a, member_b, enterprise_a, enterprise_b
+):
+    """The serializer's fields are built once per class and copied for each request: the
+    agreements one member may name must not carry over to the next member's request."""
+    own_a, own_b = agreement_with_party(enterprise_a), agreement_with_party(enterprise_b)
+
+    first = api_for(member_a).post("/api/v1/progress-reports/", report_payload(own_a))
+    crossing = api_for(member_b).post("/api/v1/progress-reports/", report_payload(own_a))
+    second = api_for(member_b).post("/api/v1/progress-reports/", report_payload(own_b))
+    crossing_back = api_for(member_a).post("/api/v1/progress-reports/", report_payload(own_b))
+
+    assert (first.status_code, second.status_code) == (201, 201)
+    assert (crossing.status_code, crossing_back.status_code) == (404, 404)
+    assert sorted(ProgressReport.objects.values_list("agreement", "submitted_by")) == sorted(
+        [(own_a.pk, member_a.pk), (own_b.pk, member_b.pk)]
+    )

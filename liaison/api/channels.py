@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from liaison import permissions
+from liaison.api.conventions import ModelSerializer
 from liaison.api.viewsets import AuditedModelViewSet
 from liaison.channels import services
 from liaison.models import Channel, Notice, NoticeKind
@@ -19,7 +20,7 @@ class IsSecretariat(drf.BasePermission):
         return permissions.is_secretariat(request.user)
 
 
-class ChannelSerializer(serializers.ModelSerializer):
+class ChannelSerializer(ModelSerializer):
     """A channel. ``target`` and ``secret`` are written, never read back: the address holds
     the robot's access key. ``target_shown`` is the address without it."""
 
@@ -78,7 +79,7 @@ class ChannelViewSet(AuditedModelViewSet):
         self._save(serializer, serializer.instance)
 
 
-class NoticeSerializer(serializers.ModelSerializer):
+class NoticeSerializer(ModelSerializer):
     read = serializers.SerializerMethodField()
 
     class Meta:

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from liaison import permissions
+from liaison.api.conventions import ModelSerializer
 from liaison.models import (
     Association,
     AuditEntry,
@@ -26,7 +27,7 @@ class ActorNameField(serializers.CharField):
         return str(instance.actor) if instance.actor_id else ""
 
 
-class RegionSerializer(serializers.ModelSerializer):
+class RegionSerializer(ModelSerializer):
     path = serializers.CharField(read_only=True)
 
     class Meta:
@@ -34,13 +35,13 @@ class RegionSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "code", "level", "parent", "path"]
 
 
-class SectorSerializer(serializers.ModelSerializer):
+class SectorSerializer(ModelSerializer):
     class Meta:
         model = Sector
         fields = ["id", "name", "name_en", "position"]
 
 
-class OrganisationSerializer(serializers.ModelSerializer):
+class OrganisationSerializer(ModelSerializer):
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     region_path = serializers.CharField(source="region.path", read_only=True, default="")
     sector_name = serializers.CharField(source="sector.name", read_only=True, default="")
@@ -85,7 +86,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         return data
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
 
     class Meta:
@@ -112,7 +113,7 @@ class PersonSerializer(serializers.ModelSerializer):
         return data
 
 
-class PartnershipSerializer(serializers.ModelSerializer):
+class PartnershipSerializer(ModelSerializer):
     party_a_name = serializers.CharField(source="party_a.name", read_only=True)
     party_b_name = serializers.CharField(source="party_b.name", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -135,13 +136,13 @@ class PartnershipSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}}
 
 
-class FocusAreaSerializer(serializers.ModelSerializer):
+class FocusAreaSerializer(ModelSerializer):
     class Meta:
         model = FocusArea
         fields = ["id", "name", "position"]
 
 
-class MechanismSerializer(serializers.ModelSerializer):
+class MechanismSerializer(ModelSerializer):
     focus_areas = FocusAreaSerializer(many=True, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
 
@@ -174,7 +175,7 @@ class OccurrenceSerializer(serializers.Serializer):
         return occurrence.meeting.pk if occurrence.meeting else None
 
 
-class AssociationSerializer(serializers.ModelSerializer):
+class AssociationSerializer(ModelSerializer):
     class Meta:
         model = Association
         fields = ["id", "partnership", "name", "founded_on", "description"]
@@ -182,7 +183,7 @@ class AssociationSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"validators": []}}
 
 
-class MembershipSerializer(serializers.ModelSerializer):
+class MembershipSerializer(ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name", read_only=True)
     role_display = serializers.CharField(source="get_role_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -207,7 +208,7 @@ class MembershipSerializer(serializers.ModelSerializer):
         validators = []
 
 
-class AuditEntrySerializer(serializers.ModelSerializer):
+class AuditEntrySerializer(ModelSerializer):
     actor_name = ActorNameField()
     action_display = serializers.CharField(source="get_action_display", read_only=True)
 

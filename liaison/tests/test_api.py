@@ -708,3 +708,32 @@ def test_api_membership_change_of_president_after_old_one_left(api, world):
     assert response.status_code == 201
     assert response.json()["liaison_name"] == "乙联络员"
     assert Membership.objects.active().get(role="president").organisation == world["enterprise_b"]
+
+
+def test_model_serializer_fields_are_built_once_and_copied_for_each_serializer(monkeypatch):
+    # Function-level imports: only this test needs the serializer classes.
+    from rest_framework import serializers
+
+    from liaison.api.conventions import ModelSerializer
+    from meetings.api.serializers import InvitationSerializer
+
+    class Fresh(InvitationSerializer):
+        pass
+
+    built = []
+    original = serializers.ModelSerializer.build_field
+
+    def build_field(self, *args, **kwargs):
+        built.append(args[0])
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(serializers.ModelSerializer, "build_field", build_field)
+    first, second = Fresh(), Fresh()
+    names = list(first.fields)
+    after_first = len(built)
+    assert list(second.fields) == names
+    assert after_first > 0 and len(built) == after_first  # the second built nothing
+    assert issubclass(Fresh, ModelSerializer)
+    # Each serializer has its own field objects, bound to it.
+    assert all(first.fields[n] is not second.fields[n] for n in names)
+    assert all(second.fields[n].parent is second for n in names)

@@ -9,6 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from liaison import permissions
+from liaison.api.conventions import ModelSerializer
 from meetings import services
 from meetings.models import MailDelivery
 
@@ -46,7 +47,7 @@ class QueuedSerializer(serializers.Serializer):
     queued = serializers.IntegerField()
 
 
-class MailDeliverySerializer(serializers.ModelSerializer):
+class MailDeliverySerializer(ModelSerializer):
     invitee = serializers.CharField(source="invitation.invitee", read_only=True, default="")
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)

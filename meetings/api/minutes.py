@@ -15,7 +15,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from liaison import permissions
-from liaison.api.conventions import as_id
+from liaison.api.conventions import ModelSerializer, as_id
 from liaison.filters import IdFilter
 from liaison.models import Organisation, User
 from meetings import minutes as workflow
@@ -32,7 +32,7 @@ from meetings.models import (
 # --- Serializers -----------------------------------------------------------------------------
 
 
-class MinutesSerializer(serializers.ModelSerializer):
+class MinutesSerializer(ModelSerializer):
     document_number = serializers.CharField(read_only=True)
     versions = serializers.SerializerMethodField()
 
@@ -75,7 +75,7 @@ class ApprovalSerializer(serializers.Serializer):
     approved_at = serializers.DateTimeField()
 
 
-class MinutesVersionSerializer(serializers.ModelSerializer):
+class MinutesVersionSerializer(ModelSerializer):
     # Plain strings (the codes of MinutesVersion.Status): one enum per choice set in the schema.
     status = serializers.CharField(read_only=True)
     approvals = ApprovalSerializer(many=True, read_only=True)
@@ -98,7 +98,7 @@ class MinutesVersionSerializer(serializers.ModelSerializer):
         read_only_fields = [f for f in fields if f != "content"]
 
 
-class CommentSerializer(serializers.ModelSerializer):
+class CommentSerializer(ModelSerializer):
     class Meta:
         model = Comment
         fields = ["id", "version", "author", "quote", "body", "created_at"]
@@ -109,14 +109,14 @@ class CorrectionReasonSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200)
 
 
-class FollowUpSerializer(serializers.ModelSerializer):
+class FollowUpSerializer(ModelSerializer):
     class Meta:
         model = FollowUp
         fields = ["id", "decision", "date", "text", "reported_by", "recorded_by", "created_at"]
         read_only_fields = ["decision", "recorded_by", "created_at"]
 
 
-class DecisionSerializer(serializers.ModelSerializer):
+class DecisionSerializer(ModelSerializer):
     responsible_units = serializers.PrimaryKeyRelatedField(
         many=True, queryset=Organisation.objects.all()
     )

@@ -1,6 +1,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from liaison.api.conventions import ModelSerializer
 from liaison.models import Region, Sector
 from meetings.models import AgendaItem, AgendaMaterial, Attendee, Invitation, Meeting
 from meetings.services import ANSWERS, ATTENDEE_FIELDS
@@ -13,7 +14,7 @@ def answer_fields_field() -> serializers.ListField:
     )
 
 
-class MeetingSerializer(serializers.ModelSerializer):
+class MeetingSerializer(ModelSerializer):
     answer_fields = answer_fields_field()
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -49,7 +50,7 @@ class MeetingSerializer(serializers.ModelSerializer):
         read_only_fields = ["uid", "sequence", "answers_from_sequence"]
 
 
-class AttendeeSerializer(serializers.ModelSerializer):
+class AttendeeSerializer(ModelSerializer):
     dietary_display = serializers.CharField(source="get_dietary_display", read_only=True)
 
     class Meta:
@@ -64,7 +65,7 @@ class DelegateSerializer(serializers.Serializer):
     phone = serializers.CharField(max_length=32, allow_blank=True, required=False)
 
 
-class InvitationSerializer(serializers.ModelSerializer):
+class InvitationSerializer(ModelSerializer):
     meeting_title = serializers.CharField(source="meeting.title", read_only=True)
     invitee = serializers.CharField(read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
@@ -171,7 +172,7 @@ class ScheduleNextSerializer(serializers.Serializer):
     answer_fields = answer_fields_field()
 
 
-class AgendaMaterialSerializer(serializers.ModelSerializer):
+class AgendaMaterialSerializer(ModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -183,7 +184,7 @@ class AgendaMaterialSerializer(serializers.ModelSerializer):
         return reverse("api-agenda-item-material", args=[material.item_id, material.pk])
 
 
-class AgendaItemSerializer(serializers.ModelSerializer):
+class AgendaItemSerializer(ModelSerializer):
     materials = AgendaMaterialSerializer(many=True, read_only=True)
 
     class Meta:
