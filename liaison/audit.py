@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import functools
 import hashlib
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -61,22 +62,33 @@ def _display(obj: models.Model, field: models.Field) -> str:
     return str(value)
 
 
-def tracked_fields(obj: models.Model) -> list[models.Field]:
+def tracked_fields(obj: models.Model, names: Collection[str] | None = None) -> list[models.Field]:
+    """The fields whose changes are audited; with ``names``, only those of them (by name or
+    column attribute, ``organisation`` or ``organisation_id``)."""
+    fields = _tracked_fields(type(obj))
+    if names is None:
+        return fields
+    return [field for field in fields if field.name in names or field.attname in names]
+
+
+@functools.cache
+def _tracked_fields(model: type[models.Model]) -> list[models.Field]:
     return [
         field
-        for field in obj._meta.concrete_fields
+        for field in model._meta.concrete_fields
         if not field.primary_key and field.name not in IGNORED_FIELDS
     ]
 
 
-def snapshot(obj: models.Model) -> dict:
-    """The object's tracked values now: {field name: (raw value, display text)}."""
+def snapshot(obj: models.Model, names: Collection[str] | None = None) -> dict:
+    """The object's tracked values now: {field name: (raw value, display text)}; with
+    ``names``, of those fields only."""
     hidden = getattr(obj, "AUDIT_HIDDEN", ())
     return {
         field.name: (_hidden(getattr(obj, field.attname)), HIDDEN)
         if field.name in hidden
         else (_raw(getattr(obj, field.attname)), _display(obj, field))
-        for field in tracked_fields(obj)
+        for field in tracked_fields(obj, names)
     }
 
 
@@ -95,9 +107,11 @@ def stored_snapshot(obj: models.Model) -> dict:
     return snapshot(stored) if stored is not None else {}
 
 
-def diff(before: dict, after: dict, obj: models.Model) -> list[dict]:
+def diff(
+    before: dict, after: dict, obj: models.Model, names: Collection[str] | None = None
+) -> list[dict]:
     changes = []
-    for field in tracked_fields(obj):
+    for field in tracked_fields(obj, names):
         old = before.get(field.name, (None, ""))
         new = after.get(field.name, (None, ""))
         if old[0] != new[0]:
@@ -158,7 +172,10 @@ def update_audited(
     entry, written even when nothing changed: the note says what was done). For services that
     hold the row's lock and know which fields they change; ``save_audited`` saves a whole
     object and compares it with the stored row."""
-    before = snapshot(obj)
+    # Only the fields set can change (only they are saved): only they are compared, which
+    # spares reading every related object's name twice for each answer of a rush.
+    names = set(values)
+    before = snapshot(obj, names)
     for name, value in values.items():
         setattr(obj, name, value)
     obj.save(update_fields=list(values))
@@ -166,7 +183,7 @@ def update_audited(
         obj,
         actor=actor,
         action=AuditEntry.Action.UPDATE,
-        changes=diff(before, snapshot(obj), obj),
+        changes=diff(before, snapshot(obj, names), obj, names),
         note=note,
     )
 

@@ -129,8 +129,22 @@ def test_update_audited_saves_only_the_given_fields_and_records_them(secretariat
         secretariat,
         "更名",
     )
-    names = [c for c in entry.changes if c["field"] == "name"]
-    assert (names[0]["old"], names[0]["new"]) == ("旧名称企业", "新名称企业")
+    assert [(c["field"], c["old"], c["new"]) for c in entry.changes] == [
+        ("name", "旧名称企业", "新名称企业")
+    ]
+
+
+@pytest.mark.parametrize("key", ["organisation", "organisation_id"])
+def test_update_audited_records_a_relation_given_by_name_or_column(secretariat, key):
+    person = PersonFactory(name="赵联络员", organisation__name="原单位企业")
+    other = OrganisationFactory(name="新单位企业")
+    value = other if key == "organisation" else other.pk
+
+    entry = audit.update_audited(person, {key: value}, actor=secretariat)
+
+    assert [(c["field"], c["old"], c["new"], c["new_value"]) for c in entry.changes] == [
+        ("organisation", "原单位企业", "新单位企业", other.pk)
+    ]
 
 
 def test_delete_object_records_delete_with_old_values(secretariat):

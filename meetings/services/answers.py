@@ -379,7 +379,7 @@ def _locked(invitation: Invitation) -> Invitation:
     """Lock the invitation's meeting (inside a transaction), and read the invitation and its
     attendees again under the lock: another answer may have changed them since. The
     attendees are read once here for the whole answer."""
-    meeting = lock_meeting(invitation.meeting)
+    meeting = lock_meeting(invitation.meeting_id)
     invitation = (
         Invitation.objects.select_related("person__organisation", "organisation")
         .prefetch_related("attendees")
