@@ -484,7 +484,10 @@ class Attendee(models.Model):
     class Meta:
         verbose_name = _("attendee")
         verbose_name_plural = _("attendees")
-        ordering = ["invitation", "position", "pk"]
+        # By the invitation's id, not by "invitation": that would follow the invitation's
+        # own ordering and join its meeting, organisation and person to every read of an
+        # invitation's attendees. Lists across invitations say their own order.
+        ordering = ["invitation_id", "position", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(arrival_date__isnull=True)

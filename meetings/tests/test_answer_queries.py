@@ -7,12 +7,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import prefetch_related_objects
 from django.test.utils import CaptureQueriesContext
 
 from liaison.tests.factories import OrganisationFactory
 from meetings import links, services
 from meetings.models import Invitation
-from meetings.tests.factories import InvitationFactory, MeetingFactory
+from meetings.tests.factories import AttendeeFactory, InvitationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,26 @@ def test_declining_frees_a_seat_for_the_first_waiting(secretariat, meeting):
     assert first_waiting.status == S.ACCEPTED and first_waiting.waitlist_position is None
     assert meeting.invitations.filter(status=S.ACCEPTED).count() == CAPACITY
     assert meeting.invitations.waiting().count() == 14 - CAPACITY - 1
+
+
+def test_an_invitations_attendees_are_read_in_their_order_from_their_own_table(meeting):
+    """Every answer reads the invitation's attendees under the meeting's lock: one seek, not a
+    join of the invitation, meeting, organisation and person to sort them."""
+    first, second = InvitationFactory(meeting=meeting), InvitationFactory(meeting=meeting)
+    for invitation, names in ((first, ["乙", "甲"]), (second, ["丁", "丙"])):
+        for position, name in reversed(list(enumerate(names))):
+            AttendeeFactory(invitation=invitation, name=name, position=position)
+    invitations = list(Invitation.objects.filter(pk__in=[first.pk, second.pk]).order_by("pk"))
+
+    with CaptureQueriesContext(connection) as captured:
+        prefetch_related_objects(invitations, "attendees")
+        one = [a.name for a in Invitation.objects.get(pk=first.pk).attendees.all()]
+
+    assert [[a.name for a in i.attendees.all()] for i in invitations] == [
+        ["乙", "甲"],
+        ["丁", "丙"],
+    ]
+    assert one == ["乙", "甲"]
+    attendee_reads = [q["sql"] for q in captured if 'FROM "meetings_attendee"' in q["sql"]]
+    assert len(attendee_reads) == 2
+    assert not [sql for sql in attendee_reads if "JOIN" in sql]
