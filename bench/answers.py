@@ -1,7 +1,8 @@
 """Answers at the rate of a sign-up rush: many invitees answering at once, against a real server.
 
     .venv/bin/python bench/answers.py [--clients 60] [--answers 600] [--api-answers 600]
-                                      [--capacity 400] [--workers 2]
+                                      [--link-rate 150] [--api-rate 300]
+                                      [--capacity 400] [--workers 3]
                                       [--worker-class sync|gthread] [--threads 8]
 
 Seeds a meeting with invitations on a scratch database (a throw-away SQLite file, or a fresh
@@ -12,6 +13,17 @@ threads answer at once:
 - through the signed link, as an invitee taps the mail's accept button: GET the answer page,
   then POST its confirm button (one answer = one GET + one POST);
 - through the API (``POST /api/v1/invitations/<id>/answer/``), each member with its own token.
+
+Each way is measured twice:
+
+- **capacity**: the clients answer as fast as the server lets them (each sends its next answer
+  as soon as the last is done); prints answers per second. Their latency here is no measure of
+  the server: 60 clients that never pause wait 60 / rate seconds on average, whatever the server
+  does (Little's law).
+- **latency at the rush's rate** (``--link-rate``, ``--api-rate``): answers arrive at that
+  steady rate, as invitees tapping their mails do, and one of the clients sends each at its
+  time; a request's time counts from when it was due, so a server that falls behind shows its
+  queue in the figure rather than slowing the clients down.
 
 Prints answers per second, the p50/p95 of each request, and checks afterwards that no answer
 was lost (every invitation answered is recorded with the answer given) and that the seats taken
@@ -275,9 +287,11 @@ def percentile(values: list[float], fraction: float) -> float:
 PROXY = {"X-Forwarded-Proto": "https"}  # nginx in front says the request came over HTTPS
 
 
-def answer_by_link(session: requests.Session, base: str, invitation_id: int, path: str, t):
+def answer_by_link(session, base: str, invitation_id: int, path: str, t, due: float | None = None):
+    """One answer through the signed link. ``due``: when the invitee tapped (the GET's time
+    counts from then)."""
     session.cookies.clear()  # each invitee is a fresh browser
-    started = time.perf_counter()
+    started = due or time.perf_counter()
     page = session.get(base + path, headers=PROXY, timeout=60)
     t.gets.append(time.perf_counter() - started)
     found = CSRF_FIELD.search(page.text)
@@ -306,8 +320,9 @@ def answer_by_link(session: requests.Session, base: str, invitation_id: int, pat
     t.answered.append(invitation_id)
 
 
-def answer_by_api(session: requests.Session, base: str, invitation_id: int, key: str, t):
-    started = time.perf_counter()
+def answer_by_api(session, base: str, invitation_id: int, key: str, t, due: float | None = None):
+    """One answer through the API. ``due``: when it was to be sent (its time counts from then)."""
+    started = due or time.perf_counter()
     response = session.post(
         f"{base}/api/v1/invitations/{invitation_id}/answer/",
         json={"status": "accepted", "attendees": [{"name": f"参会人{invitation_id}"}]},
@@ -321,33 +336,43 @@ def answer_by_api(session: requests.Session, base: str, invitation_id: int, key:
     t.answered.append(invitation_id)
 
 
-def rush(base: str, work: list, answer, clients: int) -> Timings:
-    """``clients`` threads answer the ``work`` items, as fast as the server lets them."""
+def rush(base: str, work: list, answer, clients: int, rate: float | None = None) -> Timings:
+    """``clients`` threads answer the ``work`` items: as fast as the server lets them, or,
+    with ``rate``, each item when it is due (item n at n / rate seconds from the start), by
+    whichever client is free then."""
     todo: queue.Queue = queue.Queue()
-    for item in work:
-        todo.put(item)
+    for n, item in enumerate(work):
+        todo.put((n, item))
     total = Timings()
     lock = threading.Lock()
+    ready = threading.Barrier(clients + 1)
+    started = 0.0
 
     def client():
         own = Timings()
         with requests.Session() as session:
+            ready.wait()
             while True:
                 try:
-                    item = todo.get_nowait()
+                    n, item = todo.get_nowait()
                 except queue.Empty:
                     break
+                due = None
+                if rate:
+                    due = started + n / rate
+                    time.sleep(max(0.0, due - time.perf_counter()))
                 try:
-                    answer(session, base, *item, own)
+                    answer(session, base, *item, own, due)
                 except requests.RequestException as error:
                     own.errors.append(repr(error))
         with lock:
             total.add(own)
 
     threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
     for thread in threads:
         thread.start()
+    started = time.perf_counter()
+    ready.wait()
     for thread in threads:
         thread.join()
     total.seconds = time.perf_counter() - started
@@ -393,8 +418,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=60)
     parser.add_argument("--answers", type=int, default=600, help="answers through the link")
     parser.add_argument("--api-answers", type=int, default=600)
+    parser.add_argument("--link-rate", type=float, default=150, help="answers/s arriving by link")
+    parser.add_argument("--api-rate", type=float, default=300, help="answers/s arriving by API")
     parser.add_argument("--capacity", type=int, default=400)
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--threads", type=int, default=8)
     # The README's production line; gthread to compare.
     parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"])
@@ -404,7 +431,8 @@ def main() -> None:
     try:
         environment = server_environment(database_url)
         setup_django(environment)
-        plan = seed(args.answers, args.api_answers, args.capacity)
+        # As many again for the run at the rush's rate.
+        plan = seed(2 * args.answers, 2 * args.api_answers, args.capacity)
         server = start_server(
             environment,
             workers=args.workers,
@@ -412,7 +440,13 @@ def main() -> None:
             worker_class=args.worker_class,
         )
         try:
-            results = run(server.base, plan, clients=args.clients)
+            results = run(
+                server.base,
+                plan,
+                clients=args.clients,
+                link_rate=args.link_rate,
+                api_rate=args.api_rate,
+            )
         finally:
             server.stop()
         # Function-level import: Django is set up above.
@@ -435,19 +469,29 @@ def main() -> None:
         drop()
 
 
-def run(base: str, plan: Rush, *, clients: int) -> dict:
-    """Both rushes, one after the other, and the state they leave."""
-    link = rush(base, plan.links, answer_by_link, clients)
-    api = rush(base, plan.api, answer_by_api, clients)
+def run(base: str, plan: Rush, *, clients: int, link_rate: float, api_rate: float) -> dict:
+    """Each way's capacity (its first half of the plan's answers, as fast as served), then
+    its latency at the rush's rate (the second half), and the state they leave."""
+    links, apis = len(plan.links) // 2, len(plan.api) // 2
+    link = rush(base, plan.links[:links], answer_by_link, clients)
+    link_at = rush(base, plan.links[links:], answer_by_link, clients, rate=link_rate)
+    api = rush(base, plan.api[:apis], answer_by_api, clients)
+    api_at = rush(base, plan.api[apis:], answer_by_api, clients, rate=api_rate)
+    runs = (link, link_at, api, api_at)
+    answered = [i for timings in runs for i in timings.answered]
     return {
         "link": link,
+        "link_at": link_at,
         "api": api,
+        "api_at": api_at,
         "lines": [
             report("signed link (GET + POST)", link, per_answer_requests=2),
+            report(f"  arriving at {link_rate:g}/s", link_at, per_answer_requests=2),
             report("API (POST)", api, per_answer_requests=1),
-            *[f"  error: {e}" for e in (link.errors + api.errors)[:5]],
+            report(f"  arriving at {api_rate:g}/s", api_at, per_answer_requests=1),
+            *[f"  error: {e}" for timings in runs for e in timings.errors][:5],
         ],
-        "state": check_recorded(plan, link.answered + api.answered),
+        "state": check_recorded(plan, answered),
     }
 
 
