@@ -7,6 +7,7 @@
 - ``pinned_queries``: a list page's exact number of queries, at two data sizes.
 - ``bucket``: a private S3 bucket (moto's server on 127.0.0.1) as the private file storage.
 - The ``.mo`` files are compiled before the run when a ``.po`` is newer (they are not in git).
+- ``-n auto`` (pyproject): the whole suite on every core, a chosen part in this process.
 """
 
 import os
@@ -30,6 +31,15 @@ ROOT = Path(__file__).resolve().parent
 
 def pytest_configure(config):
     compile_stale_messages()
+
+
+def pytest_xdist_auto_num_workers(config):
+    """The whole suite (no paths given) runs on every core, as pytest-xdist counts them; a chosen
+    part runs in this process: each worker makes its own test database, which costs more than
+    it saves on a few files. ``-n N`` still asks for N workers."""
+    if config.args_source != pytest.Config.ArgsSource.TESTPATHS:
+        return 0
+    return None
 
 
 def compile_stale_messages() -> None:

@@ -74,7 +74,8 @@ def screenshots_root() -> Path:
 def pytest_collection_modifyitems(items):
     """The journeys run after every unit test, whatever order pytest-django chose for the
     rest: once the browser is started, Playwright's event loop runs in this thread until the
-    end of the session, where code that starts its own (pyHanko's signing) would fail."""
+    end of the session, where code that starts its own (pyHanko's signing) would fail. Each
+    pytest-xdist worker keeps this order for its share (``--dist load``, pyproject)."""
     here = Path(__file__).parent
     items.sort(key=lambda item: here in item.path.parents)
 

@@ -161,5 +161,6 @@ DATA_DIR="$run/checks" DJANGO_SETTINGS_MODULE=liaison.settings "$PY" scripts/clu
 say "The browser journeys through nginx (node 1 started again)"
 start_web 1
 wait_port "$web1" "web node 1 again"
+# One at a time (-n 0): every journey empties the one database the nodes serve.
 DATA_DIR="$ROOT/data/cluster" JOURNEYS_SERVER="$CLUSTER_URL" "$PY" -m pytest journeys \
-  -p no:cacheprovider
+  -p no:cacheprovider -n 0

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Set up, then run the linters and the whole test suite (on SQLite unless DATABASE_URL is set).
+# Set up, then run the linters and the whole test suite (on SQLite unless DATABASE_URL is set),
+# on every core: pyproject's -n auto.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -10,6 +10,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DEVELOPMENT_ONLY = {
     "pytest",
     "pytest-django",
+    "pytest-xdist",
+    "execnet",
     "ruff",
     "factory-boy",
     "faker",
