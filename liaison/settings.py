@@ -113,6 +113,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with its commonest field templates printed in Python (the same HTML).
+FORM_RENDERER = "liaison.form_renderer.FormRenderer"
+
 # --- Database --------------------------------------------------------------------------------
 DATA_DIR = Path(env("DATA_DIR", default=BASE_DIR / "data"))
 DATABASE_URL = env("DATABASE_URL", default="") or f"sqlite:///{DATA_DIR / 'liaison.sqlite3'}"

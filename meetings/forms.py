@@ -94,10 +94,15 @@ class AttendeeForm(forms.Form):
     }
 
     def __init__(self, *args, meeting: Meeting, **kwargs):
+        # Only the fields asked are copied for this form (Django deep-copies each field of
+        # base_fields, with its widget, for every row of the formset).
+        asked = meeting.asked
+        self.base_fields = {
+            name: field
+            for name, field in type(self).base_fields.items()
+            if name not in self.ASKS or self.ASKS[name] in asked
+        }
         super().__init__(*args, **kwargs)
-        for name, asked in self.ASKS.items():
-            if asked not in meeting.asked:
-                del self.fields[name]
 
     def answer(self) -> dict:
         return {name: value for name, value in self.cleaned_data.items() if name in ATTENDEE_FIELDS}
