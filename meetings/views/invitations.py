@@ -4,7 +4,7 @@ invitations with the invite picker."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from meetings.forms import (
     show_answer_errors,
     with_another_attendee,
 )
-from meetings.models import Attendee, Invitation, Meeting, invitation_counts
+from meetings.models import Invitation, Meeting, invitation_counts
 from meetings.views.access import secretariat_required
 
 
@@ -100,12 +100,8 @@ def _answer_page(request, invitation: Invitation, *, channel: str, actor):
             else:
                 return _answered(request)
     else:
-        # The form and the one-tap box both show the attendees: read them once. By position:
-        # within one invitation that is the model's order, whose first key (the invitation)
-        # would join the invitation, its meeting, organisation and person to sort by them.
-        prefetch_related_objects(
-            [invitation], Prefetch("attendees", Attendee.objects.order_by("position", "pk"))
-        )
+        # The form and the one-tap box both show the attendees: read them once.
+        prefetch_related_objects([invitation], "attendees")
         preset = request.GET.get("answer", "")
         preset = preset if preset in services.ANSWERS else ""
         form = _standing_answer(invitation, preset or invitation.status)
