@@ -296,12 +296,25 @@ class Reply:
     cookies: dict[str, str]
 
 
+def connect(base: str) -> http.client.HTTPConnection:
+    """A connection to ``base``: plain HTTP to a node, or HTTPS to a proxy in front of the nodes
+    (trusting the certificate authority named by ``REQUESTS_CA_BUNDLE`` when set)."""
+    address = urlsplit(base)
+    if address.scheme == "https":
+        import ssl
+
+        context = ssl.create_default_context(cafile=os.environ.get("REQUESTS_CA_BUNDLE"))
+        return http.client.HTTPSConnection(
+            address.hostname, address.port or 443, context=context, timeout=60
+        )
+    return http.client.HTTPConnection(address.hostname, address.port or 80, timeout=60)
+
+
 def send(base: str, method: str, path: str, *, body: bytes = b"", headers=None) -> Reply:
     """One request on its own connection, as a browser's first visit (gunicorn's sync workers
     close every connection), through ``http.client``: the clients share the machine with the
     server, and ``requests`` cost them several times more CPU per request."""
-    host, port = urlsplit(base).netloc.rsplit(":", 1)
-    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    connection = connect(base)
     try:
         connection.request(method, path, body=body, headers={**PROXY, **(headers or {})})
         response = connection.getresponse()

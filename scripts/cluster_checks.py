@@ -278,9 +278,7 @@ def checks() -> int:
 
     @check("answer contention through nginx: no answer lost, capacity kept")
     def _contention():
-        timings = bench.rush(
-            base, contention, lambda s, b, i, k, t: bench.answer_by_api(_v(s), b, i, k, t), 12
-        )
+        timings = bench.rush(base, contention, bench.answer_by_api, 12)
         state = bench.check_recorded(plan, timings.answered)
         assert not timings.errors, timings.errors[:3]
         assert state["lost"] == 0 and not state["overfilled"], state
@@ -333,7 +331,7 @@ def checks() -> int:
             result["t"] = bench.rush(
                 base,
                 kill,
-                lambda s, b, i, k, t: bench.answer_by_api(_v(s), b, i, k, t),
+                bench.answer_by_api,
                 8,
             )
 
@@ -360,10 +358,6 @@ def checks() -> int:
     failed = [name for name, ok, _ in RESULTS if not ok]
     print(f"{len(RESULTS) - len(failed)} of {len(RESULTS)} checks passed", flush=True)
     return 1 if failed else 0
-
-
-def _v(s):
-    return s
 
 
 def stored_reports(uploads) -> list[str]:
