@@ -737,3 +737,34 @@ def test_model_serializer_fields_are_built_once_and_copied_for_each_serializer(m
     # Each serializer has its own field objects, bound to it.
     assert all(first.fields[n] is not second.fields[n] for n in names)
     assert all(second.fields[n].parent is second for n in names)
+
+
+def test_copied_fields_hold_their_own_parts_and_reach_their_own_serializer():
+    # Function-level imports: only this test needs the serializer classes.
+    from rest_framework import serializers
+
+    from liaison.api.conventions import clone_field
+    from meetings.api.serializers import InvitationSerializer
+
+    request = object()
+    first = InvitationSerializer(context={"request": request})
+    second = InvitationSerializer(context={})
+    attendees = first.fields["attendees"]
+    # The list's item serializer is its own, bound to this list, under this serializer.
+    assert attendees.child is not second.fields["attendees"].child
+    assert attendees.child.parent is attendees and attendees.child.root is first
+    assert attendees.child.fields["name"].context["request"] is request
+    assert second.fields["attendees"].child.fields["name"].context == {}
+    # Validators and error messages are each field's own.
+    name = attendees.child.fields["name"]
+    other = second.fields["attendees"].child.fields["name"]
+    assert name.validators is not other.validators and name.validators == other.validators
+    name.error_messages["blank"] = "changed"
+    assert other.error_messages["blank"] != "changed"
+    # A many-relation's relation is copied and bound to the copy; a bound field is refused.
+    many = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    copy = clone_field(many)
+    assert copy.child_relation is not many.child_relation
+    assert copy.child_relation.parent is copy and many.child_relation.parent is many
+    with pytest.raises(AssertionError):
+        clone_field(name)
