@@ -25,6 +25,11 @@ Each way is measured twice:
   time; a request's time counts from when it was due, so a server that falls behind shows its
   queue in the figure rather than slowing the clients down.
 
+Then, for comparison, the same clients against the same server ask for the simplest things:
+a static file (no view, no query), and the invitation an answer returns, read through the API
+(the token, one read and the same serializer, without the answer's validation, lock and
+writes): what the machine serves at most, whatever the answers cost.
+
 Prints answers per second, the p50/p95 of each request, and checks afterwards that no answer
 was lost (every invitation answered is recorded with the answer given) and that the seats taken
 never exceed the capacity. Timings depend on the machine and on what else runs on it.
@@ -379,6 +384,37 @@ def answer_by_api(base: str, invitation_id: int, key: str, t, due: float | None 
     t.answered.append(invitation_id)
 
 
+def read_static(base: str, invitation_id: int, key: str, t, due: float | None = None):
+    """The floor of the server and clients: a static file (WhiteNoise, no view, no query)."""
+    started = due or time.perf_counter()
+    response = send(base, "GET", STATIC_FILE)
+    t.posts.append(time.perf_counter() - started)
+    if response.status != 200:
+        t.errors.append(f"static {response.status}")
+        return
+    t.answered.append(invitation_id)
+
+
+def read_by_api(base: str, invitation_id: int, key: str, t, due: float | None = None):
+    """The floor of the API: reading the invitation that an answer returns (token, one read,
+    the same serializer), without the answer's validation, lock and writes."""
+    started = due or time.perf_counter()
+    response = send(
+        base,
+        "GET",
+        f"/api/v1/invitations/{invitation_id}/",
+        headers={"Authorization": f"Token {key}"},
+    )
+    t.posts.append(time.perf_counter() - started)
+    if response.status != 200:
+        t.errors.append(f"API read {response.status} {response.body[:200]}")
+        return
+    t.answered.append(invitation_id)
+
+
+STATIC_FILE = "/static/css/app.css"
+
+
 def rush(base: str, work: list, answer, clients: int, rate: float | None = None) -> Timings:
     """``clients`` threads answer the ``work`` items: as fast as the server lets them, or,
     with ``rate``, each item when it is due (item n at n / rate seconds from the start), by
@@ -443,11 +479,11 @@ def check_recorded(plan: Rush, answered: list[int]) -> dict:
     }
 
 
-def report(label: str, timings: Timings, *, per_answer_requests: int) -> str:
+def report(label: str, timings: Timings, *, per_answer_requests: int, unit="answers") -> str:
     requests_ms = [x * 1000 for x in timings.gets + timings.posts]
     posts_ms = [x * 1000 for x in timings.posts]
     return (
-        f"{label:28} {len(timings.answered):5d} answers in {timings.seconds:6.2f} s = "
+        f"{label:28} {len(timings.answered):5d} {unit} in {timings.seconds:6.2f} s = "
         f"{timings.rate:6.1f}/s ({per_answer_requests} requests each); request p50 "
         f"{statistics.median(requests_ms) if requests_ms else 0:6.1f} ms, p95 "
         f"{percentile(requests_ms, 0.95):6.1f} ms; POST p95 {percentile(posts_ms, 0.95):6.1f} ms; "
@@ -521,17 +557,24 @@ def run(base: str, plan: Rush, *, clients: int, link_rate: float, api_rate: floa
     api_at = rush(base, plan.api[apis:], answer_by_api, clients, rate=api_rate)
     runs = (link, link_at, api, api_at)
     answered = [i for timings in runs for i in timings.answered]
+    # What the same server and clients do for the simplest requests, for comparison.
+    static = rush(base, plan.api[:apis], read_static, clients)
+    read = rush(base, plan.api[:apis], read_by_api, clients)
     return {
         "link": link,
         "link_at": link_at,
         "api": api,
         "api_at": api_at,
+        "static": static,
+        "read": read,
         "lines": [
             report("signed link (GET + POST)", link, per_answer_requests=2),
             report(f"  arriving at {link_rate:g}/s", link_at, per_answer_requests=2),
             report("API (POST)", api, per_answer_requests=1),
             report(f"  arriving at {api_rate:g}/s", api_at, per_answer_requests=1),
-            *[f"  error: {e}" for timings in runs for e in timings.errors][:5],
+            report("floor: a static file", static, per_answer_requests=1, unit="reads"),
+            report("floor: API read", read, per_answer_requests=1, unit="reads"),
+            *[f"  error: {e}" for timings in (*runs, static, read) for e in timings.errors][:5],
         ],
         "state": check_recorded(plan, answered),
     }

@@ -369,6 +369,17 @@ def main() -> None:
                         p95 < 150 and not rush_at.errors and state["lost"] == 0,
                     )
                 )
+            static, read = rush["static"], rush["read"]
+            rows.append(
+                line(
+                    f"for comparison: the simplest requests, {args.clients} clients",
+                    "—",
+                    "—",
+                    f"a static file {static.rate:.0f}/s; the invitation an answer returns, "
+                    f"read through the API, {read.rate:.0f}/s",
+                    None,
+                )
+            )
             rows.append(
                 line(
                     "capacity",
