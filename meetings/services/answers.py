@@ -529,9 +529,13 @@ def one_tap_attendees(invitation: Invitation, status: str) -> list[dict] | None:
         return named
     default = _default_attendees(invitation, _clean_delegate(_standing_delegate(invitation)))
     if not default and invitation.organisation_id:
-        liaison = Person.objects.filter(
-            organisation_id=invitation.organisation_id, is_liaison=True
-        ).first()
+        # An organisation has one liaison: no need for the directory's ordering, which joins
+        # the organisation to sort by its name.
+        liaison = (
+            Person.objects.filter(organisation_id=invitation.organisation_id, is_liaison=True)
+            .order_by()
+            .first()
+        )
         if liaison is not None:
             default = [Attendee(name=liaison.name, title=liaison.title, phone=liaison.phone)]
     if default:

@@ -130,3 +130,17 @@ def test_an_invitations_attendees_are_read_in_their_order_from_their_own_table(m
     attendee_reads = [q["sql"] for q in captured if 'FROM "meetings_attendee"' in q["sql"]]
     assert len(attendee_reads) == 2
     assert not [sql for sql in attendee_reads if "JOIN" in sql]
+
+
+def test_a_one_tap_answer_names_the_liaison_read_without_joins(meeting):
+    from liaison.tests.factories import PersonFactory
+
+    organisation = OrganisationFactory(name="甲企业")
+    PersonFactory(organisation=organisation, name="王员工", is_liaison=False)
+    PersonFactory(organisation=organisation, name="张联络", is_liaison=True)
+    invitation = InvitationFactory(meeting=meeting, organisation=organisation)
+    with CaptureQueriesContext(connection) as captured:
+        attendees = services.one_tap_attendees(invitation, S.ACCEPTED)
+    assert [a["name"] for a in attendees] == ["张联络"]
+    person_reads = [q["sql"] for q in captured if "liaison_person" in q["sql"]]
+    assert len(person_reads) == 1 and "JOIN" not in person_reads[0]
