@@ -366,50 +366,54 @@ def answer_by_link(base: str, invitation_id: int, path: str, t, due: float | Non
     t.answered.append(invitation_id)
 
 
+def _timed(t, invitation_id: int, due, expect: int, label: str, *request, **options) -> None:
+    """One request (``send``'s arguments), timed from ``due`` (or now), counted as done when
+    it answers ``expect``, else as an error."""
+    started = due or time.perf_counter()
+    response = send(*request, **options)
+    t.posts.append(time.perf_counter() - started)
+    if response.status != expect:
+        t.errors.append(f"{label} {response.status} {response.body[:200]}")
+        return
+    t.answered.append(invitation_id)
+
+
 def answer_by_api(base: str, invitation_id: int, key: str, t, due: float | None = None):
     """One answer through the API. ``due``: when it was to be sent (its time counts from then)."""
-    started = due or time.perf_counter()
     payload = {"status": "accepted", "attendees": [{"name": f"参会人{invitation_id}"}]}
-    response = send(
+    _timed(
+        t,
+        invitation_id,
+        due,
+        200,
+        "API",
         base,
         "POST",
         f"/api/v1/invitations/{invitation_id}/answer/",
         body=json.dumps(payload).encode(),
         headers={"Content-Type": "application/json", "Authorization": f"Token {key}"},
     )
-    t.posts.append(time.perf_counter() - started)
-    if response.status != 200:
-        t.errors.append(f"API {response.status} {response.body[:200]}")
-        return
-    t.answered.append(invitation_id)
 
 
 def read_static(base: str, invitation_id: int, key: str, t, due: float | None = None):
     """The floor of the server and clients: a static file (WhiteNoise, no view, no query)."""
-    started = due or time.perf_counter()
-    response = send(base, "GET", STATIC_FILE)
-    t.posts.append(time.perf_counter() - started)
-    if response.status != 200:
-        t.errors.append(f"static {response.status}")
-        return
-    t.answered.append(invitation_id)
+    _timed(t, invitation_id, due, 200, "static", base, "GET", STATIC_FILE)
 
 
 def read_by_api(base: str, invitation_id: int, key: str, t, due: float | None = None):
     """The floor of the API: reading the invitation that an answer returns (token, one read,
     the same serializer), without the answer's validation, lock and writes."""
-    started = due or time.perf_counter()
-    response = send(
+    _timed(
+        t,
+        invitation_id,
+        due,
+        200,
+        "API read",
         base,
         "GET",
         f"/api/v1/invitations/{invitation_id}/",
         headers={"Authorization": f"Token {key}"},
     )
-    t.posts.append(time.perf_counter() - started)
-    if response.status != 200:
-        t.errors.append(f"API read {response.status} {response.body[:200]}")
-        return
-    t.answered.append(invitation_id)
 
 
 STATIC_FILE = "/static/css/app.css"

@@ -85,9 +85,9 @@ def read_token(token: str, purpose: str = RSVP, *, now=None) -> Invitation:
         raise LinkError(_("This link is not meant for answering an invitation."), 400)
     try:
         # get(), not first(): without ordering by the invitee's names (joins and a sort).
-        invitation = Invitation.objects.select_related("meeting", "organisation", "person").get(
-            pk=int(payload.get("i"))
-        )
+        invitation = Invitation.objects.select_related(
+            "meeting", "organisation", "person__organisation"
+        ).get(pk=int(payload.get("i")))
     except (Invitation.DoesNotExist, TypeError, ValueError):
         raise LinkError(_("This invitation has been withdrawn."), 410) from None
     if payload.get("v") != invitation.token_version:

@@ -147,10 +147,13 @@ class InvitationViewSet(
         delegate and a note. Members until the deadline; the secretariat at any time."""
         if not permissions.can_read_directory(request.user):
             raise PermissionDenied
-        # Only to check that the user may see it: the service reads it again, with its
-        # meeting, under the meeting's lock.
+        # To check that the user may see it, and its invitee: the service reads the rest again,
+        # with its meeting, under the meeting's lock.
         invitation = get_object_or_404(
-            Invitation.objects.visible_to(request.user).only("pk", "meeting_id"), pk=pk
+            Invitation.objects.visible_to(request.user).select_related(
+                "organisation", "person__organisation"
+            ),
+            pk=pk,
         )
         data = AnswerSerializer(data=request.data)
         data.is_valid(raise_exception=True)

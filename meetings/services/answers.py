@@ -378,15 +378,37 @@ def record_rsvp(
 def _locked(invitation: Invitation) -> Invitation:
     """Lock the invitation's meeting (inside a transaction), and read the invitation and its
     attendees again under the lock: another answer may have changed them since. The
-    attendees are read once here for the whole answer."""
+    attendees are read once here for the whole answer. The invitee (organisation, person),
+    which no answer changes, is taken from ``invitation`` when the caller read it there, so
+    the lock is not held while it is read again."""
     meeting = lock_meeting(invitation.meeting_id)
-    invitation = (
-        Invitation.objects.select_related("person__organisation", "organisation")
-        .prefetch_related("attendees")
-        .get(pk=invitation.pk)
-    )
-    invitation.meeting = meeting
-    return invitation
+    known = _invitee_read(invitation)
+    fresh = Invitation.objects.prefetch_related("attendees")
+    if not known:
+        fresh = fresh.select_related("person__organisation", "organisation")
+    fresh = fresh.get(pk=invitation.pk)
+    if known:
+        for relation in _INVITEE:
+            if getattr(fresh, relation.attname) == getattr(invitation, relation.attname):
+                relation.set_cached_value(fresh, relation.get_cached_value(invitation, None))
+    fresh.meeting = meeting
+    return fresh
+
+
+_INVITEE = (Invitation._meta.get_field("organisation"), Invitation._meta.get_field("person"))
+
+
+def _invitee_read(invitation: Invitation) -> bool:
+    """Whether the invitation's organisation and person (with the person's organisation) are
+    already read into it."""
+    organisation, person = _INVITEE
+    if invitation.organisation_id and not organisation.is_cached(invitation):
+        return False
+    if invitation.person_id:
+        if not person.is_cached(invitation):
+            return False
+        return Person._meta.get_field("organisation").is_cached(invitation.person)
+    return True
 
 
 def _record_locked(

@@ -144,3 +144,34 @@ def test_a_one_tap_answer_names_the_liaison_read_without_joins(meeting):
     assert [a["name"] for a in attendees] == ["张联络"]
     person_reads = [q["sql"] for q in captured if "liaison_person" in q["sql"]]
     assert len(person_reads) == 1 and "JOIN" not in person_reads[0]
+
+
+def test_under_the_lock_the_invitation_is_read_again_without_its_invitee(meeting, secretariat):
+    from liaison.models import AuditEntry
+    from liaison.tests.factories import PersonFactory
+
+    person = PersonFactory(name="孙代表", organisation=OrganisationFactory(name="乙企业"))
+    invitation = InvitationFactory(meeting=meeting, person=person, organisation=None)
+    # Read as the signed link reads it; meanwhile another answer is recorded.
+    seen = links.read_token(links.make_token(invitation))
+    services.record_rsvp(
+        Invitation.objects.get(pk=invitation.pk),
+        status=S.TENTATIVE,
+        attendees=[{"name": "孙代表"}],
+        actor=secretariat,
+        channel=Invitation.Channel.PHONE,
+    )
+    with CaptureQueriesContext(connection) as captured:
+        services.record_rsvp(
+            seen, status=S.DECLINED, actor=secretariat, channel=Invitation.Channel.PHONE
+        )
+    invitation_reads = [
+        q["sql"] for q in captured if q["sql"].startswith('SELECT "meetings_invitation"')
+    ]
+    assert len(invitation_reads) == 1 and "JOIN" not in invitation_reads[0]
+    entry = AuditEntry.objects.filter(object_id=str(invitation.pk)).latest("pk")
+    # The answer replaced the one recorded meanwhile, not the one the link had read.
+    status = next(change for change in entry.changes if change["field"] == "status")
+    assert status["old"] == str(S.TENTATIVE.label)
+    assert "孙代表（乙企业）" in entry.object_repr
+    assert not Invitation.objects.get(pk=invitation.pk).attendees.exists()
