@@ -65,6 +65,18 @@ wait_port() {
   return 1
 }
 
+# A node's port opens before its workers have loaded the application (each warms up first:
+# liaison/warmup.py): wait until one answers over HTTP.
+wait_http() {
+  for _ in $(seq 1 300); do
+    [ "$(curl -s -o /dev/null -m 30 -w '%{http_code}' "http://127.0.0.1:$1/health/")" != 000 ] \
+      && return 0
+    sleep 0.2
+  done
+  echo "No web worker answers on port $1 ($2)." >&2
+  return 1
+}
+
 say "PostgreSQL database $db, Redis database $redis_db"
 if ! pg_isready -h 127.0.0.1 -p 5432 -q 2>/dev/null; then
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start || true
@@ -146,7 +158,7 @@ sed -e "s#/etc/ssl/liaison/#$run/#" \
 nginx -t -q -p "$run" -e "$run/nginx-error.log" -c "$run/nginx.conf"
 start nginx nginx -p "$run" -e "$run/nginx-error.log" -c "$run/nginx.conf" -g "daemon off;"
 
-wait_port "$web1" "web node 1"; wait_port "$web2" "web node 2"; wait_port "$https" "nginx"
+wait_http "$web1" "web node 1"; wait_http "$web2" "web node 2"; wait_port "$https" "nginx"
 echo "Everything started in $(( $(date +%s) - started )) s"
 
 say "Checks through nginx"
@@ -160,7 +172,7 @@ DATA_DIR="$run/checks" DJANGO_SETTINGS_MODULE=liaison.settings "$PY" scripts/clu
 # The last check killed web node 1: it comes back for the journeys, as after a restart.
 say "The browser journeys through nginx (node 1 started again)"
 start_web 1
-wait_port "$web1" "web node 1 again"
+wait_http "$web1" "web node 1 again"
 # One at a time (-n 0): every journey empties the one database the nodes serve.
 DATA_DIR="$ROOT/data/cluster" JOURNEYS_SERVER="$CLUSTER_URL" "$PY" -m pytest journeys \
   -p no:cacheprovider -n 0

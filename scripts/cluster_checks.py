@@ -130,7 +130,7 @@ def checks() -> int:
         seen = set()
         with session() as s:
             for _ in range(12):
-                response = s.get(f"{base}/health/", timeout=10)
+                response = s.get(f"{base}/health/", timeout=30)
                 assert response.status_code == 200, response.status_code
                 seen.add(response.headers.get("X-Upstream"))
         assert len(seen) == 2, seen
