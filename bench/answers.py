@@ -366,13 +366,13 @@ def answer_by_link(base: str, invitation_id: int, path: str, t, due: float | Non
     t.answered.append(invitation_id)
 
 
-def _timed(t, invitation_id: int, due, expect: int, label: str, *request, **options) -> None:
+def _timed(t, invitation_id: int, due, label: str, *request, **options) -> None:
     """One request (``send``'s arguments), timed from ``due`` (or now), counted as done when
-    it answers ``expect``, else as an error."""
+    it answers 200, else as an error."""
     started = due or time.perf_counter()
     response = send(*request, **options)
     t.posts.append(time.perf_counter() - started)
-    if response.status != expect:
+    if response.status != 200:
         t.errors.append(f"{label} {response.status} {response.body[:200]}")
         return
     t.answered.append(invitation_id)
@@ -385,7 +385,6 @@ def answer_by_api(base: str, invitation_id: int, key: str, t, due: float | None 
         t,
         invitation_id,
         due,
-        200,
         "API",
         base,
         "POST",
@@ -397,7 +396,7 @@ def answer_by_api(base: str, invitation_id: int, key: str, t, due: float | None 
 
 def read_static(base: str, invitation_id: int, key: str, t, due: float | None = None):
     """The floor of the server and clients: a static file (WhiteNoise, no view, no query)."""
-    _timed(t, invitation_id, due, 200, "static", base, "GET", STATIC_FILE)
+    _timed(t, invitation_id, due, "static", base, "GET", STATIC_FILE)
 
 
 def read_by_api(base: str, invitation_id: int, key: str, t, due: float | None = None):
@@ -407,7 +406,6 @@ def read_by_api(base: str, invitation_id: int, key: str, t, due: float | None = 
         t,
         invitation_id,
         due,
-        200,
         "API read",
         base,
         "GET",

@@ -32,3 +32,17 @@ def test_a_broken_template_is_reported_and_the_server_still_starts(tmp_path, cap
     with override_settings(TEMPLATES=templates, BASE_DIR=tmp_path):
         assert warm_up() == 1
     assert "broken.html" in caplog.text
+
+
+def test_both_server_entry_points_prepare_their_process(monkeypatch):
+    import importlib
+    import sys
+
+    from liaison import warmup
+
+    prepared = []
+    monkeypatch.setattr(warmup, "prepare_process", lambda: prepared.append(True))
+    for name in ("liaison.wsgi", "liaison.asgi"):
+        monkeypatch.delitem(sys.modules, name, raising=False)  # imported afresh, put back after
+        assert callable(importlib.import_module(name).application)
+    assert len(prepared) == 2
